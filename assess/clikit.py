@@ -1,0 +1,66 @@
+"""Shared command-line conventions for ``assess`` and ``simulate``.
+
+Every CLI entry point goes through :func:`run_cli`, so both tools behave alike:
+a :class:`~assess.fileio.RepfitError` becomes ``error: <one paragraph>`` on
+stderr and exit 2; Ctrl+C exits 130 with one line; any other failure is an
+internal error with exit 1 and no traceback unless ``--debug`` was given.
+stdout carries only data a user may pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import click
+
+from assess.fileio import RepfitError
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+
+
+def print_error(message: str) -> None:
+    """Print one paragraph to stderr, prefixed with ``error:``."""
+    paragraph = " ".join(message.split())
+    click.echo(f"error: {paragraph}", err=True)
+
+
+def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) -> int:
+    """Run a click command with the project's error and exit-code conventions."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        result = group.main(args=args, prog_name=prog_name, standalone_mode=False)
+    except RepfitError as exc:
+        if debug:
+            raise
+        print_error(exc.message)
+        return exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\ninterrupted: stopped by the user; nothing further was written.", err=True)
+        return EXIT_INTERRUPTED
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly like other Unix tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
+    except Exception as exc:
+        if debug:
+            raise
+        print_error(
+            f"internal error ({type(exc).__name__}: {exc}). This is a bug in {prog_name}; "
+            "rerun with --debug to see the traceback and report it."
+        )
+        return EXIT_FAILURE
+    return result if isinstance(result, int) else 0
