@@ -105,7 +105,10 @@ def test_more_reference_errors(tmp_path: Path) -> None:
           - {id: b, name: B}
         items:
           - {id: a1, trait: a, text: x}
-          - {id: s1, type: situational, text: s, options: [{text: o, weights: {a: 1}}, {text: p, weights: {a: 2}}]}
+          - id: s1
+            type: situational
+            text: s
+            options: [{text: o, weights: {a: 1}}, {text: p, weights: {a: 2}}]
         validity: {consistency_pairs: [[a1, s1]]}
         roles: {farmer: {name: F, targets: {d: {t: 50, direction: near, weight: 1}}}}
         interpretation: {e: {low: l}}
@@ -116,9 +119,9 @@ def test_more_reference_errors(tmp_path: Path) -> None:
         "traits[1].id (line 8): trait 'b' has no Likert items; every trait needs at least one"
         in message
     )
-    assert "validity.consistency_pairs[0][1] (line 12): item 's1' is situational" in message
-    assert "roles.farmer.targets.d (line 13): unknown trait 'd'" in message
-    assert "interpretation.e (line 14): unknown trait 'e'" in message
+    assert "validity.consistency_pairs[0][1] (line 15): item 's1' is situational" in message
+    assert "roles.farmer.targets.d (line 16): unknown trait 'd'" in message
+    assert "interpretation.e (line 17): unknown trait 'e'" in message
 
 
 @pytest.mark.parametrize(
