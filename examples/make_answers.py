@@ -22,17 +22,17 @@ The model, per candidate:
 Archetype means (SD units; need_for_approval is the risk trait, so "low" is good there)::
 
     trait                   hunter  farmer  order_taker  hybrid  faker
-    need_for_approval        -0.8    -0.6      +1.1       -0.4   -1.5
+    need_for_approval        -0.8    -0.6      +1.3       -0.4   -1.5
     rejection_resistance     +1.2    +0.5      -0.7       +0.2   +1.5
-    closing_urgency          +1.2    +0.5      -1.0       +0.1   +1.5
+    closing_urgency          +1.2    +0.5      -1.3       +0.1   +1.5
     emotional_control        +0.8    +0.6      -0.1       +0.2   +1.5
     listening_questioning    -0.3    +0.8      +0.2       +0.2   +1.5
-    proactivity              +0.3    +1.1      -0.9       +0.1   +1.5
-    comfort_asking           +0.8    +1.0      -1.1       +0.1   +1.5
-    relationship_nurturing   -0.6    +0.8      +1.1       +0.5   +1.5
+    proactivity              +0.3    +1.1      -1.0       +0.1   +1.5
+    comfort_asking           +0.8    +1.0      -1.4       +0.1   +1.5
+    relationship_nurturing   -0.6    +0.8      +1.2       +0.5   +1.5
     prospecting_drive        +1.4    -0.2      -0.8       +0.3   +1.5
     account_planning         -0.6    +1.1      -0.4       +0.2   +1.5
-    money_comfort            +0.6    +0.6      -0.8       +0.2   +1.5
+    money_comfort            +0.6    +0.6      -0.9       +0.2   +1.5
     account_strategy         -0.2    +1.1      -0.6       +0.1   +1.5
 
 Response styles on top of the archetypes: ``attentive`` (the model above),
@@ -110,7 +110,7 @@ TRAIT_ORDER = (
 ARCHETYPE_MEANS: dict[str, tuple[float, ...]] = {
     "hunter": (-0.8, 1.2, 1.2, 0.8, -0.3, 0.3, 0.8, -0.6, 1.4, -0.6, 0.6, -0.2),
     "farmer": (-0.6, 0.5, 0.5, 0.6, 0.8, 1.1, 1.0, 0.8, -0.2, 1.1, 0.6, 1.1),
-    "order_taker": (1.1, -0.7, -1.0, -0.1, 0.2, -0.9, -1.1, 1.1, -0.8, -0.4, -0.8, -0.6),
+    "order_taker": (1.3, -0.7, -1.3, -0.1, 0.2, -1.0, -1.4, 1.2, -0.8, -0.4, -0.9, -0.6),
     "hybrid": (-0.4, 0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.5, 0.3, 0.2, 0.2, 0.1),
     "faker": (-1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5),
 }
