@@ -580,8 +580,8 @@ def _red_flags(
             flags.append(
                 RedFlag(
                     code="best_fit_differs_from_role",
-                    reason=f"Applied as {by_role[applied].name.lower()} (fit {applied_fit:.0f}) "
-                    f"but fits {best.name.lower()} best (fit {best.fit:.0f}).",
+                    reason=f"Applied for the {by_role[applied].name} role (fit {applied_fit:.0f}), "
+                    f"but fits {best.name} best (fit {best.fit:.0f}); discuss which role is meant.",
                 )
             )
     return flags
