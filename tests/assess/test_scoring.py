@@ -311,3 +311,15 @@ def test_batch_scoring_equals_one_by_one(rows: list[dict[str, int]]) -> None:
     batch = score_answers(q, answers)
     single = [score_answers(q, [a])[0] for a in answers]
     assert batch == single
+
+
+def test_the_worked_example_in_docs_scoring_md() -> None:
+    q = mini()
+    values = {**ALL_NEUTRAL, "nfa1": 4, "nfa2": 2, "nfa3": 4, "sjt1": 1, "sjt2": 2}
+    [p] = score_answers(q, [make_answers(q, values)])
+    nfa = p.traits["need_for_approval"]
+    assert (nfa.likert, nfa.judgement, nfa.raw) == (4.0, 0.0, 4.0)
+    assert (nfa.z, nfa.t, nfa.percentile, nfa.band) == (1.667, 66.7, 95.2, "high")
+    assert "high_need_for_approval" in [flag.code for flag in p.red_flags]
+    _, fit = role_fit_matrix(q, np.array([[50 + 50 / 3, 45.0, 50.0, 70.0]]))
+    assert round(float(fit[0, 0]), 1) == 49.7
