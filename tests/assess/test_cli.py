@@ -60,7 +60,7 @@ def test_score_json_and_csv_to_a_file(tmp_path: Path) -> None:
     assert code == 0
     assert err == f"wrote 5 profiles to {target}\n"
     assert [p["best_fit"] for p in json.loads(target.read_text())] == [
-        "hunter", "farmer", "farmer", "farmer", "order_taker",
+        "hunter", "farmer", "farmer", "farmer", None,
     ]  # fmt: skip
     code, out, _ = assess("score", CSV_FILE, *Q, "--format", "csv")
     assert code == 0
