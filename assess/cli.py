@@ -192,12 +192,13 @@ def score(
             )
         planned[name] = profile
     root = out_dir.resolve()
+    for name in planned:
+        target = out_dir / name
+        if target.resolve().parent != root:  # e.g. a symlink planted in the folder
+            raise AssessError(f"{target}: refusing to write outside {out_dir}.")
     with _progress(len(planned), "Writing") as advance:
         for name, profile in planned.items():
-            target = out_dir / name
-            if target.resolve().parent != root:  # e.g. a symlink planted in the folder
-                raise AssessError(f"{target}: refusing to write outside {out_dir}.")
-            atomic_write(target, dump_yaml(profile_to_data(profile)))
+            atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
             advance(1)
     click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
 

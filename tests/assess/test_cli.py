@@ -259,3 +259,16 @@ def test_bundled_questionnaire_scores_the_example_answers(tmp_path: Path) -> Non
     assert len(rows) == 45
     assert "likely_order_taker_as_farmer" in out
     assert "careless_responding" in out
+
+
+def test_out_refuses_a_planted_symlink_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "profiles"
+    out.mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("keep me\n")
+    (out / "c-005.profile.yaml").symlink_to(outside)
+    code, _, err = assess("score", CSV_FILE, *Q, "--out", out)
+    assert code == 2
+    assert err == f"error: {out / 'c-005.profile.yaml'}: refusing to write outside {out}.\n"
+    assert outside.read_text() == "keep me\n"
+    assert sorted(p.name for p in out.iterdir()) == ["c-005.profile.yaml"]
