@@ -272,3 +272,17 @@ def test_out_refuses_a_planted_symlink_and_writes_nothing(tmp_path: Path) -> Non
     assert err == f"error: {out / 'c-005.profile.yaml'}: refusing to write outside {out}.\n"
     assert outside.read_text() == "keep me\n"
     assert sorted(p.name for p in out.iterdir()) == ["c-005.profile.yaml"]
+
+
+def test_readme_shows_real_assess_show_output(tmp_path: Path) -> None:
+    out = tmp_path / "profiles"
+    assert assess("score", EXAMPLES / "answers.csv", "--out", out)[0] == 0
+    code, text, _ = assess("show", out / "c-021.profile.yaml")
+    assert code == 0
+    shown = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ assess show profiles/c-021.profile.yaml\n") + len(
+        "$ assess show profiles/c-021.profile.yaml\n"
+    )
+    block = readme[start : readme.index("\n```", start)]
+    assert block == shown
