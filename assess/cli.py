@@ -288,7 +288,7 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         if ref is not None:
             q = io.load_questionnaire(ref)
             io.check_questionnaire_match(q, answers, str(path))
-            io.check_answers(q, answers, str(path))
+            io.check_answers(q, answers, str(path), document)
     return schema
 
 
