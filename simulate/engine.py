@@ -664,7 +664,7 @@ def _initial_slots(x: ModelInputs) -> int:
 
 def default_batch_trials(x: ModelInputs) -> int:
     """Trials per batch aimed at about ``TARGET_BATCH_ELEMENTS`` elements, whole blocks."""
-    columns = x.revenue.shape[0] + _initial_slots(x)
+    columns = int(x.revenue.shape[0]) + _initial_slots(x)
     blocks = max(1, TARGET_BATCH_ELEMENTS // (columns * BLOCK_TRIALS))
     return blocks * BLOCK_TRIALS
 
