@@ -593,7 +593,7 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
                 else f"account '{book.account_id[i]}', owner"
             )
             known = ", ".join(s.seat_id for s in seats)
-            raise SimulateError(
+            raise FileFormatError(
                 f"{book.source}: {where}: unknown seat '{owner}'; expected one of the "
                 f"team's seats ({known}) or empty."
             )
