@@ -653,8 +653,9 @@ class _Batch:
                 self.logos[trials] += 1
                 load[trials, owners] += 1.0
         if referrals.any():
-            ti, ci = np.nonzero(referral)
-            rank = np.cumsum(referral, axis=1)[ti, ci] - 1
+            ti, ci = np.nonzero(referral)  # row-major: by trial, then account order
+            first = np.cumsum(referrals) - referrals
+            rank = np.arange(ti.size) - first[ti]
             trial_idx.append(ti)
             slot_idx.append(self.logos[ti] + rank)
             owner_idx.append(self.owner[ti, ci].astype(np.int64))
