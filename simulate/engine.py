@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -297,17 +297,38 @@ def generator(seed: int, *key: int) -> np.random.Generator:
 
 
 def block_draws(
-    seed: int, block: int, mechanism: int, month: int, n_book: int, n_chunks: int, normal: bool
+    seed: int,
+    block: int,
+    mechanism: int,
+    month: int,
+    n_book: int,
+    n_chunks: int,
+    normal: bool,
+    out: Float32Array | None = None,
 ) -> Float32Array:
-    """One block's draws for a mechanism and month: book columns, then slot chunks."""
+    """One block's draws for a mechanism and month: book columns, then slot chunks.
+
+    ``out`` (rows ≤ ``BLOCK_TRIALS``) receives the first rows; the block's draws are
+    always made in full so that a trial's numbers never depend on the trial count.
+    """
     g = generator(seed, block, mechanism, month)
     draw = g.standard_normal if normal else g.random
-    parts = [draw((BLOCK_TRIALS, n_book), dtype=F32)]
-    parts += [draw((BLOCK_TRIALS, LOGO_SLOT_CHUNK), dtype=F32) for _ in range(n_chunks)]
-    return np.concatenate(parts, axis=1)
+    width = n_book + n_chunks * LOGO_SLOT_CHUNK
+    if out is None:
+        out = np.empty((BLOCK_TRIALS, width), dtype=F32)
+    rows = out.shape[0]
+    out[:, :n_book] = draw((BLOCK_TRIALS, n_book), dtype=F32)[:rows]
+    for c in range(n_chunks):
+        column = n_book + c * LOGO_SLOT_CHUNK
+        out[:, column : column + LOGO_SLOT_CHUNK] = draw(
+            (BLOCK_TRIALS, LOGO_SLOT_CHUNK), dtype=F32
+        )[:rows]
+    return out
 
 
-def poisson_count(u: Float32Array | FloatArray, lam: Any, cap: int) -> IntArray:
+def poisson_count(
+    u: Float32Array | FloatArray, lam: Float32Array | FloatArray | float, cap: int
+) -> IntArray:
     """Inverse CDF of Poisson(lam) at ``u``, truncated at ``cap`` (one uniform per count)."""
     lam = np.asarray(lam, dtype=np.float64)
     term = np.exp(-lam)
@@ -341,7 +362,7 @@ class _SeatTerms:
     """Owner factor of the churn hazard (1 for an attentive owner)."""
 
 
-class _Batch:
+class Batch:
     """State of ``trials`` trials (whole blocks from ``first_block``) over the horizon."""
 
     def __init__(self, inputs: ModelInputs, first_block: int, n_blocks: int, slots: int) -> None:
@@ -377,9 +398,9 @@ class _Batch:
         self.leave_table = np.where(k > 1, 1.0 - (1.0 - r.contact_decay) ** (k - 1.0), -1.0)
         self.leave_table = self.leave_table.astype(F32)
         capped = np.minimum(np.maximum(k, 1.0), r.contacts_cap)
-        self.contacts_factor = np.exp(
-            -r.contacts_effect * (capped - r.contacts_reference)
-        ).astype(F32)
+        self.contacts_factor = np.exp(-r.contacts_effect * (capped - r.contacts_reference)).astype(
+            F32
+        )
         self.event_factor = (1.0 + r.mgmt_uplift * np.maximum(k, 1.0) ** (-r.mgmt_exponent)).astype(
             F32
         )
@@ -438,14 +459,8 @@ class _Batch:
         out = np.empty((self.trials, self.n_book + self.slots), dtype=F32)
         for i, b in enumerate(self._blocks()):
             lo = i * BLOCK_TRIALS
-            rows = min(BLOCK_TRIALS, self.trials - lo)
-            g = generator(self.x.seed, b, mechanism, month)
-            draw = g.standard_normal if normal else g.random
-            out[lo : lo + rows, : self.n_book] = draw((BLOCK_TRIALS, self.n_book), dtype=F32)[:rows]
-            for c in range(chunks):
-                column = self.n_book + c * LOGO_SLOT_CHUNK
-                chunk = draw((BLOCK_TRIALS, LOGO_SLOT_CHUNK), dtype=F32)
-                out[lo : lo + rows, column : column + LOGO_SLOT_CHUNK] = chunk[:rows]
+            rows = out[lo : lo + BLOCK_TRIALS]
+            block_draws(self.x.seed, b, mechanism, month, self.n_book, chunks, normal, out=rows)
         return out
 
     # ------------------------------------------------------------------ one month
@@ -728,9 +743,9 @@ def run_batch(
     recorder: TrialRecorder,
     *,
     initial_slots: int | None = None,
-) -> _Batch:
+) -> Batch:
     """Simulate trials of blocks ``first_block`` … into ``recorder``; returns the final state."""
-    batch = _Batch(
+    batch = Batch(
         x, first_block, n_blocks, _initial_slots(x) if initial_slots is None else initial_slots
     )
     for month in range(1, x.horizon + 1):
@@ -782,16 +797,6 @@ def run_simulation(
         target=x.target,
         assumptions=scenario.assumptions,
     )
-
-
-def describe_inputs(x: ModelInputs) -> Mapping[str, Any]:
-    """A small summary of the prepared inputs (for debugging and docs)."""
-    return {
-        "accounts": int(x.revenue.shape[0]),
-        "seats": list(x.seat_ids),
-        "monthly_revenue": float(x.revenue.sum()),
-        "initial_slots": _initial_slots(x),
-    }
 
 
 __all__ = [
