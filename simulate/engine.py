@@ -404,6 +404,11 @@ class Batch:
         self.event_factor = (1.0 + r.mgmt_uplift * np.maximum(k, 1.0) ** (-r.mgmt_exponent)).astype(
             F32
         )
+        self.n_archetypes = len(inputs.archetype_names)
+        self.archetype_of_seat = inputs.seat_archetype.astype(np.int64)
+        self.book_archetype = np.zeros((self.n_book, self.n_archetypes))
+        self.book_archetype[np.arange(self.n_book), inputs.seat_archetype[inputs.owner]] = 1.0
+        self.load = np.zeros((self.trials, self.n_seats))
         self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
         self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
         self.vacant = np.zeros((t, self.n_seats), dtype=bool)
@@ -476,7 +481,8 @@ class Batch:
         flat = self.owner + (rows * self.n_seats).astype(np.int32)
         if x.effects:
             self._seats_turn_over(month)
-            seat = self._seat_terms(self._loads(flat))
+            self.load = self._loads(flat)
+            seat = self._seat_terms(self.load)
 
             def gather(values: FloatArray) -> Float32Array:
                 return np.take(values.astype(F32).ravel(), flat)
@@ -557,12 +563,19 @@ class Batch:
         out["lost_after_mgmt_change"] = cumulative(
             "lost_after_mgmt_change", (event & churned).sum(axis=1).astype(np.float64)
         )
-        by_seat = np.bincount(
-            flat.ravel(), weights=revenue_each.ravel(), minlength=t * self.n_seats
-        ).reshape(t, self.n_seats)
-        by_archetype = np.zeros((len(x.archetype_names), t))
-        for j, archetype in enumerate(x.seat_archetype.tolist()):
-            by_archetype[archetype] += by_seat[:, j]
+        # Book accounts never change owner: their revenue by archetype is a matrix product.
+        n = self.n_book
+        by_archetype = (revenue_each[:, :n].astype(np.float64) @ self.book_archetype).T
+        slot_revenue = np.bincount(
+            self.archetype_of_seat[self.owner[:, n:]].ravel()
+            + np.repeat(np.arange(t) * self.n_archetypes, self.slots),
+            weights=revenue_each[:, n:].ravel(),
+            minlength=t * self.n_archetypes,
+        )
+        by_archetype += slot_revenue.reshape(t, self.n_archetypes).T
+        if x.effects:
+            ci, cc = np.nonzero(churned)
+            np.subtract.at(self.load, (ci, self.owner[ci, cc]), 1.0)
         new = self._new_logos(month, referral) if x.effects else np.zeros(t)
         out["new_logos"] = cumulative("new_logos", new)
         recorder.record(lo, month - 1, out, by_archetype)
@@ -646,7 +659,7 @@ class Batch:
         needed = int((self.logos + total).max())
         if needed > self.slots:
             self._grow(max(needed, self.slots + self.slots // 2))
-        load = self._loads()
+        load = self.load
         busy = np.where(self.vacant, 1e12, 0.0)
         trial_idx: list[IntArray] = []
         slot_idx: list[IntArray] = []
