@@ -7,14 +7,15 @@ obviously-correct twin.
 
 Randomness and common random numbers
 ------------------------------------
-Every stream is ``SFC64(SeedSequence(seed, spawn_key=key))`` with a key made
-of the trial block (``BLOCK_TRIALS`` trials, a constant independent of the
-batch size), the mechanism, and the month or the seat:
+Every stream is keyed by ``SeedSequence(seed, spawn_key=(block, mechanism))``,
+a block being ``BLOCK_TRIALS`` trials (a constant independent of the batch size):
 
-* per (block, mechanism, month): uniforms (or standard normals) laid out
-  ``[BLOCK_TRIALS × book accounts]`` then one ``[BLOCK_TRIALS × LOGO_SLOT_CHUNK]``
-  array per chunk of new-logo slots, so the book's draws never depend on how
-  many slots exist and slot ``j``'s draws never depend on later slots;
+* per (block, mechanism, month): an SFC64 generator seeded from the stream's key
+  and the month (:func:`monthly_generator`) draws uniforms (or standard normals)
+  laid out ``[BLOCK_TRIALS × book accounts]`` then one
+  ``[BLOCK_TRIALS × LOGO_SLOT_CHUNK]`` array per chunk of new-logo slots, so the
+  book's draws never depend on how many slots exist and slot ``j``'s draws
+  never depend on later slots;
 * per (block, mechanism, seat id hash): one uniform per trial and month for a
   seat (quit, fill, prospecting), so adding a seat leaves other seats' draws
   unchanged.
