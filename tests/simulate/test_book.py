@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -136,3 +137,13 @@ def test_missing_book_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as caught:
         read(tmp_path / "nope.csv")
     assert caught.value.message == f"{tmp_path / 'nope.csv'}: no such book CSV."
+
+
+def test_example_book_is_regenerated_byte_for_byte_by_its_generator() -> None:
+    spec = importlib.util.spec_from_file_location("make_book", EXAMPLES / "make_book.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = (EXAMPLES / "book.csv").read_text(encoding="utf-8")
+    assert book_csv_text(module.build_book()) == expected
