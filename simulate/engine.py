@@ -43,7 +43,7 @@ from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
 from simulate.book import ChurnBeta
 from simulate.errors import SimulateError
-from simulate.results import CONTACT_BUCKETS, SimulationResult, TrialRecorder
+from simulate.results import CONTACT_BUCKETS, METRICS, SimulationResult, TrialRecorder
 
 BLOCK_TRIALS = 32
 """Trials per random-number block; batches are whole blocks, so results never depend on them."""
@@ -51,6 +51,8 @@ LOGO_SLOT_CHUNK = 32
 """New-logo slots are allocated (and their random numbers drawn) in chunks of this many."""
 TARGET_BATCH_ELEMENTS = 65_536
 """Trials × columns aimed at per batch (keeps the working set in cache; DESIGN.md §7)."""
+MAX_OUTPUT_BYTES = 2 * 2**30
+"""Largest per-trial, per-month output kept (trials × months × metrics, float64)."""
 
 # Mechanism ids in the SeedSequence spawn keys; never renumber (results would change).
 THETA, ECONOMY, WALLET, CONVERSATIONS, WIN, ASK_CONTACT, ASK_REFERRAL = 1, 2, 3, 4, 5, 6, 7
@@ -830,6 +832,14 @@ def run_simulation(
     ``initial_slots`` (tests) sets the new-logo slots allocated before any are needed.
     """
     x = prepare(scenario)
+    kept = x.trials * x.horizon * (len(METRICS) + len(x.archetype_names)) * 8
+    if kept > MAX_OUTPUT_BYTES:
+        most = MAX_OUTPUT_BYTES // (x.horizon * (len(METRICS) + len(x.archetype_names)) * 8)
+        raise SimulateError(
+            f"trials: {x.trials:,} trials over {x.horizon} months would keep "
+            f"{kept / 2**30:.1f} GiB of per-trial results; expected at most {most:,} trials "
+            f"for this horizon (the limit is {MAX_OUTPUT_BYTES / 2**30:.0f} GiB)."
+        )
     recorder = TrialRecorder(x.trials, x.horizon, x.archetype_names)
     per_batch = batch_trials if batch_trials is not None else default_batch_trials(x)
     if per_batch < 1:
