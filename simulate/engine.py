@@ -873,8 +873,13 @@ def run_simulation(
 __all__ = [
     "BLOCK_TRIALS",
     "LOGO_SLOT_CHUNK",
+    "Batch",
     "ModelInputs",
     "SimulationInterrupted",
+    "assign_accounts",
+    "block_draws",
+    "monthly_generator",
     "prepare",
+    "run_batch",
     "run_simulation",
 ]
