@@ -745,34 +745,37 @@ class Batch:
         return np.asarray(total, dtype=np.float64)
 
     def _activate(self, month: int, ti: IntArray, slot: IntArray, owners: IntArray) -> None:
+        """Start new logos in ``slot`` of trials ``ti``, sized from the slots' own draws."""
         x, r = self.x, self.x.rates
-        # Slot j's draws come after those of slots < j, so only the chunks in use are drawn.
+        # Slot j's draws come after those of slots < j, so only the chunks in use are drawn,
+        # and only for blocks with a new logo this month (each (block, month) has its stream).
         chunks = int(slot.max()) // LOGO_SLOT_CHUNK + 1
-        z_rows = []
-        theta_rows = []
-        for b in self._blocks():
-            g = monthly_generator(x.seed, b, LOGO_INIT, month)
-            z_parts = []
-            theta_parts = []
-            for _ in range(chunks):
-                z_parts.append(g.standard_normal((BLOCK_TRIALS, LOGO_SLOT_CHUNK)))
+        width = chunks * LOGO_SLOT_CHUNK
+        z = np.zeros((self.trials, width))
+        theta = np.zeros((self.trials, width))
+        for i in np.unique(ti // BLOCK_TRIALS).tolist():
+            g = monthly_generator(x.seed, self.first_block + i, LOGO_INIT, month)
+            lo = i * BLOCK_TRIALS
+            rows = min(BLOCK_TRIALS, self.trials - lo)
+            for c in range(chunks):
+                columns = slice(c * LOGO_SLOT_CHUNK, (c + 1) * LOGO_SLOT_CHUNK)
+                z[lo : lo + rows, columns] = g.standard_normal((BLOCK_TRIALS, LOGO_SLOT_CHUNK))[
+                    :rows
+                ]
                 if x.theta_beta is not None:
                     beta = x.theta_beta
-                    theta_parts.append(g.beta(beta.a, beta.b, (BLOCK_TRIALS, LOGO_SLOT_CHUNK)))
-            z_rows.append(np.concatenate(z_parts, axis=1))
-            if theta_parts:
-                theta_rows.append(np.concatenate(theta_parts, axis=1))
-        z = np.concatenate(z_rows)[: self.trials][ti, slot]
+                    draws = g.beta(beta.a, beta.b, (BLOCK_TRIALS, LOGO_SLOT_CHUNK))
+                    theta[lo : lo + rows, columns] = draws[:rows]
         column = self.n_book + slot
-        revenue = x.logo_median * np.exp(r.logo_sigma * z)
+        revenue = x.logo_median * np.exp(r.logo_sigma * z[ti, slot])
         self.active[ti, column] = True
         self.wallet[ti, column] = revenue * r.logo_multiple
         self.share[ti, column] = 1.0 / r.logo_multiple
         self.contacts[ti, column] = 1
         self.health[ti, column] = r.logo_health
         self.owner[ti, column] = owners
-        if theta_rows:
-            self.theta[ti, column] = np.concatenate(theta_rows)[: self.trials][ti, slot]
+        if x.theta_beta is not None:
+            self.theta[ti, column] = theta[ti, slot]
         else:
             self.theta[ti, column] = x.logo_theta
 
