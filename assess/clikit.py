@@ -1,7 +1,7 @@
 """Shared command-line conventions for ``assess`` and ``simulate``.
 
 Every CLI entry point goes through :func:`run_cli`, so both tools behave alike:
-a :class:`~assess.fileio.RepfitError` becomes ``error: <one paragraph>`` on
+a :class:`~assess.errors.RepfitError` becomes ``error: <one paragraph>`` on
 stderr and exit 2; Ctrl+C exits 130 with one line; any other failure is an
 internal error with exit 1 and no traceback unless ``--debug`` was given.
 stdout carries only data a user may pipe.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import click
 
-from assess.fileio import RepfitError
+from assess.errors import RepfitError
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1

@@ -1,8 +1,29 @@
-"""The one error type of the ``assess`` package (a user-facing message)."""
+"""The project's user-facing error types.
+
+:class:`RepfitError` is the base of every error meant for the user (its
+message is one self-contained paragraph); each package derives its own type
+from it: :class:`AssessError` here, ``simulate.errors.SimulateError`` there.
+This module imports nothing else, so pure modules can raise these errors
+without pulling in the file layer.
+"""
 
 from __future__ import annotations
 
-from assess.fileio import RepfitError
+
+class RepfitError(Exception):
+    """An error meant for the user: its message is one self-contained paragraph.
+
+    The CLIs print the message on stderr as ``error: ...`` and exit with ``exit_code``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class AssessError(RepfitError):

@@ -32,28 +32,13 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from assess.errors import RepfitError as RepfitError
+
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest YAML file a reader accepts (bytes)."""
 
 MAX_EXPANDED_NODES = 2_000_000
 """Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
-
-
-class RepfitError(Exception):
-    """An error meant for the user: its message is one self-contained paragraph.
-
-    Each package derives its own error type from this (``AssessError``,
-    ``SimulateError``); the CLIs print the message on stderr and exit 2.
-    """
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class FileFormatError(RepfitError):
@@ -396,9 +381,16 @@ def load_model(
     return validate_document(load_yaml(path, what), model, schema, major)
 
 
+_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dump_yaml(data: Any) -> str:
-    """Serialise plain data as block YAML, keeping key order and readable unicode."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    """Serialise plain data as block YAML, keeping key order and readable unicode.
+
+    Uses libyaml's C dumper when PyYAML was built with it (about five times
+    faster, same output), else the pure-Python one.
+    """
+    return yaml.dump(data, Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 # ---------------------------------------------------------------- Atomic writes

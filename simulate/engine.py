@@ -41,7 +41,6 @@ from numpy.typing import NDArray
 
 from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
-from simulate.book import ChurnBeta
 from simulate.errors import SimulateError
 from simulate.results import CONTACT_BUCKETS, METRICS, SimulationResult, TrialRecorder
 
@@ -67,6 +66,7 @@ CONTACT_DECAY, MGMT_CHANGE, CHURN, LOGO_INIT, REP_QUIT, SEAT_FILL, PROSPECTING =
 )
 
 if TYPE_CHECKING:
+    from simulate.book import ChurnBeta
     from simulate.model import Scenario
 
 F32 = np.float32

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assess.fileio import RepfitError
+from assess.errors import RepfitError
 
 
 class SimulateError(RepfitError):

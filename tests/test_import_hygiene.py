@@ -10,7 +10,16 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-PURE_MODULES = ["assess.model", "assess.scoring", "assess.validity"]
+PURE_MODULES = [
+    "assess.model",
+    "assess.scoring",
+    "assess.validity",
+    "simulate.assumptions",
+    "simulate.behaviour",
+    "simulate.engine",
+    "simulate.results",
+    "simulate.reference",
+]
 FORBIDDEN = ["textual", "rich", "click", "yaml", "plotext", "assess.fileio", "assess.cli"]
 
 
