@@ -106,8 +106,11 @@ def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
         cov = products - sums * sums.T / counts
         var_i = squares - sums * sums / counts
         corr = cov / np.sqrt(var_i * var_i.T)
-    corr[counts < 2] = np.nan
-    np.fill_diagonal(corr, np.where(np.diag(counts) >= 2, 1.0, np.nan))
+    # A variable that is constant over the pair's respondents has no correlation; the
+    # relative tolerance absorbs the round-off of the sums.
+    constant = var_i <= 1e-12 * np.maximum(squares, 1.0)
+    corr[(counts < 2) | constant | constant.T] = np.nan
+    np.fill_diagonal(corr, np.where(np.diag(constant) | (np.diag(counts) < 2), np.nan, 1.0))
     return np.clip(corr, -1.0, 1.0)
 
 
@@ -133,9 +136,10 @@ def _complete_rows(matrix: FloatArray) -> FloatArray:
 def alpha_from_covariance(cov: FloatArray) -> float:
     """Cronbach's alpha k/(k−1) · (1 − trace(C)/sum(C)); ``NaN`` for fewer than two items."""
     k = cov.shape[0]
-    if k < 2:
+    total = float(cov.sum())
+    if k < 2 or not total:
         return float("nan")
-    return float(k / (k - 1) * (1.0 - np.trace(cov) / cov.sum()))
+    return float(k / (k - 1) * (1.0 - np.trace(cov) / total))
 
 
 def standardized_alpha(corr: FloatArray) -> float:
@@ -268,15 +272,45 @@ def fit_one_factor(corr: FloatArray) -> OneFactorFit:
         bounds=[(-bound, bound)] * k,
         options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
     )
-    loadings = np.asarray(result.x, dtype=np.float64)
+    loadings = _newton_polish(np.asarray(result.x, dtype=np.float64), corr, bound)
     if loadings.sum() < 0:
         loadings = -loadings
+    gradient = _minres_gradient(loadings, corr)
+    at_bound = np.abs(loadings) >= bound - 1e-12
+    pushing_out = np.sign(gradient) == -np.sign(loadings)
+    stationary = np.where(at_bound & pushing_out, 0.0, gradient)
     return OneFactorFit(
         loadings=loadings,
         uniquenesses=1.0 - loadings**2,
-        residual_ss=float(result.fun),
-        converged=bool(result.success),
+        residual_ss=minres_objective(loadings, corr),
+        converged=bool(np.max(np.abs(stationary)) < 1e-8),
     )
+
+
+def _minres_hessian(loadings: FloatArray, corr: FloatArray) -> FloatArray:
+    hessian: FloatArray = -4.0 * (corr - 2.0 * np.outer(loadings, loadings))
+    squares = loadings**2
+    np.fill_diagonal(hessian, 4.0 * (squares.sum() - squares))
+    return hessian
+
+
+def _newton_polish(loadings: FloatArray, corr: FloatArray, bound: float) -> FloatArray:
+    """A few Newton steps from the quasi-Newton solution, to machine precision (interior only)."""
+    best = minres_objective(loadings, corr)
+    for _ in range(20):
+        gradient = _minres_gradient(loadings, corr)
+        if np.max(np.abs(gradient)) < 1e-14:
+            break
+        try:
+            step = np.linalg.solve(_minres_hessian(loadings, corr), gradient)
+        except np.linalg.LinAlgError:
+            break
+        candidate = loadings - step
+        value = minres_objective(candidate, corr)
+        if np.max(np.abs(candidate)) > bound or not value <= best:
+            break
+        loadings, best = candidate, value
+    return loadings
 
 
 def omega_total(corr: FloatArray, fit: OneFactorFit | None = None) -> float:
