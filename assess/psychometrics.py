@@ -531,11 +531,13 @@ class CarelessThresholds:
 
     Source: Tabachnick & Fidell, *Using Multivariate Statistics* — p < .001 for
     multivariate outliers (careless' ``mahad`` uses a 0.99 confidence level)."""
-    synonym_min: float = 0.0
+    synonym_min: float = -0.30
     """Synonym consistency below this is flagged (unitless, −1…1).
 
-    Modelling assumption: a negative within-person correlation over item pairs
-    written to agree means the answers contradict each other."""
+    Modelling assumption: item pairs written to agree should correlate positively
+    within a person. With a dozen pairs the correlation's standard error is about
+    0.3 even for an attentive respondent whose traits are all alike, so only a
+    clearly negative value (one standard error below zero) is flagged."""
     min_pairs: int = 3
     """Fewest complete consistency pairs for a synonym correlation (careless: more than two)."""
 
