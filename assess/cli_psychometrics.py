@@ -354,7 +354,8 @@ def print_analysis(analysis: SampleAnalysis, console: Console) -> None:
         console.print("Norms: none (role fit and selection rates need norms).")
     else:
         state = "PROVISIONAL" if norms.provisional else "local"
-        console.print(f"Norms ({state}): {norms.source}, n = {norms.n}, date {norms.date or '–'}.")
+        dated = f", {norms.date}" if norms.date else ""
+        console.print(f"Norms ({state}): {norms.source}, n = {norms.n}{dated}.")
     console.print()
 
     traits = Table(title="Traits", title_justify="left")
