@@ -467,6 +467,13 @@ def scale_reliability(
     elif k < 3:
         warnings.append("Omega needs at least three items; it is left empty.")
 
+    omega = float("nan")
+    if k >= 3 and np.isfinite(corr).all():
+        fit = fit_one_factor(corr)
+        omega = omega_total(corr, fit)
+        if not fit.converged:
+            warnings.append("The one-factor fit behind omega did not converge; omega is rough.")
+
     r_drop = np.full(k, np.nan)
     alpha_dropped = np.full(k, np.nan)
     if k >= 2 and np.isfinite(cov).all():
@@ -503,7 +510,7 @@ def scale_reliability(
         alpha=alpha,
         alpha_ci95=feldt_interval(alpha, n, k),
         alpha_standardized=standardized_alpha(std_corr) if np.isfinite(cov).all() else np.nan,
-        omega_total=omega_total(corr),
+        omega_total=omega,
         mean_inter_item_r=(
             mean_inter_item_correlation(std_corr) if np.isfinite(cov).all() else np.nan
         ),
