@@ -258,7 +258,7 @@ answers = st.integers(min_value=20, max_value=60).flatmap(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(answers, st.permutations(range(4)), st.integers(0, 2**32 - 1))
 def test_alpha_and_omega_do_not_depend_on_item_or_respondent_order(
     rows: list[list[int]], order: list[int], seed: int
