@@ -192,12 +192,13 @@ def score(
             )
         planned[name] = profile
     root = out_dir.resolve()
+    for name in planned:
+        target = out_dir / name
+        if target.resolve().parent != root:  # e.g. a symlink planted in the folder
+            raise AssessError(f"{target}: refusing to write outside {out_dir}.")
     with _progress(len(planned), "Writing") as advance:
         for name, profile in planned.items():
-            target = out_dir / name
-            if target.resolve().parent != root:  # e.g. a symlink planted in the folder
-                raise AssessError(f"{target}: refusing to write outside {out_dir}.")
-            atomic_write(target, dump_yaml(profile_to_data(profile)))
+            atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
             advance(1)
     click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
 
@@ -287,7 +288,7 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         if ref is not None:
             q = io.load_questionnaire(ref)
             io.check_questionnaire_match(q, answers, str(path))
-            io.check_answers(q, answers, str(path))
+            io.check_answers(q, answers, str(path), document)
     return schema
 
 

@@ -8,6 +8,7 @@ them; :func:`render_profile` builds the whole report as rich renderables.
 from __future__ import annotations
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -91,7 +92,7 @@ def _header(profile: Profile) -> RenderableType:
 
 def _traits_table(profile: Profile) -> Table:
     normed = profile.norms is not None
-    table = Table(title="Traits", title_justify="left", expand=False, pad_edge=False)
+    table = Table(title="Traits", title_justify="left", expand=False)
     table.add_column("Trait")
     if normed:
         table.add_column("T", justify="right")
@@ -129,7 +130,7 @@ def _traits_table(profile: Profile) -> Table:
 def _role_table(profile: Profile) -> RenderableType:
     if not profile.role_fit:
         return Text("Role fit: none (needs norms and roles).", style="dim")
-    table = Table(title="Role fit (0–100)", title_justify="left", pad_edge=False)
+    table = Table(title="Role fit (0–100)", title_justify="left")
     table.add_column("Role")
     table.add_column("Fit", justify="right")
     table.add_column("", no_wrap=True)
@@ -151,18 +152,16 @@ def _role_table(profile: Profile) -> RenderableType:
 def _red_flags(profile: Profile) -> RenderableType:
     if not profile.red_flags:
         return Text("Red flags: none.", style="green")
-    text = Text()
-    text.append(f"Red flags ({len(profile.red_flags)})\n", style="bold red")
+    parts: list[RenderableType] = [Text(f"Red flags ({len(profile.red_flags)})", style="bold red")]
     for flag in profile.red_flags:
-        text.append(f"  ✖ {flag.code}\n", style="red")
-        text.append(f"    {flag.reason}\n")
-    text.rstrip()
-    return text
+        parts.append(Text(f"  ✖ {flag.code}", style="red"))
+        parts.append(Padding(Text(flag.reason), (0, 0, 0, 4)))
+    return Group(*parts)
 
 
 def _validity(profile: Profile) -> RenderableType:
     v = profile.validity
-    table = Table(title="Validity", title_justify="left", pad_edge=False, show_header=False)
+    table = Table(title="Validity", title_justify="left", show_header=False)
     table.add_column("Indicator")
     table.add_column("Value", justify="right")
     table.add_column("")
