@@ -15,7 +15,7 @@ import yaml
 
 from assess.cli import main
 from assess.profiles import load_questionnaire
-from tests.conftest import EXAMPLES, CliRunner
+from tests.conftest import EXAMPLES, REPO_ROOT, CliRunner
 
 ANSWERS = EXAMPLES / "answers.csv"
 CARELESS_EXAMPLES = {"c-015", "c-016", "c-025", "c-034"}  # the generator's careless styles
@@ -195,8 +195,12 @@ def test_thresholds_are_overridable_from_the_command_line(
     default = run_json(capsys, ANSWERS)
     strict = run_json(capsys, ANSWERS, "--even-odd-min", "0.9", "--longstring-run", "5")
     assert strict["careless"]["flagged"] > default["careless"]["flagged"]
-    person = strict["careless"]["respondents"]["c-003"]  # longest run 5, even-odd 0.89
-    assert {"longstring", "even_odd"} <= set(person["flags"])
+    for candidate_id, person in default["careless"]["respondents"].items():
+        stricter = set(strict["careless"]["respondents"][candidate_id]["flags"])
+        assert ("longstring" in stricter) == (person["longstring"] >= 5)
+        even_odd = person["even_odd"]
+        assert ("even_odd" in stricter) == (even_odd is not None and even_odd < 0.9)
+        assert set(person["flags"]) <= stricter
 
 
 def test_table_report_says_how_to_use_the_scores(
@@ -356,3 +360,31 @@ def test_norms_from_too_small_a_sample_writes_nothing(
         "1 score(s); norms need at least two."
     )
     assert not target.exists()
+
+
+# ---------------------------------------------------------------- README
+
+
+def readme_block(command: str) -> list[str]:
+    """The lines printed under ``$ command`` in the README's reliability section."""
+    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Reliability, careless responding, norms and fairness") :]
+    start = section.index(f"```console\n$ {command}\n") + len(f"```console\n$ {command}\n")
+    block = section[start : section.index("```", start)]
+    return [line.rstrip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["assess analyze examples/answers.csv", "assess analyze examples/answers.csv --group role"],
+)
+def test_readme_analyze_output_is_real(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+    code, out, _ = run(capsys, *command.split()[1:])
+    assert code == 0
+    printed = {line.rstrip() for line in out.splitlines()}
+    shown = [line for line in readme_block(command) if "…" not in line]
+    assert len(shown) > 10
+    assert [line for line in shown if line not in printed] == []
