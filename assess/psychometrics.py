@@ -440,7 +440,8 @@ def scale_reliability(
                 np.nan,
             )
         )
-    keep = np.isfinite(sds) & (sds > 0)
+    # A relative tolerance: a constant column of non-integers can leave round-off in its sd.
+    keep = np.isfinite(sds) & (sds > 1e-12 * np.maximum(np.abs(means), 1.0))
     for index in map(int, np.flatnonzero(~keep)):
         item_id = item_ids[index]
         if answered[index] < 2:
