@@ -349,3 +349,9 @@ def show(profile: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     return run_cli(cli, argv, "assess")
+
+
+from assess.cli_psychometrics import analyze, norms  # noqa: E402
+
+cli.add_command(analyze)
+cli.add_command(norms)

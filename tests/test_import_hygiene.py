@@ -14,6 +14,8 @@ PURE_MODULES = [
     "assess.model",
     "assess.scoring",
     "assess.validity",
+    "assess.psychometrics",
+    "assess.psychometrics_analysis",
     "simulate.assumptions",
     "simulate.behaviour",
     "simulate.engine",

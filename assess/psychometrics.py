@@ -1,0 +1,852 @@
+"""Reliability, careless responding, fairness and norms for a sample of respondents.
+
+Pure numerical code: arrays in, frozen dataclasses out; no files, no terminal.
+Every function is vectorised over respondents (rows) and items (columns); a
+response matrix holds floats with ``NaN`` for an unanswered item. Reverse-keyed
+items must already be reversed (``assess.scoring.keyed_likert_matrix``).
+
+The reference implementations are R's ``psych`` (``alpha``, ``omega``, ``fa``,
+``outlier``), R's ``careless`` (``evenodd``, ``psychsyn``, ``mahad``) and
+Python's ``pingouin`` (``cronbach_alpha``, ``compute_effsize``,
+``compute_esci``); each function says which one it reproduces and where it
+deliberately differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import optimize, stats
+
+FloatArray = npt.NDArray[np.float64]
+MissingPolicy = Literal["pairwise", "listwise"]
+
+MAX_COMMUNALITY = 0.995
+"""Largest communality (squared loading) the one-factor fit may reach.
+
+psych's ``fa`` bounds every uniqueness at 0.005 or more (``lower = .005`` in its
+``optim`` call); repfit uses the same bound, so Heywood cases stop at 0.995."""
+
+WEAK_ITEM_R_DROP = 0.20
+"""Corrected item-total correlation below which an item is flagged as weak.
+
+Unitless. Source: the common rule of thumb for item analysis (Nunnally &
+Bernstein, *Psychometric Theory*, 1994; also psych's documentation); issue 6."""
+
+LOW_ALPHA = 0.70
+"""Cronbach's alpha below which a trait is flagged as not reliable enough.
+
+Unitless. Source: Nunnally (1978), the usual minimum for research use."""
+
+FOUR_FIFTHS = 0.8
+"""Selection-rate ratio below which adverse impact is flagged.
+
+Unitless. Source: the four-fifths rule of the US Uniform Guidelines on Employee
+Selection Procedures, 29 CFR 1607.4(D)."""
+
+PERCENTILE_RANKS: tuple[int, ...] = tuple(range(1, 100))
+"""Percentile ranks stored in a norms table: every whole rank from 1 to 99."""
+
+
+# --------------------------------------------------------------------------
+# Covariances and correlations with missing answers
+# --------------------------------------------------------------------------
+
+
+def _as_matrix(matrix: npt.ArrayLike) -> FloatArray:
+    array = np.asarray(matrix, dtype=np.float64)
+    if array.ndim != 2:
+        raise ValueError(f"expected a respondents × items matrix, got {array.ndim} dimension(s)")
+    return array
+
+
+def _pairwise_moments(
+    matrix: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Pair counts, pairwise sums of x_i, of x_i², and of x_i·x_j (shift-stabilised)."""
+    observed = ~np.isnan(matrix)
+    shift = np.where(observed.any(axis=0), np.nanmean(np.where(observed, matrix, 0.0), axis=0), 0.0)
+    # The column means of the observed values reduce cancellation; shifts do not change
+    # (co)variances.
+    centred = np.where(observed, matrix - shift, 0.0)
+    mask = observed.astype(np.float64)
+    counts = mask.T @ mask
+    sums = centred.T @ mask  # [i, j] = sum of x_i over rows where i and j are both answered
+    squares = (centred * centred).T @ mask
+    products = centred.T @ centred
+    return counts, sums, squares, products, shift
+
+
+def pairwise_covariance(matrix: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Covariance matrix from pairwise-complete answers, and the pair counts.
+
+    Entry (i, j) uses the respondents who answered both items, with their own
+    means (R's ``cov(x, use = "pairwise")``, pandas' ``DataFrame.cov``). Entries
+    with fewer than two such respondents are ``NaN``.
+    """
+    counts, sums, _, products, _ = _pairwise_moments(_as_matrix(matrix))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (products - sums * sums.T / counts) / (counts - 1.0)
+    cov[counts < 2] = np.nan
+    return cov, counts
+
+
+def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
+    """Correlation matrix from pairwise-complete answers (R's ``cor(x, use = "pairwise")``).
+
+    Each r(i, j) uses only the respondents who answered both items, for the
+    covariance and for both standard deviations. ``NaN`` where undefined.
+    """
+    counts, sums, squares, products, _ = _pairwise_moments(_as_matrix(matrix))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = products - sums * sums.T / counts
+        var_i = squares - sums * sums / counts
+        corr = cov / np.sqrt(var_i * var_i.T)
+    # A variable that is constant over the pair's respondents has no correlation; the
+    # relative tolerance absorbs the round-off of the sums.
+    constant = var_i <= 1e-12 * np.maximum(squares, 1.0)
+    corr[(counts < 2) | constant | constant.T] = np.nan
+    np.fill_diagonal(corr, np.where(np.diag(constant) | (np.diag(counts) < 2), np.nan, 1.0))
+    return np.clip(corr, -1.0, 1.0)
+
+
+def covariance_to_correlation(cov: FloatArray) -> FloatArray:
+    """R's ``cov2cor``: divide by the square roots of the diagonal."""
+    scale = np.sqrt(np.diag(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(scale, scale)
+    np.fill_diagonal(corr, 1.0)
+    result: FloatArray = corr
+    return result
+
+
+def _complete_rows(matrix: FloatArray) -> FloatArray:
+    return matrix[~np.isnan(matrix).any(axis=1)]
+
+
+# --------------------------------------------------------------------------
+# Cronbach's alpha, its Feldt interval, omega total
+# --------------------------------------------------------------------------
+
+
+def alpha_from_covariance(cov: FloatArray) -> float:
+    """Cronbach's alpha k/(k−1) · (1 − trace(C)/sum(C)); ``NaN`` for fewer than two items."""
+    k = cov.shape[0]
+    total = float(cov.sum())
+    if k < 2 or not total:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - np.trace(cov) / total))
+
+
+def standardized_alpha(corr: FloatArray) -> float:
+    """Standardised alpha k·r̄ / (1 + (k−1)·r̄) from a correlation matrix (psych's ``std.alpha``)."""
+    k = corr.shape[0]
+    if k < 2:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - k / corr.sum()))
+
+
+def mean_inter_item_correlation(corr: FloatArray) -> float:
+    """Mean of the off-diagonal correlations (psych's ``average_r``)."""
+    k = corr.shape[0]
+    if k < 2:
+        return float("nan")
+    return float((corr.sum() - np.trace(corr)) / (k * (k - 1)))
+
+
+def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    """Feldt, Woodruff & Salih (1987) confidence interval for coefficient alpha.
+
+    lower = 1 − (1 − α)·F(1 − (1−level)/2; n−1, (n−1)(k−1)), upper likewise with
+    F((1−level)/2); pingouin's ``cronbach_alpha`` formula (without its rounding
+    to three decimals). ``NaN`` bounds when n < 2 or k < 2.
+    """
+    if n < 2 or k < 2 or not np.isfinite(alpha):
+        return (float("nan"), float("nan"))
+    df1 = n - 1
+    df2 = df1 * (k - 1)
+    tail = (1.0 - level) / 2.0
+    lower = 1.0 - (1.0 - alpha) * stats.f.isf(tail, df1, df2)
+    upper = 1.0 - (1.0 - alpha) * stats.f.isf(1.0 - tail, df1, df2)
+    return (float(lower), float(upper))
+
+
+@dataclass(frozen=True)
+class AlphaResult:
+    """Cronbach's alpha of one scale."""
+
+    alpha: float
+    """Cronbach's alpha (raw, from covariances)."""
+    ci95: tuple[float, float]
+    """Feldt 95 % confidence interval (lower, upper)."""
+    n: int
+    """Respondents used: with at least one answer (pairwise) or complete (listwise)."""
+    k: int
+    """Items in the scale."""
+
+
+def cronbach_alpha(
+    matrix: npt.ArrayLike, missing: MissingPolicy = "pairwise", level: float = 0.95
+) -> AlphaResult:
+    """Cronbach's alpha with its Feldt interval, as pingouin's ``cronbach_alpha``.
+
+    ``missing="pairwise"`` (the default of pingouin and psych) uses the
+    pairwise-complete covariance matrix; ``"listwise"`` keeps only respondents
+    who answered every item. The interval's degrees of freedom use n = the
+    respondents actually used. With complete data this equals pingouin exactly;
+    with listwise deletion pingouin (0.7) and psych keep the number of rows
+    *before* deletion in the degrees of freedom, which overstates the
+    precision — repfit uses the complete respondents instead. Rows with no
+    answer at all are not counted.
+    """
+    data = _as_matrix(matrix)
+    data = data[~np.isnan(data).all(axis=1)]
+    if missing == "listwise":
+        data = _complete_rows(data)
+    k = data.shape[1]
+    cov, _ = pairwise_covariance(data)
+    alpha = alpha_from_covariance(cov)
+    n = int(data.shape[0])
+    return AlphaResult(alpha=alpha, ci95=feldt_interval(alpha, n, k, level), n=n, k=k)
+
+
+@dataclass(frozen=True)
+class OneFactorFit:
+    """A one-factor minimum-residual (minres) factor analysis of a correlation matrix."""
+
+    loadings: FloatArray
+    """Loading of each item on the factor; the sign makes their sum positive (as psych)."""
+    uniquenesses: FloatArray
+    """1 − loading², the variance each item does not share with the factor."""
+    residual_ss: float
+    """Sum of the squared off-diagonal residuals R − λλᵀ at the solution (the objective)."""
+    converged: bool
+    """Whether the optimiser reported convergence."""
+
+
+def minres_objective(loadings: FloatArray, corr: FloatArray) -> float:
+    """Sum over i ≠ j of (r_ij − λ_i λ_j)²: the minres (unweighted least squares) criterion."""
+    residual = corr - np.outer(loadings, loadings)
+    np.fill_diagonal(residual, 0.0)
+    return float(np.sum(residual * residual))
+
+
+def _minres_gradient(loadings: FloatArray, corr: FloatArray) -> FloatArray:
+    residual = corr - np.outer(loadings, loadings)
+    np.fill_diagonal(residual, 0.0)
+    gradient: FloatArray = -4.0 * residual @ loadings
+    return gradient
+
+
+def fit_one_factor(corr: FloatArray) -> OneFactorFit:
+    """Minimum-residual one-factor fit, as psych's ``fa(r, nfactors = 1, fm = "minres")``.
+
+    Minimises the sum of squared off-diagonal residuals of R − λλᵀ (psych's
+    ``fit.residuals`` with ``fm = "minres"``) with L-BFGS-B, each communality
+    λ² bounded by :data:`MAX_COMMUNALITY` as psych bounds the uniquenesses.
+    Starts from the principal-axis loadings with squared multiple correlations
+    on the diagonal. psych parametrises the search by the uniquenesses; at an
+    interior optimum both parametrisations reach the same loadings.
+    """
+    corr = np.asarray(corr, dtype=np.float64)
+    k = corr.shape[0]
+    reduced = corr.copy()
+    try:
+        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        smc = np.max(np.abs(corr - np.eye(k)), axis=0)
+    np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
+    values, vectors = np.linalg.eigh(reduced)
+    bound = float(np.sqrt(MAX_COMMUNALITY))
+    start = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
+    result = optimize.minimize(
+        minres_objective,
+        start,
+        args=(corr,),
+        jac=_minres_gradient,
+        method="L-BFGS-B",
+        bounds=[(-bound, bound)] * k,
+        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
+    )
+    loadings = _newton_polish(np.asarray(result.x, dtype=np.float64), corr, bound)
+    if loadings.sum() < 0:
+        loadings = -loadings
+    gradient = _minres_gradient(loadings, corr)
+    at_bound = np.abs(loadings) >= bound - 1e-12
+    pushing_out = np.sign(gradient) == -np.sign(loadings)
+    stationary = np.where(at_bound & pushing_out, 0.0, gradient)
+    return OneFactorFit(
+        loadings=loadings,
+        uniquenesses=1.0 - loadings**2,
+        residual_ss=minres_objective(loadings, corr),
+        converged=bool(np.max(np.abs(stationary)) < 1e-8),
+    )
+
+
+def _minres_hessian(loadings: FloatArray, corr: FloatArray) -> FloatArray:
+    hessian: FloatArray = -4.0 * (corr - 2.0 * np.outer(loadings, loadings))
+    squares = loadings**2
+    np.fill_diagonal(hessian, 4.0 * (squares.sum() - squares))
+    return hessian
+
+
+def _newton_polish(loadings: FloatArray, corr: FloatArray, bound: float) -> FloatArray:
+    """A few Newton steps from the quasi-Newton solution, to machine precision (interior only)."""
+    best = minres_objective(loadings, corr)
+    for _ in range(20):
+        gradient = _minres_gradient(loadings, corr)
+        if np.max(np.abs(gradient)) < 1e-14:
+            break
+        try:
+            step = np.linalg.solve(_minres_hessian(loadings, corr), gradient)
+        except np.linalg.LinAlgError:
+            break
+        candidate = loadings - step
+        value = minres_objective(candidate, corr)
+        if np.max(np.abs(candidate)) > bound or not value <= best:
+            break
+        loadings, best = candidate, value
+    return loadings
+
+
+def omega_total(corr: FloatArray, fit: OneFactorFit | None = None) -> float:
+    """McDonald's omega total from a one-factor minres fit, as psych's ``omega(m, nfactors = 1)``.
+
+    psych (``omegah``): items with a negative loading are flipped (the
+    correlation matrix is pre- and post-multiplied by the signs), then
+    omega_t = (V_t − Σu²) / V_t with V_t the sum of all elements of the flipped
+    correlation matrix and u² = 1 − λ². When the factor model fits exactly this
+    equals (Σ|λ|)² / V_t. ``NaN`` for fewer than three items (one factor is not
+    identified by two) or an incomplete correlation matrix.
+    """
+    corr = np.asarray(corr, dtype=np.float64)
+    if corr.shape[0] < 3 or not np.isfinite(corr).all():
+        return float("nan")
+    fit = fit or fit_one_factor(corr)
+    signs = np.where(fit.loadings < 0, -1.0, 1.0)
+    total = float((signs[:, None] * corr * signs[None, :]).sum())
+    return (total - float(fit.uniquenesses.sum())) / total
+
+
+# --------------------------------------------------------------------------
+# Item analysis of one scale
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    """Statistics of one item within its scale."""
+
+    item_id: str
+    """The item."""
+    n: int
+    """Respondents who answered it."""
+    mean: float
+    """Mean answer (after reverse keying)."""
+    sd: float
+    """Standard deviation of the answers (n − 1 denominator)."""
+    r_drop: float
+    """Corrected item-total correlation: with the sum of the other items (psych's ``r.drop``)."""
+    alpha_if_dropped: float
+    """Cronbach's alpha of the scale without this item (``NaN`` when fewer than two remain)."""
+    distribution: Mapping[int, int]
+    """How many respondents gave each answer value (after reverse keying)."""
+    no_variance: bool
+    """True when everybody gave the same answer; the item is left out of the scale statistics."""
+
+    @property
+    def weak(self) -> bool:
+        """Corrected item-total correlation below :data:`WEAK_ITEM_R_DROP`."""
+        return bool(np.isfinite(self.r_drop) and self.r_drop < WEAK_ITEM_R_DROP)
+
+
+@dataclass(frozen=True)
+class ScaleReliability:
+    """Reliability of one scale (trait) and the statistics of its items."""
+
+    n: int
+    """Respondents used (pairwise: with at least one answer; listwise: complete)."""
+    n_items: int
+    """Items analysed (items with no variance are left out)."""
+    alpha: float
+    """Cronbach's alpha."""
+    alpha_ci95: tuple[float, float]
+    """Feldt 95 % interval for alpha."""
+    alpha_standardized: float
+    """Standardised alpha, from the correlations implied by the covariance matrix (psych)."""
+    omega_total: float
+    """McDonald's omega total from a one-factor minres fit (psych's omega_t)."""
+    mean_inter_item_r: float
+    """Mean inter-item correlation (psych's ``average_r``)."""
+    items: tuple[ItemStatistics, ...]
+    """Every item of the scale, in the order given, including those left out."""
+    warnings: tuple[str, ...] = field(default=())
+    """Plain-language problems found (items with no variance, too few items, ...)."""
+
+    @property
+    def low_alpha(self) -> bool:
+        """Alpha below :data:`LOW_ALPHA` (or not computable)."""
+        return not (np.isfinite(self.alpha) and self.alpha >= LOW_ALPHA)
+
+
+def _distribution(column: FloatArray, values: Sequence[int] | None) -> dict[int, int]:
+    answered = column[~np.isnan(column)]
+    if values is None:
+        values = sorted({int(v) for v in np.unique(answered)})
+    counts = {int(v): 0 for v in values}
+    found, found_counts = np.unique(answered, return_counts=True)
+    for value, count in zip(found, found_counts, strict=True):
+        counts[int(value)] = counts.get(int(value), 0) + int(count)
+    return counts
+
+
+def scale_reliability(
+    matrix: npt.ArrayLike,
+    item_ids: Sequence[str],
+    *,
+    missing: MissingPolicy = "pairwise",
+    answer_values: Sequence[int] | None = None,
+) -> ScaleReliability:
+    """Alpha (with its interval), standardised alpha, omega total and item statistics.
+
+    ``matrix`` holds one scale's keyed answers (respondents × items, ``NaN`` =
+    unanswered); ``answer_values`` lists the possible answers for the
+    distributions (default: the values seen). As psych's ``alpha``: items with
+    no variance are left out with a warning; alpha, standardised alpha and the
+    mean inter-item r come from the covariance matrix C (standardised through
+    ``cov2cor(C)``), alpha-if-dropped from C without the item, r_drop =
+    (Σ_j C_ij − C_ii) / √(C_ii · ΣC_without i). Omega uses the pairwise
+    correlation matrix, as psych's ``omega``. Listwise: only complete
+    respondents enter every statistic.
+    """
+    data = _as_matrix(matrix)
+    if data.shape[1] != len(item_ids):
+        raise ValueError(f"{data.shape[1]} columns but {len(item_ids)} item ids")
+    data = data[~np.isnan(data).all(axis=1)]
+    if missing == "listwise":
+        data = _complete_rows(data)
+    warnings: list[str] = []
+    answered = (~np.isnan(data)).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        means = np.where(answered > 0, np.nansum(data, axis=0) / np.maximum(answered, 1), np.nan)
+        sds = np.sqrt(
+            np.where(
+                answered > 1,
+                np.nansum((data - means) ** 2, axis=0) / np.maximum(answered - 1, 1),
+                np.nan,
+            )
+        )
+    # A relative tolerance: a constant column of non-integers can leave round-off in its sd.
+    keep = np.isfinite(sds) & (sds > 1e-12 * np.maximum(np.abs(means), 1.0))
+    for index in map(int, np.flatnonzero(~keep)):
+        item_id = item_ids[index]
+        if answered[index] < 2:
+            warnings.append(
+                f"Item {item_id} has fewer than two answers and was left out of the scale "
+                "statistics."
+            )
+        else:
+            warnings.append(
+                f"Item {item_id} has no variance (everybody answered {means[index]:g}) and was "
+                "left out of alpha, omega and the item-total correlations."
+            )
+    kept = data[:, keep]
+    k = kept.shape[1]
+    cov, _ = pairwise_covariance(kept)
+    n = int(data.shape[0])
+    alpha = alpha_from_covariance(cov)
+    std_corr = covariance_to_correlation(cov)
+    corr = pairwise_correlation(kept)
+    if k < 2:
+        warnings.append(f"Only {k} item(s) with variance: alpha needs at least two.")
+    elif not np.isfinite(cov).all():
+        warnings.append("Some pairs of items were never answered together; alpha is undefined.")
+    elif k < 3:
+        warnings.append("Omega needs at least three items; it is left empty.")
+
+    omega = float("nan")
+    if k >= 3 and np.isfinite(corr).all():
+        fit = fit_one_factor(corr)
+        omega = omega_total(corr, fit)
+        if not fit.converged:
+            warnings.append("The one-factor fit behind omega did not converge; omega is rough.")
+
+    r_drop = np.full(k, np.nan)
+    alpha_dropped = np.full(k, np.nan)
+    if k >= 2 and np.isfinite(cov).all():
+        total = cov.sum()
+        column_sums = cov.sum(axis=0)
+        diagonal = np.diag(cov)
+        rest_total = total - 2.0 * column_sums + diagonal
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r_drop = (column_sums - diagonal) / np.sqrt(diagonal * rest_total)
+        if k >= 3:
+            rest_trace = np.trace(cov) - diagonal
+            alpha_dropped = (k - 1) / (k - 2) * (1.0 - rest_trace / rest_total)
+
+    items: list[ItemStatistics] = []
+    kept_index = np.cumsum(keep) - 1
+    for column, item_id in enumerate(item_ids):
+        inside = bool(keep[column])
+        position = int(kept_index[column])
+        items.append(
+            ItemStatistics(
+                item_id=item_id,
+                n=int(answered[column]),
+                mean=float(means[column]),
+                sd=float(sds[column]),
+                r_drop=float(r_drop[position]) if inside else float("nan"),
+                alpha_if_dropped=float(alpha_dropped[position]) if inside else float("nan"),
+                distribution=_distribution(data[:, column], answer_values),
+                no_variance=not inside,
+            )
+        )
+    return ScaleReliability(
+        n=n,
+        n_items=k,
+        alpha=alpha,
+        alpha_ci95=feldt_interval(alpha, n, k),
+        alpha_standardized=standardized_alpha(std_corr) if np.isfinite(cov).all() else np.nan,
+        omega_total=omega,
+        mean_inter_item_r=(
+            mean_inter_item_correlation(std_corr) if np.isfinite(cov).all() else np.nan
+        ),
+        items=tuple(items),
+        warnings=tuple(warnings),
+    )
+
+
+# --------------------------------------------------------------------------
+# Careless responding: indices that need the sample, and two per-person ones
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarelessThresholds:
+    """Cut-offs for the careless-responding indices computed here; override any of them."""
+
+    even_odd_min: float = 0.30
+    """Even-odd consistency below this is flagged (unitless, −1…1).
+
+    Source: Johnson (2005), *J. Research in Personality* 39, 103–129, who
+    treated protocols below .30 as too inconsistent to interpret."""
+    mahalanobis_p: float = 0.001
+    """A Mahalanobis D² whose chi-square p-value is below this is flagged.
+
+    Source: Tabachnick & Fidell, *Using Multivariate Statistics* — p < .001 for
+    multivariate outliers (careless' ``mahad`` uses a 0.99 confidence level)."""
+    synonym_min: float = -0.30
+    """Synonym consistency below this is flagged (unitless, −1…1).
+
+    Modelling assumption: item pairs written to agree should correlate positively
+    within a person. With a dozen pairs the correlation's standard error is about
+    0.3 even for an attentive respondent whose traits are all alike, so only a
+    clearly negative value (one standard error below zero) is flagged."""
+    min_pairs: int = 3
+    """Fewest complete consistency pairs for a synonym correlation (careless: more than two)."""
+
+
+def _rowwise_pearson(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Pearson r per row over the columns where both x and y are present (``NaN`` if undefined)."""
+    both = ~(np.isnan(x) | np.isnan(y))
+    count = both.sum(axis=1)
+    safe_count = np.maximum(count, 1)
+    x0 = np.where(both, x, 0.0)
+    y0 = np.where(both, y, 0.0)
+    mean_x = x0.sum(axis=1) / safe_count
+    mean_y = y0.sum(axis=1) / safe_count
+    dx = np.where(both, x0 - mean_x[:, None], 0.0)
+    dy = np.where(both, y0 - mean_y[:, None], 0.0)
+    sxy = (dx * dy).sum(axis=1)
+    sxx = (dx * dx).sum(axis=1)
+    syy = (dy * dy).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = sxy / np.sqrt(sxx * syy)
+    # Round-off can make a constant vector look barely variable: treat it as constant.
+    scale = np.maximum(np.maximum(np.abs(x0).max(axis=1), np.abs(y0).max(axis=1)), 1.0)
+    tiny = (sxx <= 1e-12 * scale**2) | (syy <= 1e-12 * scale**2) | (count < 2)
+    r[tiny] = np.nan
+    clipped: FloatArray = np.clip(r, -1.0, 1.0)
+    return clipped
+
+
+def even_odd_consistency(matrix: npt.ArrayLike, scales: Sequence[Sequence[int]]) -> FloatArray:
+    """Even-odd consistency per respondent, as careless' ``evenodd`` (Johnson, 2005).
+
+    ``scales`` lists, per trait, the column indices of its keyed items in
+    questionnaire order. For each respondent and trait the items at positions
+    2, 4, … (even) and 1, 3, … (odd) are averaged over the answered ones; the
+    even and odd half-scores are correlated across traits (traits with both
+    halves present), then Spearman–Brown corrected: 2r / (1 + r), floored at −1.
+    Higher = more consistent. careless ≥ 1.2.0 returns the negative of this
+    value (so that higher means more careless); repfit keeps Johnson's
+    direction. ``NaN`` when fewer than two traits have both halves or a half
+    score does not vary across traits.
+    """
+    data = _as_matrix(matrix)
+    if len(scales) < 2:
+        raise ValueError("even-odd consistency needs at least two traits")
+    even = np.full((data.shape[0], len(scales)), np.nan)
+    odd = np.full((data.shape[0], len(scales)), np.nan)
+    with np.errstate(invalid="ignore"):
+        for position, columns in enumerate(scales):
+            columns = list(columns)
+            odd_part = data[:, columns[0::2]]
+            even_part = data[:, columns[1::2]]
+            if even_part.shape[1]:
+                even[:, position] = _nanmean_rows(even_part)
+            odd[:, position] = _nanmean_rows(odd_part)
+    r = _rowwise_pearson(even, odd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corrected = 2.0 * r / (1.0 + r)
+    return np.where(np.isnan(corrected), np.nan, np.maximum(corrected, -1.0))
+
+
+def _nanmean_rows(block: FloatArray) -> FloatArray:
+    count = (~np.isnan(block)).sum(axis=1)
+    total = np.nansum(block, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def synonym_consistency(
+    matrix: npt.ArrayLike, pairs: Sequence[tuple[int, int]], min_pairs: int = 3
+) -> FloatArray:
+    """Psychometric-synonym consistency per respondent over declared item pairs.
+
+    careless' ``psychsyn`` finds its pairs in the sample (items correlated
+    above a critical value); repfit uses the questionnaire's declared
+    consistency pairs (column indices of keyed items), so the index needs no
+    sample. Per respondent: the Pearson correlation, across the pairs, between
+    the first and the second item's answers, using pairs with both answered;
+    ``NaN`` with fewer than ``min_pairs`` such pairs (careless: more than two)
+    or no variance. careless retries a ``NaN`` with randomly swapped pairs;
+    repfit does not (it stays deterministic).
+    """
+    data = _as_matrix(matrix)
+    if not pairs:
+        return np.full(data.shape[0], np.nan)
+    first = data[:, [a for a, _ in pairs]]
+    second = data[:, [b for _, b in pairs]]
+    r = _rowwise_pearson(first, second)
+    complete = (~(np.isnan(first) | np.isnan(second))).sum(axis=1)
+    r[complete < min_pairs] = np.nan
+    return r
+
+
+@dataclass(frozen=True)
+class MahalanobisResult:
+    """Mahalanobis distances of the respondents from the sample centroid."""
+
+    d2: FloatArray
+    """Squared distance per respondent (``NaN`` for a respondent with no answer)."""
+    p: FloatArray
+    """Upper-tail chi-square p-value of D² with ``df`` degrees of freedom."""
+    df: int
+    """Degrees of freedom: the number of items (the rank of the covariance if singular)."""
+    singular: bool
+    """The covariance matrix was singular; a pseudo-inverse was used."""
+
+
+def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
+    """Mahalanobis D² with a chi-square p-value, as psych's ``outlier`` / careless' ``mahad``.
+
+    D² = (x − m)ᵀ S⁻¹ (x − m) with S the pairwise-complete covariance and m the
+    item means; a missing answer contributes nothing (psych sums with
+    ``na.rm = TRUE``, which is the same as answering the item mean). The
+    p-value uses a chi-square with as many degrees of freedom as items — the
+    correct df; careless' ``mahad(flag = TRUE)`` uses the number of
+    respondents, a known pitfall. A singular covariance (e.g. duplicated
+    items) uses the pseudo-inverse and df = its rank.
+    """
+    data = _as_matrix(matrix)
+    k = data.shape[1]
+    cov, _ = pairwise_covariance(data)
+    if not np.isfinite(cov).all():
+        raise ValueError("some pairs of items were never answered together")
+    rank = int(np.linalg.matrix_rank(cov))
+    singular = rank < k
+    inverse = np.linalg.pinv(cov, hermitian=True) if singular else np.linalg.inv(cov)
+    means = np.nanmean(data, axis=0)
+    centred = np.where(np.isnan(data), 0.0, data - means)
+    d2 = np.einsum("ij,ij->i", centred @ inverse, centred)
+    d2[np.isnan(data).all(axis=1)] = np.nan
+    df = rank if singular else k
+    return MahalanobisResult(d2=d2, p=stats.chi2.sf(d2, df), df=df, singular=singular)
+
+
+# --------------------------------------------------------------------------
+# Fairness
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeanDifference:
+    """Standardised mean difference between two groups on one score."""
+
+    group_a: str
+    """First group (the difference is a − b)."""
+    group_b: str
+    """Second group."""
+    n_a: int
+    """Respondents with a score in group a."""
+    n_b: int
+    """Respondents with a score in group b."""
+    mean_a: float
+    """Mean score in group a."""
+    mean_b: float
+    """Mean score in group b."""
+    cohen_d: float
+    """(mean_a − mean_b) / pooled sd (both sds with n − 1)."""
+    hedges_g: float
+    """Cohen's d × (1 − 3 / (4(n_a + n_b) − 9)): small-sample corrected."""
+    g_ci95: tuple[float, float]
+    """95 % interval for g: g ± t(0.975, n_a + n_b − 2) · SE,
+    SE² = (n_a + n_b)/(n_a n_b) + g²/(2(n_a + n_b))."""
+
+
+def mean_difference(
+    a: npt.ArrayLike, b: npt.ArrayLike, group_a: str = "a", group_b: str = "b", level: float = 0.95
+) -> MeanDifference:
+    """Cohen's d and Hedges' g between two groups with a confidence interval.
+
+    Matches pingouin's ``compute_effsize(eftype="cohen" | "hedges")`` and
+    ``compute_esci`` (Hedges & Olkin 1985 normal-approximation standard error
+    with a t critical value). Missing scores (``NaN``) are ignored; ``NaN``
+    results when a group has fewer than two scores or both have no variance.
+    """
+    x = np.asarray(a, dtype=np.float64)
+    y = np.asarray(b, dtype=np.float64)
+    x = x[~np.isnan(x)]
+    y = y[~np.isnan(y)]
+    nx, ny = int(x.size), int(y.size)
+    nan = float("nan")
+    if nx < 2 or ny < 2:
+        return MeanDifference(group_a, group_b, nx, ny, _mean(x), _mean(y), nan, nan, (nan, nan))
+    pooled = np.sqrt(((nx - 1) * x.var(ddof=1) + (ny - 1) * y.var(ddof=1)) / (nx + ny - 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = float((x.mean() - y.mean()) / pooled) if pooled > 0 else nan
+    g = d * (1.0 - 3.0 / (4.0 * (nx + ny) - 9.0))
+    se = np.sqrt((nx + ny) / (nx * ny) + g**2 / (2.0 * (nx + ny)))
+    crit = float(stats.t.ppf(1.0 - (1.0 - level) / 2.0, nx + ny - 2))
+    return MeanDifference(
+        group_a, group_b, nx, ny, float(x.mean()), float(y.mean()), d, g,
+        (float(g - crit * se), float(g + crit * se)),
+    )  # fmt: skip
+
+
+def _mean(values: FloatArray) -> float:
+    return float(values.mean()) if values.size else float("nan")
+
+
+@dataclass(frozen=True)
+class GroupSelection:
+    """Selection at a fit threshold within one group."""
+
+    group: str
+    """Group label."""
+    n: int
+    """Respondents in the group with a fit value."""
+    selected: int
+    """Of those, how many reach the threshold."""
+    rate: float
+    """selected / n."""
+    ratio: float
+    """rate / the highest group rate (1 for the highest group; ``NaN`` if no one is selected)."""
+    adverse_impact: bool
+    """ratio below :data:`FOUR_FIFTHS`: the four-fifths rule is broken for this group."""
+
+
+def selection_rates(
+    fit: npt.ArrayLike, groups: Sequence[str], threshold: float
+) -> tuple[GroupSelection, ...]:
+    """Selection rate per group at ``fit >= threshold`` and its ratio to the highest rate.
+
+    Any number of groups: each is compared with the group whose rate is
+    highest (US Uniform Guidelines, 29 CFR 1607.4(D)). Respondents without a fit
+    (``NaN``) are left out. Groups are returned sorted by label.
+    """
+    values = np.asarray(fit, dtype=np.float64)
+    labels = np.asarray(list(groups), dtype=object)
+    if labels.shape != values.shape:
+        raise ValueError("one group label per fit value is needed")
+    present = ~np.isnan(values)
+    rows: list[tuple[str, int, int, float]] = []
+    for label in sorted({str(g) for g in labels[present]}):
+        in_group = present & (labels == label)
+        n = int(in_group.sum())
+        selected = int((values[in_group] >= threshold).sum())
+        rows.append((label, n, selected, selected / n))
+    best = max((rate for *_, rate in rows), default=0.0)
+    return tuple(
+        GroupSelection(
+            group=label,
+            n=n,
+            selected=selected,
+            rate=rate,
+            ratio=rate / best if best > 0 else float("nan"),
+            adverse_impact=bool(best > 0 and rate / best < FOUR_FIFTHS),
+        )
+        for label, n, selected, rate in rows
+    )
+
+
+# --------------------------------------------------------------------------
+# Norms
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NormStatistics:
+    """Local norms of one trait's raw score."""
+
+    mean: float
+    """Mean raw score."""
+    sd: float
+    """Standard deviation (n − 1 denominator)."""
+    n: int
+    """Respondents with a score."""
+    percentiles: Mapping[int, float]
+    """Raw score at each percentile rank 1–99 (numpy's default linear interpolation,
+    R's type 7)."""
+
+
+def build_norms(
+    raw_scores: npt.ArrayLike,
+    trait_ids: Sequence[str],
+    exclude: npt.ArrayLike | None = None,
+) -> dict[str, NormStatistics]:
+    """Mean, sd, n and percentile table per trait from raw scores (respondents × traits).
+
+    ``exclude`` marks respondents to leave out (by default the caller passes
+    the careless flags). Missing scores (``NaN``, e.g. insufficient answers) are
+    ignored per trait. Raises ``ValueError`` naming the trait when fewer than
+    two scores remain or they do not vary, because such norms cannot give a z.
+    """
+    scores = _as_matrix(raw_scores)
+    if scores.shape[1] != len(trait_ids):
+        raise ValueError(f"{scores.shape[1]} columns but {len(trait_ids)} trait ids")
+    if exclude is not None:
+        scores = scores[~np.asarray(exclude, dtype=bool)]
+    ranks = np.array(PERCENTILE_RANKS, dtype=np.float64)
+    norms: dict[str, NormStatistics] = {}
+    for column, trait_id in enumerate(trait_ids):
+        values = scores[:, column]
+        values = values[~np.isnan(values)]
+        if values.size < 2:
+            raise ValueError(f"trait {trait_id}: {values.size} score(s); norms need at least two")
+        sd = float(values.std(ddof=1))
+        if not sd > 0:
+            raise ValueError(f"trait {trait_id}: every score is {values[0]:g}; the sd is 0")
+        table = np.percentile(values, ranks)
+        norms[trait_id] = NormStatistics(
+            mean=float(values.mean()),
+            sd=sd,
+            n=int(values.size),
+            percentiles={int(r): float(v) for r, v in zip(ranks, table, strict=True)},
+        )
+    return norms

@@ -1,0 +1,513 @@
+"""One questionnaire, one sample: reliability per trait, careless respondents, fairness, norms.
+
+Pure: takes a :class:`~assess.model.Questionnaire` and answer arrays, returns
+frozen dataclasses and the ``repfit.analysis/1`` dictionary; no files, no
+terminal. ``assess analyze`` and ``assess norms`` are thin layers over
+:func:`analyze_sample` and :func:`sample_norms`.
+
+The per-person validity indices (long-string, intra-individual variability,
+consistency-pair disagreement, attention checks, too-fast answers) are the
+same functions the profiles use (:mod:`assess.validity`); only Mahalanobis
+distance needs the sample, so it lives here and never in a profile.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from assess import psychometrics as psy
+from assess import scoring, validity
+from assess.model import Norms, NormsFile, Questionnaire, TraitNorm
+from assess.validity import CARELESS_FLAGS, DEFAULT_THRESHOLDS, ValidityThresholds
+
+FloatArray = npt.NDArray[np.float64]
+
+ANALYSIS_SCHEMA = "repfit.analysis/1"
+"""Schema name and major version of the JSON ``assess analyze`` writes."""
+
+DECISION_NOTE = (
+    "These scores support, and must not replace, a structured hiring decision: use them "
+    "next to structured interviews, work samples and references, never as the only gate."
+)
+"""Said by every analysis report and the README."""
+
+SAMPLE_FLAGS = ("even_odd", "synonyms", "mahalanobis")
+"""Careless-responding flags computed here, beyond the per-person ones of the profiles."""
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """How to analyse a sample; every threshold is overridable."""
+
+    missing: psy.MissingPolicy = "pairwise"
+    """Missing answers in reliability: pairwise-complete covariances, or complete respondents."""
+    careless: psy.CarelessThresholds = field(default_factory=psy.CarelessThresholds)
+    """Cut-offs for even-odd, synonyms and Mahalanobis distance."""
+    validity: ValidityThresholds = DEFAULT_THRESHOLDS
+    """Cut-offs for the per-person indices (the profiles' own thresholds)."""
+    fit_threshold: float = 60.0
+    """Role fit (0–100) at or above which a respondent counts as selected (fairness)."""
+
+
+@dataclass(frozen=True)
+class RespondentCareless:
+    """Careless-responding indicators of one respondent."""
+
+    candidate_id: str
+    """The respondent."""
+    longstring: int
+    """Longest run of identical consecutive Likert answers."""
+    irv: float
+    """Intra-individual response variability: sd of the Likert answers (profiles' definition)."""
+    even_odd: float
+    """Even-odd consistency (Spearman–Brown corrected; higher = more consistent)."""
+    synonyms: float
+    """Within-person correlation over the declared consistency pairs."""
+    consistency_disagreement: float
+    """Mean absolute difference over the consistency pairs after keying (scale points)."""
+    attention_failed: int
+    """Failed attention checks."""
+    median_ms: float
+    """Median answer time in milliseconds (``NaN`` without times)."""
+    too_fast_share: float
+    """Share of timed answers below the too-fast threshold (``NaN`` without times)."""
+    mahalanobis_d2: float
+    """Mahalanobis D² over the trait items (``NaN`` when the sample is too small)."""
+    mahalanobis_p: float
+    """Chi-square p-value of D² (df = number of items)."""
+    flags: tuple[str, ...]
+    """Names of the indicators beyond their threshold."""
+
+
+@dataclass(frozen=True)
+class TraitFairness:
+    """Standardised differences of one trait's raw score between groups."""
+
+    trait_id: str
+    """The trait."""
+    differences: tuple[psy.MeanDifference, ...]
+    """Each group against the reference group (group_b), a − b."""
+
+
+@dataclass(frozen=True)
+class RoleFairness:
+    """Selection rates of one role at the fit threshold."""
+
+    role_id: str
+    """The role."""
+    groups: tuple[psy.GroupSelection, ...]
+    """Per group: rate and ratio to the highest rate, four-fifths rule flagged."""
+
+
+@dataclass(frozen=True)
+class FairnessReport:
+    """Group comparisons for ``--group``."""
+
+    column: str
+    """The answers-table column holding the groups."""
+    reference: str
+    """The reference group for the mean differences (the largest group)."""
+    unlabelled: int
+    """Respondents with an empty group cell, left out."""
+    traits: tuple[TraitFairness, ...]
+    """Per trait, in questionnaire order."""
+    roles: tuple[RoleFairness, ...]
+    """Per role (empty without norms or roles)."""
+    fit_threshold: float
+    """Role fit at or above which a respondent counts as selected."""
+    notes: tuple[str, ...]
+    """Why a part is empty, if it is."""
+
+
+@dataclass(frozen=True)
+class SampleAnalysis:
+    """Everything ``assess analyze`` reports."""
+
+    questionnaire: Questionnaire
+    """The questionnaire analysed."""
+    respondents: int
+    """Rows in the sample."""
+    missing: psy.MissingPolicy
+    """Missing-answer policy used for reliability."""
+    traits: dict[str, psy.ScaleReliability]
+    """Trait id -> reliability and item statistics (questionnaire order)."""
+    careless: tuple[RespondentCareless, ...]
+    """One entry per respondent, in input order."""
+    mahalanobis_df: int | None
+    """Degrees of freedom of the Mahalanobis p-values (``None`` when not computed)."""
+    fairness: FairnessReport | None
+    """Group comparisons, when a group column was given."""
+    norms: Norms | None
+    """The norms used for role fit (the questionnaire's unless others were given)."""
+    warnings: tuple[str, ...]
+    """Problems found in the sample, in plain language."""
+
+    @property
+    def flagged(self) -> int:
+        """Respondents with at least one careless-responding flag."""
+        return sum(1 for person in self.careless if person.flags)
+
+    def careless_mask(self) -> npt.NDArray[np.bool_]:
+        """True for each flagged respondent (input order)."""
+        return np.array([bool(person.flags) for person in self.careless], dtype=bool)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``repfit.analysis/1`` JSON document (``NaN`` becomes ``null``)."""
+        q = self.questionnaire
+        norms = self.norms
+        return {
+            "schema": ANALYSIS_SCHEMA,
+            "questionnaire": {"id": q.id, "version": q.version},
+            "respondents": self.respondents,
+            "missing": self.missing,
+            "note": DECISION_NOTE,
+            "norms": None
+            if norms is None
+            else {
+                "source": norms.source,
+                "n": norms.n,
+                "date": norms.date,
+                "provisional": norms.provisional,
+            },
+            "traits": {trait_id: _trait_dict(result) for trait_id, result in self.traits.items()},
+            "careless": {
+                "flagged": self.flagged,
+                "flag_counts": {
+                    name: sum(name in p.flags for p in self.careless)
+                    for name in (*CARELESS_FLAGS, *SAMPLE_FLAGS)
+                },
+                "mahalanobis_df": self.mahalanobis_df,
+                "respondents": {p.candidate_id: _careless_dict(p) for p in self.careless},
+            },
+            "fairness": None if self.fairness is None else _fairness_dict(self.fairness),
+            "warnings": list(self.warnings),
+        }
+
+
+def _number(value: float, digits: int = 6) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), digits)
+
+
+def _trait_dict(result: psy.ScaleReliability) -> dict[str, Any]:
+    return {
+        "n": result.n,
+        "n_items": result.n_items,
+        "alpha": _number(result.alpha),
+        "alpha_ci95": [_number(result.alpha_ci95[0]), _number(result.alpha_ci95[1])],
+        "alpha_standardized": _number(result.alpha_standardized),
+        "omega_total": _number(result.omega_total),
+        "mean_inter_item_r": _number(result.mean_inter_item_r),
+        "low_alpha": result.low_alpha,
+        "items": {
+            item.item_id: {
+                "n": item.n,
+                "mean": _number(item.mean),
+                "sd": _number(item.sd),
+                "r_drop": _number(item.r_drop),
+                "alpha_if_dropped": _number(item.alpha_if_dropped),
+                "weak": item.weak,
+                "no_variance": item.no_variance,
+                "distribution": {str(k): v for k, v in item.distribution.items()},
+            }
+            for item in result.items
+        },
+        "warnings": list(result.warnings),
+    }
+
+
+def _careless_dict(person: RespondentCareless) -> dict[str, Any]:
+    return {
+        "longstring": person.longstring,
+        "irv": _number(person.irv),
+        "even_odd": _number(person.even_odd),
+        "synonyms": _number(person.synonyms),
+        "consistency_disagreement": _number(person.consistency_disagreement),
+        "attention_failed": person.attention_failed,
+        "median_ms": _number(person.median_ms),
+        "too_fast_share": _number(person.too_fast_share),
+        "mahalanobis_d2": _number(person.mahalanobis_d2),
+        "mahalanobis_p": _number(person.mahalanobis_p, 8),
+        "flags": list(person.flags),
+    }
+
+
+def _fairness_dict(report: FairnessReport) -> dict[str, Any]:
+    return {
+        "column": report.column,
+        "reference": report.reference,
+        "unlabelled": report.unlabelled,
+        "fit_threshold": report.fit_threshold,
+        "traits": {
+            trait.trait_id: [
+                {
+                    "group": d.group_a,
+                    "reference": d.group_b,
+                    "n": d.n_a,
+                    "n_reference": d.n_b,
+                    "mean": _number(d.mean_a),
+                    "mean_reference": _number(d.mean_b),
+                    "cohen_d": _number(d.cohen_d),
+                    "hedges_g": _number(d.hedges_g),
+                    "hedges_g_ci95": [_number(d.g_ci95[0]), _number(d.g_ci95[1])],
+                }
+                for d in trait.differences
+            ]
+            for trait in report.traits
+        },
+        "roles": {
+            role.role_id: [
+                {
+                    "group": g.group,
+                    "n": g.n,
+                    "selected": g.selected,
+                    "rate": _number(g.rate),
+                    "ratio": _number(g.ratio),
+                    "adverse_impact": g.adverse_impact,
+                }
+                for g in role.groups
+            ]
+            for role in report.roles
+        },
+        "notes": list(report.notes),
+    }
+
+
+# ------------------------------------------------------------------ analysis
+
+
+def _trait_columns(q: Questionnaire) -> dict[str, list[int]]:
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    return {
+        trait_id: [column[item.id] for item in q.likert_items_of(trait_id)]
+        for trait_id in q.trait_ids()
+    }
+
+
+def careless_indicators(
+    q: Questionnaire,
+    matrix: FloatArray,
+    times: FloatArray,
+    candidate_ids: Sequence[str],
+    options: AnalysisOptions,
+) -> tuple[tuple[RespondentCareless, ...], int | None, tuple[str, ...]]:
+    """Every careless-responding indicator per respondent, its flags, the Mahalanobis df and
+    warnings. ``matrix`` holds raw answers (questionnaire item order)."""
+    keyed = scoring.keyed_likert_matrix(q, matrix)
+    columns = _trait_columns(q)
+    n = len(matrix)
+    warnings: list[str] = []
+    per_person = scoring.validity_arrays(q, matrix, times)
+    flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
+
+    scales = [cols for cols in columns.values() if cols]
+    if len(scales) >= 2:
+        even_odd = psy.even_odd_consistency(keyed, scales)
+    else:
+        even_odd = np.full(n, np.nan)
+        warnings.append("Even-odd consistency needs at least two traits; it is left empty.")
+    index = {item_id: i for i, item_id in enumerate(q.item_ids())}
+    pairs = [(index[a], index[b]) for a, b in (q.validity.consistency_pairs if q.validity else [])]
+    synonyms = psy.synonym_consistency(keyed, pairs, options.careless.min_pairs)
+
+    trait_items = [col for cols in columns.values() for col in cols]
+    d2 = np.full(n, np.nan)
+    p = np.full(n, np.nan)
+    df: int | None = None
+    if n <= len(trait_items) + 1:
+        warnings.append(
+            f"Mahalanobis distance needs more respondents ({n}) than trait items "
+            f"({len(trait_items)}) plus one; it is left empty."
+        )
+    else:
+        try:
+            result = psy.mahalanobis(keyed[:, trait_items])
+        except ValueError as exc:
+            warnings.append(f"Mahalanobis distance is left empty: {exc}.")
+        else:
+            d2, p, df = result.d2, result.p, result.df
+            if result.singular:
+                warnings.append(
+                    f"The item covariance matrix is singular (rank {result.df} of "
+                    f"{len(trait_items)}); Mahalanobis distance used its pseudo-inverse."
+                )
+    thresholds = options.careless
+    with np.errstate(invalid="ignore"):
+        flags["even_odd"] = even_odd < thresholds.even_odd_min
+        flags["synonyms"] = synonyms < thresholds.synonym_min
+        flags["mahalanobis"] = p < thresholds.mahalanobis_p
+    names = (*CARELESS_FLAGS, *SAMPLE_FLAGS)
+    people = tuple(
+        RespondentCareless(
+            candidate_id=candidate_ids[row],
+            longstring=int(per_person.longstring[row]),
+            irv=float(per_person.irv[row]),
+            even_odd=float(even_odd[row]),
+            synonyms=float(synonyms[row]),
+            consistency_disagreement=float(per_person.consistency_disagreement[row]),
+            attention_failed=int(per_person.attention_checks_failed[row]),
+            median_ms=float(per_person.median_ms[row]),
+            too_fast_share=float(per_person.too_fast_share[row]),
+            mahalanobis_d2=float(d2[row]),
+            mahalanobis_p=float(p[row]),
+            flags=tuple(name for name in names if bool(flags[name][row])),
+        )
+        for row in range(n)
+    )
+    return people, df, tuple(warnings)
+
+
+def _fairness(
+    q: Questionnaire,
+    matrix: FloatArray,
+    groups: Sequence[str],
+    column: str,
+    norms: Norms | None,
+    fit_threshold: float,
+) -> FairnessReport:
+    labels = np.array([g.strip() for g in groups], dtype=object)
+    labelled = labels != ""
+    present = sorted({str(g) for g in labels[labelled]})
+    sizes = {g: int((labels == g).sum()) for g in present}
+    reference = min(present, key=lambda g: (-sizes[g], g)) if present else ""
+    raw = scoring.trait_arrays(q, matrix).raw
+    notes: list[str] = []
+    if len(present) < 2:
+        notes.append(f"Column '{column}' has fewer than two groups; nothing to compare.")
+    traits = tuple(
+        TraitFairness(
+            trait_id=trait_id,
+            differences=tuple(
+                psy.mean_difference(
+                    raw[labels == group, position],
+                    raw[labels == reference, position],
+                    group,
+                    reference,
+                )
+                for group in present
+                if group != reference
+            ),
+        )
+        for position, trait_id in enumerate(q.trait_ids())
+    )
+    roles: tuple[RoleFairness, ...] = ()
+    if norms is None:
+        notes.append("No norms: role fit, and so selection rates, cannot be computed.")
+    elif not q.roles:
+        notes.append("The questionnaire defines no roles: no selection rates.")
+    else:
+        t = scoring.norm_scores(q, raw, norms).t
+        role_ids, fit = scoring.role_fit_matrix(q, t)
+        kept = np.flatnonzero(labelled)
+        roles = tuple(
+            RoleFairness(
+                role_id=role_id,
+                groups=psy.selection_rates(
+                    fit[kept, position], [str(labels[i]) for i in kept], fit_threshold
+                ),
+            )
+            for position, role_id in enumerate(role_ids)
+        )
+    return FairnessReport(
+        column=column,
+        reference=reference,
+        unlabelled=int((~labelled).sum()),
+        traits=traits,
+        roles=roles,
+        fit_threshold=fit_threshold,
+        notes=tuple(notes),
+    )
+
+
+def analyze_sample(
+    q: Questionnaire,
+    matrix: FloatArray,
+    candidate_ids: Sequence[str],
+    *,
+    times: FloatArray | None = None,
+    groups: Sequence[str] | None = None,
+    group_column: str = "group",
+    norms: Norms | None = None,
+    options: AnalysisOptions | None = None,
+) -> SampleAnalysis:
+    """Reliability per trait, careless responding per respondent and, with ``groups``,
+    fairness. ``matrix``: respondents × items in questionnaire order, raw answers (reverse
+    keying is applied here), ``NaN`` = unanswered. ``norms`` default to the questionnaire's."""
+    options = options or AnalysisOptions()
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if times is None:
+        times = np.full(matrix.shape, np.nan)
+    norms = norms if norms is not None else q.norms
+    keyed = scoring.keyed_likert_matrix(q, matrix)
+    item_ids = q.item_ids()
+    answer_values = list(range(q.scale.min, q.scale.max + 1))
+    traits: dict[str, psy.ScaleReliability] = {}
+    warnings: list[str] = []
+    for trait_id, columns in _trait_columns(q).items():
+        result = psy.scale_reliability(
+            keyed[:, columns],
+            [item_ids[c] for c in columns],
+            missing=options.missing,
+            answer_values=answer_values,
+        )
+        traits[trait_id] = result
+        warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
+    careless, df, careless_warnings = careless_indicators(q, matrix, times, candidate_ids, options)
+    warnings.extend(careless_warnings)
+    fairness = (
+        None
+        if groups is None
+        else _fairness(q, matrix, groups, group_column, norms, options.fit_threshold)
+    )
+    return SampleAnalysis(
+        questionnaire=q,
+        respondents=len(matrix),
+        missing=options.missing,
+        traits=traits,
+        careless=careless,
+        mahalanobis_df=df,
+        fairness=fairness,
+        norms=norms,
+        warnings=tuple(warnings),
+    )
+
+
+def sample_norms(
+    q: Questionnaire,
+    matrix: FloatArray,
+    *,
+    source: str,
+    date: str | None,
+    exclude: npt.NDArray[np.bool_] | None = None,
+) -> NormsFile:
+    """A ``repfit.norms/1`` document from a sample's raw trait scores.
+
+    ``exclude`` marks respondents left out (by default the caller passes the
+    careless flags). ``n`` is the number of respondents kept; each trait also
+    records its own n (respondents with a sufficient score). Raises
+    ``ValueError`` naming the trait when its scores cannot make norms.
+    """
+    raw = scoring.trait_arrays(q, np.asarray(matrix, dtype=np.float64)).raw
+    kept = len(raw) if exclude is None else int((~exclude).sum())
+    statistics = psy.build_norms(raw, q.trait_ids(), exclude)
+    return NormsFile(
+        questionnaire=q.ref(),
+        source=source,
+        n=kept,
+        date=date,
+        provisional=False,
+        traits={
+            trait_id: TraitNorm(
+                mean=stat.mean,
+                sd=stat.sd,
+                n=stat.n,
+                percentiles=dict(stat.percentiles),
+            )
+            for trait_id, stat in statistics.items()
+        },
+    )
