@@ -45,3 +45,9 @@ def validate(files: tuple[Path, ...]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     return run_cli(cli, argv, "assess")
+
+
+from assess.tui.commands import review, take  # noqa: E402
+
+cli.add_command(take)
+cli.add_command(review)
