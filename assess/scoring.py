@@ -1,0 +1,607 @@
+"""Answers -> trait scores, T-scores, role fit, validity and red flags.
+
+Pure and vectorised: :func:`score_answers` builds one candidates × items matrix
+and computes every score for the whole batch with numpy; nothing here reads
+files or touches the terminal. The rules are documented, with formulas and a
+worked example, in ``docs/scoring.md``; the TUI and ``assess score`` both call
+:func:`score_answers`, so the same answers always give the same profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import ndtr
+
+from assess import validity
+from assess.model import (
+    Answers,
+    Band,
+    LikertItem,
+    Norms,
+    NormsUsed,
+    Profile,
+    Questionnaire,
+    RedFlag,
+    RoleFit,
+    TraitScore,
+    ValidityIndicators,
+    answers_problems,
+    format_path,
+)
+from assess.validity import DEFAULT_THRESHOLDS, ValidityThresholds
+
+FloatArray = npt.NDArray[np.float64]
+
+SCORER_VERSION = "1.0.0"
+"""Version of the scoring rules; bump it whenever a rule or constant below changes."""
+
+MIN_ANSWERED_SHARE = 0.7
+"""A trait is scored only when at least this share of its Likert items is answered
+(share; issue 4). Below it the trait is ``insufficient``."""
+
+T_LOW = 40.0
+"""T-scores below this are in the ``low`` band (T points; one SD below the norm mean)."""
+
+T_HIGH = 60.0
+"""T-scores above this are in the ``high`` band (T points; one SD above the norm mean)."""
+
+FIT_SCALE_T = 30.0
+"""Root-mean-square shortfall (T points) at which role fit reaches 0 (three norm SDs)."""
+
+ROLE_MISMATCH_GAP = 10.0
+"""Raise ``best_fit_differs_from_role`` when the role applied for fits at least this many
+fit points worse than the best role (fit points)."""
+
+
+@dataclass(frozen=True)
+class OrderTakerRule:
+    """ "Likely order-taker if placed as a farmer" (DESIGN.md §1, points 1 and 5): strong at
+    servicing, uncomfortable asking and closing, needing approval. Each trait must be in the
+    stated band; the rule applies only to questionnaires that measure all four traits."""
+
+    nurturing: str = "relationship_nurturing"
+    """Trait that must be high (band ``high``, T > 60)."""
+    asking: str = "comfort_asking"
+    """Trait that must be low (band ``low``, T < 40)."""
+    closing: str = "closing_urgency"
+    """Trait that must be low (band ``low``, T < 40)."""
+    approval: str = "need_for_approval"
+    """Trait that must be high (band ``high``, T > 60)."""
+
+
+ORDER_TAKER_RULE = OrderTakerRule()
+"""The bundled questionnaire's trait ids."""
+
+
+class InvalidAnswersError(ValueError):
+    """Answers that do not fit the questionnaire were passed to :func:`score_answers`.
+
+    File readers check answers first (with file names and rows); this guards
+    callers that build :class:`Answers` in code.
+    """
+
+
+# ------------------------------------------------------------------ Matrices
+
+
+def response_matrix(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
+    """Candidates × items (questionnaire order), float, NaN = unanswered.
+
+    Likert columns hold the answer as given; situational columns the option number.
+    """
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    matrix = np.full((len(answers), len(column)), np.nan)
+    for row, record in enumerate(answers):
+        for item_id, answer in record.answers.items():
+            matrix[row, column[item_id]] = answer.value
+    return matrix
+
+
+def response_times(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
+    """Candidates × items answer times in milliseconds, NaN where not timed or unanswered."""
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    times = np.full((len(answers), len(column)), np.nan)
+    for row, record in enumerate(answers):
+        for item_id, answer in record.answers.items():
+            if answer.ms is not None:
+                times[row, column[item_id]] = answer.ms
+    return times
+
+
+def keyed_likert_matrix(q: Questionnaire, matrix: FloatArray) -> FloatArray:
+    """Same shape as ``matrix``: Likert answers after reverse keying (``min + max − x`` for
+    items keyed ``-``), situational columns NaN."""
+    keyed = np.full_like(matrix, np.nan)
+    for index, item in enumerate(q.items):
+        if isinstance(item, LikertItem):
+            values = matrix[:, index]
+            keyed[:, index] = q.scale.min + q.scale.max - values if item.keyed == "-" else values
+    return keyed
+
+
+# ------------------------------------------------------------------ Trait scores
+
+
+@dataclass(frozen=True)
+class TraitArrays:
+    """Every trait score for a batch: candidates × traits arrays (questionnaire trait order)."""
+
+    likert: FloatArray
+    """Mean keyed Likert answer (NaN when no item answered)."""
+    answered: npt.NDArray[np.int64]
+    """Likert items answered."""
+    total: npt.NDArray[np.int64]
+    """Likert items per trait (one entry per trait)."""
+    sufficient: npt.NDArray[np.bool_]
+    """At least 70 % of the trait's Likert items answered."""
+    judgement: FloatArray
+    """Situational-judgement score in [−1, 1] (NaN without answered situational items)."""
+    raw: FloatArray
+    """Raw score (NaN when insufficient)."""
+
+
+def trait_arrays(q: Questionnaire, matrix: FloatArray) -> TraitArrays:
+    """Likert, judgement and raw scores for every candidate and trait."""
+    trait_ids = q.trait_ids()
+    trait_index = {trait_id: index for index, trait_id in enumerate(trait_ids)}
+    n_items, n_traits = len(q.items), len(trait_ids)
+
+    membership = np.zeros((n_items, n_traits))
+    for index, item in enumerate(q.items):
+        if isinstance(item, LikertItem) and item.trait is not None:
+            membership[index, trait_index[item.trait]] = 1.0
+    keyed = keyed_likert_matrix(q, matrix)
+    answered_mask = ~np.isnan(keyed)
+    answered = (answered_mask.astype(np.float64) @ membership).astype(np.int64)
+    sums = np.where(answered_mask, keyed, 0.0) @ membership
+    likert = np.divide(sums, answered, out=np.full(sums.shape, np.nan), where=answered > 0)
+    total = membership.sum(axis=0).astype(np.int64)
+    # The small tolerance keeps "exactly 70 %" (7 of 10) sufficient despite float rounding.
+    sufficient = answered >= MIN_ANSWERED_SHARE * total[None, :] - 1e-9
+
+    chosen = np.zeros((len(matrix), n_traits))
+    best = np.zeros((len(matrix), n_traits))
+    for index, item in enumerate(q.items):
+        if isinstance(item, LikertItem):
+            continue
+        weights = np.zeros((len(item.options), n_traits))
+        for option_index, option in enumerate(item.options):
+            for trait_id, weight in option.weights.items():
+                weights[option_index, trait_index[trait_id]] = weight
+        best_of_item = np.abs(weights).max(axis=0)
+        values = matrix[:, index]
+        was_answered = ~np.isnan(values)
+        chosen_option = np.where(was_answered, values, 1).astype(np.int64) - 1
+        chosen += np.where(was_answered[:, None], weights[chosen_option], 0.0)
+        best += np.where(was_answered[:, None], best_of_item[None, :], 0.0)
+    judgement = np.divide(chosen, best, out=np.full(chosen.shape, np.nan), where=best > 0)
+
+    half_range = (q.scale.max - q.scale.min) / 2
+    contribution = q.judgement_weight * half_range * np.nan_to_num(judgement, nan=0.0)
+    raw = np.where(sufficient, likert + contribution, np.nan)
+    return TraitArrays(likert, answered, total, sufficient, judgement, raw)
+
+
+@dataclass(frozen=True)
+class NormedArrays:
+    """Norm-referenced scores, candidates × traits (NaN where the raw score is missing)."""
+
+    z: FloatArray
+    """(raw − mean) / sd."""
+    t: FloatArray
+    """50 + 10 z."""
+    percentile: FloatArray
+    """Percentile rank, 0–100."""
+
+
+def norm_scores(q: Questionnaire, raw: FloatArray, norms: Norms) -> NormedArrays:
+    """z, T and percentile for raw scores (candidates × traits, questionnaire trait order)."""
+    trait_ids = q.trait_ids()
+    mean = np.array([norms.traits[trait_id].mean for trait_id in trait_ids])
+    sd = np.array([norms.traits[trait_id].sd for trait_id in trait_ids])
+    z = (raw - mean) / sd
+    t = 50.0 + 10.0 * z
+    percentile = 100.0 * ndtr(z)
+    for column, trait_id in enumerate(trait_ids):
+        table = norms.traits[trait_id].percentiles
+        if table is not None:
+            ranks = np.array(list(table), dtype=np.float64)
+            raws = np.array(list(table.values()), dtype=np.float64)
+            looked_up = np.interp(raw[:, column], raws, ranks)
+            percentile[:, column] = np.where(np.isnan(raw[:, column]), np.nan, looked_up)
+    return NormedArrays(z, t, percentile)
+
+
+def band_of(t: float) -> Band:
+    """low (T < 40), average (40 ≤ T ≤ 60) or high (T > 60)."""
+    if t < T_LOW:
+        return "low"
+    if t > T_HIGH:
+        return "high"
+    return "average"
+
+
+def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatArray]:
+    """Role ids and fit (candidates × roles, 0–100; NaN when a targeted trait has no T).
+
+    d_i = T_i − t_i, counted only on the wrong side of the target (``at_least``: below,
+    ``at_most``: above, ``near``: both); fit = 100 × max(0, 1 − sqrt(Σ w_i d_i² / Σ w_i) / 30).
+    """
+    trait_index = {trait_id: index for index, trait_id in enumerate(q.trait_ids())}
+    role_ids = list(q.roles or {})
+    fit = np.full((len(t), len(role_ids)), np.nan)
+    for column, role_id in enumerate(role_ids):
+        role = (q.roles or {})[role_id]
+        columns = [trait_index[trait_id] for trait_id in role.targets]
+        target = np.array([spec.t for spec in role.targets.values()])
+        weight = np.array([spec.weight for spec in role.targets.values()])
+        direction = [spec.direction for spec in role.targets.values()]
+        difference = t[:, columns] - target[None, :]
+        at_least = np.array([d == "at_least" for d in direction])
+        at_most = np.array([d == "at_most" for d in direction])
+        shortfall = np.where(
+            at_least,
+            np.minimum(difference, 0.0),
+            np.where(at_most, np.maximum(difference, 0.0), difference),
+        )
+        rms = np.sqrt((weight * shortfall**2).sum(axis=1) / weight.sum())
+        fit[:, column] = 100.0 * np.maximum(0.0, 1.0 - rms / FIT_SCALE_T)
+    return role_ids, fit
+
+
+# ------------------------------------------------------------------ Validity
+
+
+def validity_arrays(
+    q: Questionnaire, matrix: FloatArray, times: FloatArray
+) -> validity.ValidityArrays:
+    """Every per-person validity indicator for a batch."""
+    keyed = keyed_likert_matrix(q, matrix)
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    likert_columns = [column[item.id] for item in q.likert_items()]
+    pairs = q.validity.consistency_pairs if q.validity is not None else []
+    first = keyed[:, [column[a] for a, _ in pairs]]
+    second = keyed[:, [column[b] for _, b in pairs]]
+    disagreement, pairs_answered = validity.consistency_disagreement(first, second)
+    checks = [item for item in q.likert_items() if item.validity == "attention_check"]
+    failed, checks_answered = validity.attention_check_failures(
+        matrix[:, [column[item.id] for item in checks]],
+        [float(item.expect) if item.expect is not None else np.nan for item in checks],
+    )
+    desirability_columns = [
+        column[item.id] for item in q.likert_items() if item.validity == "social_desirability"
+    ]
+    likert_raw = matrix[:, likert_columns]
+    share, median = validity.too_fast(times)
+    return validity.ValidityArrays(
+        consistency_disagreement=disagreement,
+        consistency_pairs_answered=pairs_answered,
+        social_desirability=validity.social_desirability(keyed[:, desirability_columns]),
+        attention_checks_failed=failed,
+        attention_checks_answered=checks_answered,
+        longstring=validity.longstring(likert_raw),
+        irv=validity.intra_individual_variability(likert_raw),
+        likert_answered=(~np.isnan(likert_raw)).sum(axis=1).astype(np.int64),
+        too_fast_share=share,
+        median_ms=median,
+    )
+
+
+# ------------------------------------------------------------------ Profiles
+
+
+def _opt(value: float, digits: int) -> float | None:
+    return None if value != value else round(value, digits)  # NaN check without numpy
+
+
+def score_answers(
+    questionnaire: Questionnaire,
+    answers: Sequence[Answers],
+    norms: Norms | None = None,
+    *,
+    forced: bool = False,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+) -> list[Profile]:
+    """Score every candidate; one :class:`Profile` per answers record, in the same order.
+
+    ``norms`` overrides the questionnaire's own norms; without either, z, T, percentile,
+    band and role fit are null and the profile says why. ``forced`` is recorded in each
+    profile (the caller accepted answers whose questionnaire sha256 differs).
+    """
+    q = questionnaire
+    for record in answers:
+        problems = answers_problems(q, record)
+        if problems:
+            details = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems)
+            raise InvalidAnswersError(f"candidate {record.candidate.id}: {details}")
+    norms = norms if norms is not None else q.norms
+    if norms is not None:
+        missing = [trait_id for trait_id in q.trait_ids() if trait_id not in norms.traits]
+        if missing:
+            raise InvalidAnswersError(
+                f"the norms ({norms.source}) have no entry for trait(s): {', '.join(missing)}"
+            )
+
+    matrix = response_matrix(q, answers)
+    traits = trait_arrays(q, matrix)
+    normed = norm_scores(q, traits.raw, norms) if norms is not None else None
+    role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
+    indicators = validity_arrays(q, matrix, response_times(q, answers))
+    flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
+
+    notes = _notes(q, norms)
+    norms_used = (
+        NormsUsed(source=norms.source, n=norms.n, date=norms.date, provisional=norms.provisional)
+        if norms is not None
+        else None
+    )
+    columns = _Columns(traits, normed, fit, indicators, flags)
+    return [
+        _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
+        for row, record in enumerate(answers)
+    ]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The batch's arrays converted to Python lists once (fast per-candidate access)."""
+
+    likert: list[list[float]]
+    judgement: list[list[float]]
+    raw: list[list[float]]
+    answered: list[list[int]]
+    total: list[int]
+    sufficient: list[list[bool]]
+    z: list[list[float]] | None
+    t: list[list[float]] | None
+    percentile: list[list[float]] | None
+    fit: list[list[float]] | None
+    indicators: dict[str, list[Any]]
+    flags: dict[str, list[bool]]
+
+    def __init__(
+        self,
+        traits: TraitArrays,
+        normed: NormedArrays | None,
+        fit: FloatArray | None,
+        indicators: validity.ValidityArrays,
+        flags: dict[str, npt.NDArray[np.bool_]],
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "likert", traits.likert.tolist())
+        set_(self, "judgement", traits.judgement.tolist())
+        set_(self, "raw", traits.raw.tolist())
+        set_(self, "answered", traits.answered.tolist())
+        set_(self, "total", traits.total.tolist())
+        set_(self, "sufficient", traits.sufficient.tolist())
+        set_(self, "z", normed.z.tolist() if normed is not None else None)
+        set_(self, "t", normed.t.tolist() if normed is not None else None)
+        set_(self, "percentile", normed.percentile.tolist() if normed is not None else None)
+        set_(self, "fit", fit.tolist() if fit is not None else None)
+        set_(
+            self,
+            "indicators",
+            {name: getattr(indicators, name).tolist() for name in indicators.__dataclass_fields__},
+        )
+        set_(self, "flags", {name: mask.tolist() for name, mask in flags.items()})
+
+
+def _notes(q: Questionnaire, norms: Norms | None) -> list[str]:
+    notes = []
+    if norms is None:
+        notes.append(
+            "No norms: the questionnaire has none and none were given (--norms), so z, T, "
+            "percentile, band and role fit are empty. Raw scores are on the answer scale "
+            f"({q.scale.min}–{q.scale.max})."
+        )
+    elif norms.provisional:
+        notes.append(
+            f"Provisional norms ({norms.source}, n = {norms.n}): read T-scores, bands and role "
+            "fit as a first indication until local norms exist (assess norms)."
+        )
+    if norms is not None and not q.roles:
+        notes.append("The questionnaire defines no roles, so there is no role fit.")
+    return notes
+
+
+def _profile(
+    q: Questionnaire,
+    record: Answers,
+    row: int,
+    c: _Columns,
+    role_ids: list[str],
+    norms_used: NormsUsed | None,
+    notes: list[str],
+    forced: bool,
+) -> Profile:
+    trait_scores: dict[str, TraitScore] = {}
+    t_of: dict[str, float] = {}
+    band_by_trait: dict[str, Band] = {}
+    for column, trait in enumerate(q.traits):
+        sufficient = c.sufficient[row][column]
+        t_value = c.t[row][column] if c.t is not None and sufficient else float("nan")
+        t_rounded = _opt(t_value, 1)
+        band = band_of(t_rounded) if t_rounded is not None else None
+        if band is not None and t_rounded is not None:
+            t_of[trait.id] = t_rounded
+            band_by_trait[trait.id] = band
+        interpretation = (
+            (q.interpretation or {}).get(trait.id, {}).get(band) if band is not None else None
+        )
+        trait_scores[trait.id] = TraitScore(
+            name=trait.name,
+            risk_pole=trait.risk_pole,
+            raw=_opt(c.raw[row][column], 3),
+            likert=_opt(c.likert[row][column], 3) if sufficient else None,
+            judgement=_opt(c.judgement[row][column], 3),
+            z=_opt(c.z[row][column], 3) if c.z is not None and sufficient else None,
+            t=t_rounded,
+            percentile=_opt(c.percentile[row][column], 1)
+            if c.percentile is not None and sufficient
+            else None,
+            band=band,
+            items_answered=c.answered[row][column],
+            items_total=c.total[column],
+            status="ok" if sufficient else "insufficient",
+            interpretation=interpretation,
+        )
+
+    fits: list[RoleFit] = []
+    if c.fit is not None:
+        for column, role_id in enumerate(role_ids):
+            role = (q.roles or {})[role_id]
+            fits.append(RoleFit(role=role_id, name=role.name, fit=_opt(c.fit[row][column], 1)))
+        fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
+    best_fit = fits[0].role if fits and fits[0].fit is not None else None
+
+    ind = c.indicators
+    raised = [name for name, mask in c.flags.items() if mask[row]]
+    indicators = ValidityIndicators(
+        consistency_disagreement=_opt(ind["consistency_disagreement"][row], 3),
+        consistency_pairs_answered=ind["consistency_pairs_answered"][row],
+        social_desirability=_opt(ind["social_desirability"][row], 3),
+        attention_checks_failed=ind["attention_checks_failed"][row],
+        attention_checks_answered=ind["attention_checks_answered"][row],
+        longstring=ind["longstring"][row],
+        irv=_opt(ind["irv"][row], 3),
+        too_fast_share=_opt(ind["too_fast_share"][row], 3),
+        median_ms=_opt(ind["median_ms"][row], 1),
+        flags=raised,
+    )
+    red_flags = _red_flags(q, record, trait_scores, band_by_trait, t_of, fits, indicators)
+    return Profile(
+        questionnaire=record.questionnaire,
+        candidate=record.candidate,
+        started=record.started,
+        finished=record.finished,
+        scorer_version=SCORER_VERSION,
+        forced=forced,
+        norms=norms_used,
+        notes=notes,
+        traits=trait_scores,
+        role_fit=fits,
+        best_fit=best_fit,
+        validity=indicators,
+        red_flags=red_flags,
+    )
+
+
+# ------------------------------------------------------------------ Red flags
+
+
+def _red_flags(
+    q: Questionnaire,
+    record: Answers,
+    traits: dict[str, TraitScore],
+    bands: dict[str, Band],
+    t_of: dict[str, float],
+    fits: list[RoleFit],
+    indicators: ValidityIndicators,
+) -> list[RedFlag]:
+    flags: list[RedFlag] = []
+    careless = _careless_reasons(indicators)
+    if careless:
+        flags.append(
+            RedFlag(
+                code="careless_responding",
+                reason="The answers look careless ("
+                + "; ".join(careless)
+                + "), so every score in this profile is doubtful. Re-assess or discuss "
+                "the answers before relying on them.",
+            )
+        )
+    if "social_desirability" in indicators.flags:
+        flags.append(
+            RedFlag(
+                code="socially_desirable_responding",
+                reason=f"Agreed on average ({indicators.social_desirability:.1f}) with claims "
+                "almost nobody can truthfully make, so the profile may be polished; probe the "
+                "strongest traits with examples in the interview.",
+            )
+        )
+    for trait_id, score in traits.items():
+        if score.status == "insufficient":
+            flags.append(
+                RedFlag(
+                    code=f"insufficient:{trait_id}",
+                    reason=f"Only {score.items_answered} of {score.items_total} "
+                    f"{score.name.lower()} items were answered (70 % are needed), so this "
+                    "trait is not scored.",
+                )
+            )
+
+    rule = ORDER_TAKER_RULE
+    if (
+        bands.get(rule.nurturing) == "high"
+        and bands.get(rule.asking) == "low"
+        and bands.get(rule.closing) == "low"
+        and bands.get(rule.approval) == "high"
+    ):
+        flags.append(
+            RedFlag(
+                code="likely_order_taker_as_farmer",
+                reason=f"Strong on {traits[rule.nurturing].name.lower()} "
+                f"(T {t_of[rule.nurturing]:.0f}) but low on {traits[rule.asking].name.lower()} "
+                f"(T {t_of[rule.asking]:.0f}) and {traits[rule.closing].name.lower()} "
+                f"(T {t_of[rule.closing]:.0f}), with a high {traits[rule.approval].name.lower()} "
+                f"(T {t_of[rule.approval]:.0f}): placed as a farmer, this person is likely to "
+                "service accounts without asking for growth, introductions or referrals.",
+            )
+        )
+
+    for trait in q.traits:
+        band = bands.get(trait.id)
+        if band is not None and band == trait.risk_pole:
+            interpretation = traits[trait.id].interpretation or trait.description
+            flags.append(
+                RedFlag(
+                    code=f"{band}_{trait.id}",
+                    reason=f"{trait.name} is {band} (T {t_of[trait.id]:.0f}), the risky end of "
+                    f"this trait. {interpretation}".strip(),
+                )
+            )
+
+    applied = record.candidate.role
+    by_role = {fit.role: fit for fit in fits}
+    if applied in by_role and fits and fits[0].fit is not None:
+        applied_fit = by_role[applied].fit
+        best = fits[0]
+        if (
+            best.role != applied
+            and applied_fit is not None
+            and best.fit is not None
+            and best.fit - applied_fit >= ROLE_MISMATCH_GAP
+        ):
+            flags.append(
+                RedFlag(
+                    code="best_fit_differs_from_role",
+                    reason=f"Applied as {by_role[applied].name.lower()} (fit {applied_fit:.0f}) "
+                    f"but fits {best.name.lower()} best (fit {best.fit:.0f}).",
+                )
+            )
+    return flags
+
+
+def _careless_reasons(ind: ValidityIndicators) -> list[str]:
+    reasons = []
+    if "attention" in ind.flags:
+        reasons.append(
+            f"failed {ind.attention_checks_failed} of {ind.attention_checks_answered} "
+            "attention checks"
+        )
+    if "longstring" in ind.flags:
+        reasons.append(f"{ind.longstring} identical answers in a row")
+    if "low_irv" in ind.flags and ind.irv is not None:
+        reasons.append(f"almost no variation in the answers (SD {ind.irv:.2f})")
+    if "inconsistent" in ind.flags and ind.consistency_disagreement is not None:
+        reasons.append(
+            f"paired statements answered {ind.consistency_disagreement:.1f} points apart on average"
+        )
+    if "too_fast" in ind.flags and ind.too_fast_share is not None:
+        reasons.append(f"{ind.too_fast_share:.0%} of the answers too fast to have been read")
+    return reasons

@@ -1,0 +1,87 @@
+"""Per-person validity indices against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.testing import assert_allclose, assert_array_equal
+
+from assess.validity import (
+    DEFAULT_THRESHOLDS,
+    ValidityArrays,
+    attention_check_failures,
+    consistency_disagreement,
+    intra_individual_variability,
+    longstring,
+    social_desirability,
+    too_fast,
+    validity_flags,
+)
+
+nan = np.nan
+
+
+def test_longstring_counts_the_longest_run_and_missing_answers_break_runs() -> None:
+    matrix = np.array(
+        [
+            [1, 1, 1, 2, nan, 2, 2],
+            [3, 3, 3, 3, 3, 3, 3],
+            [nan, nan, nan, nan, nan, nan, nan],
+            [1, 2, 1, 2, 1, 2, 1],
+        ]
+    )
+    assert_array_equal(longstring(matrix), [3, 7, 0, 1])
+    assert_array_equal(longstring(np.empty((2, 0))), [0, 0])
+
+
+def test_irv_is_the_population_sd_of_answered_items() -> None:
+    matrix = np.array([[1, 5, nan, 1, 5], [3, 3, 3, 3, 3], [4, nan, nan, nan, nan]])
+    assert_allclose(intra_individual_variability(matrix), [2.0, 0.0, nan])
+
+
+def test_consistency_disagreement_uses_answered_pairs_only() -> None:
+    first = np.array([[1, 5, nan], [2, 2, 2]])
+    second = np.array([[2, 2, 4], [2, nan, 2]])
+    mean, answered = consistency_disagreement(first, second)
+    assert_allclose(mean, [2.0, 0.0])  # (1 + 3) / 2 ; (0 + 0) / 2
+    assert_array_equal(answered, [2, 2])
+
+
+def test_attention_checks_count_wrong_answers_and_ignore_unanswered() -> None:
+    failed, answered = attention_check_failures(np.array([[4, 2], [4, nan], [1, 1]]), [4, 2])
+    assert_array_equal(failed, [0, 0, 2])
+    assert_array_equal(answered, [2, 1, 2])
+
+
+def test_social_desirability_and_too_fast() -> None:
+    assert_allclose(social_desirability(np.array([[5, 4], [nan, nan]])), [4.5, nan])
+    share, median = too_fast(np.array([[500, 2500, 1999, nan], [nan, nan, nan, nan]]), 2000)
+    assert_allclose(share, [2 / 3, nan])
+    assert_allclose(median, [1999, nan])
+
+
+def test_flags_scale_with_the_answer_range() -> None:
+    indicators = ValidityArrays(
+        consistency_disagreement=np.array([1.6, 1.6]),
+        consistency_pairs_answered=np.array([3, 3]),
+        social_desirability=np.array([4.0, 4.0]),
+        attention_checks_failed=np.array([0, 1]),
+        attention_checks_answered=np.array([2, 2]),
+        longstring=np.array([10, 9]),
+        irv=np.array([0.4, 0.4]),
+        likert_answered=np.array([20, 20]),
+        too_fast_share=np.array([0.3, nan]),
+        median_ms=np.array([1500.0, nan]),
+    )
+    on_five = validity_flags(indicators, 1, 5, DEFAULT_THRESHOLDS)
+    assert {name: mask.tolist() for name, mask in on_five.items()} == {
+        "attention": [False, True],
+        "longstring": [True, False],
+        "low_irv": [True, True],  # below 0.125 × 4 = 0.5
+        "inconsistent": [True, True],  # above 0.375 × 4 = 1.5
+        "too_fast": [True, False],
+        "social_desirability": [True, True],  # at least 1 + 0.75 × 4 = 4
+    }
+    on_eleven = validity_flags(indicators, 0, 10, DEFAULT_THRESHOLDS)
+    assert on_eleven["low_irv"].all()  # 0.4 is below 0.125 × 10 = 1.25 too
+    assert not on_eleven["inconsistent"].any()  # above 3.75
+    assert not on_eleven["social_desirability"].any()  # at least 7.5
