@@ -282,11 +282,14 @@ class TakeApp(App[TakeOutcome | None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.submit()
+            elif self.session is not None and self.session.unanswered():
+                self.post_message(SubmitScreen.Jump(self.session.unanswered()[0]))
 
         self.push_screen(
             ConfirmScreen(
                 f"{missing} item{'s are' if missing != 1 else ' is'} still unanswered. "
-                "Submit anyway? Traits with too few answers cannot be scored.",
+                "Submit anyway? Traits with too few answers cannot be scored. "
+                "(Keep answering goes to the first unanswered item.)",
                 yes="Submit",
                 no="Keep answering",
             ),

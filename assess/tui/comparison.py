@@ -17,12 +17,12 @@ BEST_FIT = "best"
 
 
 def role_choices(views: Sequence[ResultsView]) -> list[tuple[str, str]]:
-    """(role id, role name) of every role any candidate was fitted to, in first-seen order."""
+    """(role id, role name) of every role any candidate was fitted to, sorted by role id."""
     seen: dict[str, str] = {}
     for view in views:
         for line in view.fits:
             seen.setdefault(line.role_id, line.name)
-    return list(seen.items())
+    return sorted(seen.items())
 
 
 def sort_views(views: Sequence[ResultsView], sort_key: str | None) -> list[ResultsView]:

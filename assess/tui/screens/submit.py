@@ -50,8 +50,8 @@ class SubmitScreen(Screen[None]):
             if missing:
                 yield Static(
                     f"{self.total - missing} of {self.total} items answered. "
-                    f"{missing} unanswered: select one (↑↓ then Space, or click) to answer it, "
-                    "or press Enter to submit as it is.",
+                    f"{missing} unanswered: choose one with ↑↓ and Space (or click it) to answer "
+                    "it now, or press Enter to submit.",
                     id="submit-summary",
                 )
                 yield OptionList(
