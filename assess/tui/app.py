@@ -88,6 +88,7 @@ class TakeApp(App[TakeOutcome | None]):
 
     CSS_PATH = "take.tcss"
     TITLE = "assess take"
+    ENABLE_COMMAND_PALETTE = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", priority=True),
@@ -150,7 +151,7 @@ class TakeApp(App[TakeOutcome | None]):
                 session = TakeSession.resume(config.questionnaire, saved, candidate)
                 if config.shuffle_seed is not None:
                     self.notify("Resuming: the saved item order is kept (--shuffle ignored).")
-                else:
+                elif session.first_unanswered() is not None:
                     self.notify(
                         f"Resuming {entry.candidate_id}: {session.answered_count()} answers kept."
                     )
@@ -397,6 +398,7 @@ class ReviewApp(App[None]):
 
     CSS_PATH = "review.tcss"
     TITLE = "assess review"
+    ENABLE_COMMAND_PALETTE = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme", priority=True),

@@ -129,9 +129,14 @@ class ResultsView:
 def flag_title(code: str, trait_names: dict[str, str]) -> str:
     """A readable title for a red-flag code.
 
-    ``insufficient:closing_urgency`` becomes ``Insufficient: Closing urgency``.
+    ``insufficient:closing_urgency`` becomes ``Insufficient: Closing urgency`` and
+    ``low_comfort_asking`` becomes ``Low comfort asking``.
     """
     head, _, subject = code.partition(":")
+    for pole in ("low", "high"):
+        trait_id = head.removeprefix(f"{pole}_")
+        if head.startswith(f"{pole}_") and trait_id in trait_names:
+            return f"{pole.capitalize()} {trait_names[trait_id].lower()}"
     title = head.replace("_", " ").strip().capitalize()
     if subject:
         title += ": " + trait_names.get(subject, subject.replace("_", " "))

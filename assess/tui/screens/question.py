@@ -30,8 +30,8 @@ class QuestionScreen(Screen[None]):
     """Shows the session's current item; answering, back and skip update it in place."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,backspace", "back", "Back", id="back"),
-        Binding("right", "skip", "Skip", id="skip"),
+        Binding("left,backspace", "back", "Back", id="back", priority=True),
+        Binding("right", "skip", "Skip", id="skip", priority=True),
         Binding("enter", "enter", "Pick", id="pick", priority=True),
         Binding("ctrl+s", "app.save", "Save", id="save"),
         Binding("question_mark", "app.help", "Help", id="help"),

@@ -79,6 +79,7 @@ class StartScreen(Screen[None]):
                 yield Label("Candidate id", classes="field-label")
                 yield Input(
                     candidate_id,
+                    compact=True,
                     placeholder="e.g. c-001 (letters, digits, . _ -)",
                     id="candidate-id",
                     validators=[_CandidateIdValidator()],
@@ -86,11 +87,12 @@ class StartScreen(Screen[None]):
                 )
             with Horizontal(classes="field"):
                 yield Label("Name", classes="field-label")
-                yield Input(name, placeholder="optional", id="name")
+                yield Input(name, placeholder="optional", id="name", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Role applied for", classes="field-label")
                 yield Input(
                     role,
+                    compact=True,
                     placeholder=("optional: " + ", ".join(role_ids)) if role_ids else "optional",
                     id="role",
                     suggester=SuggestFromList(role_ids, case_sensitive=False) if role_ids else None,

@@ -10,9 +10,11 @@ from textual.widgets import DataTable
 from assess.tui.comparison import role_choices
 from assess.tui.results_model import ResultsView, TraitLine
 
-BAND_STYLES = {"low": "bold cyan", "average": "green", "high": "bold magenta"}
-"""Cell colours by band (readable on the dark and the light theme)."""
-RISK_STYLE = "bold red"
+BAND_STYLES = {"low": "bold #3fa7d6", "average": "#59b85a", "high": "bold #a37be0"}
+"""Cell colours by band (the results screen's colours; readable on dark and light themes)."""
+BAND_SHORT = {"low": "low", "average": "avg", "high": "high"}
+"""Band names short enough for a candidate column."""
+RISK_STYLE = "bold #e0475b"
 """Cell colour of a trait in its risk band."""
 COLUMN_WIDTH = 12
 """Width of a candidate column (names longer than this are shortened)."""
@@ -28,7 +30,7 @@ def _trait_cell(line: TraitLine | None) -> Text:
     if line.t is None or line.band is None:
         return Text("n/a", "dim")
     style = RISK_STYLE if line.at_risk else BAND_STYLES[line.band]
-    return Text(f"{line.t:3.0f} {line.band[:3]}{' ⚠' if line.at_risk else ''}", style)
+    return Text(f"{line.t:3.0f} {BAND_SHORT[line.band]}{' ⚠' if line.at_risk else ''}", style)
 
 
 class ComparisonTable(DataTable[Text]):

@@ -6,6 +6,7 @@ never rebuilds the screen (no flicker).
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -72,7 +73,7 @@ class ProgressHeader(Horizontal):
         bar.update(total=total, progress=answered)
         self.query_one("#count", Label).update(f"{position} / {total}")
         number, parts, index, size = part
-        self.query_one("#part", Label).update(f"part {number}/{parts}: {index}/{size}")
+        self.query_one("#part", Label).update(f"part {number} of {parts} · {index}/{size}")
 
     def show_elapsed(self, ms: int) -> None:
         """Show the time spent so far."""
@@ -107,11 +108,11 @@ class AnswerOptions(OptionList):
         for index, option in enumerate(options):
             is_chosen = chosen is not None and option.value == chosen
             marker = "●" if is_chosen else " "
-            label = Text.assemble(
-                (f"{marker} ", "bold"),
-                (f"{option.position:>2}  ", "bold"),
-                option.text,
-            )
+            label = Table.grid(padding=(0, 1))
+            label.add_column(width=1)
+            label.add_column(width=2, justify="right")
+            label.add_column(ratio=1)
+            label.add_row(Text(marker, "bold"), Text(str(option.position), "bold"), option.text)
             if is_chosen:
                 highlight = index
             rendered.append(Option(label, id=f"opt-{option.position}"))

@@ -50,16 +50,16 @@ class TraitBars(Widget):
         height: auto;
         width: 100%;
     }
-    TraitBars > .trait-bars--low { color: $primary; }
-    TraitBars > .trait-bars--average { color: $success; }
-    TraitBars > .trait-bars--high { color: $secondary; }
-    TraitBars > .trait-bars--risk { color: $error; text-style: bold; }
+    TraitBars > .trait-bars--low { color: #3fa7d6; }
+    TraitBars > .trait-bars--average { color: #59b85a; }
+    TraitBars > .trait-bars--high { color: #a37be0; }
+    TraitBars > .trait-bars--risk { color: #e0475b; text-style: bold; }
     TraitBars > .trait-bars--track { color: $foreground 25%; }
     TraitBars > .trait-bars--risk-track { color: $error 50%; }
     TraitBars > .trait-bars--muted { color: $text-muted; }
     """
 
-    NAME_WIDTH = 24
+    NAME_WIDTH = 25
     """Columns for the trait name."""
 
     def __init__(self, traits: tuple[TraitLine, ...], *, id: str | None = None) -> None:
@@ -68,13 +68,13 @@ class TraitBars(Widget):
 
     def bar_width(self) -> int:
         """Bar cells that fit beside the name and the numbers."""
-        return max(10, self.size.width - self.NAME_WIDTH - 21)
+        return max(10, self.size.width - self.NAME_WIDTH - 22)
 
     def _bar(self, line: TraitLine, width: int) -> Text:
         style = self.get_component_rich_style
         low_cells = round(_fraction(BAND_LOW_BELOW) * width)
         high_cells = round(_fraction(BAND_HIGH_ABOVE) * width)
-        filled = round(_fraction(line.t) * width) if line.t is not None else 0
+        filled = max(1, round(_fraction(line.t) * width)) if line.t is not None else 0
         if line.band is not None:
             fill_style = style("trait-bars--risk" if line.at_risk else f"trait-bars--{line.band}")
         else:
@@ -217,8 +217,11 @@ class ResultsPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         view = self.view
-        role = f" · applied for: {view.role}" if view.role else ""
+        role_names = {line.role_id: line.name for line in view.fits}
+        role = f" · applied for: {role_names.get(view.role, view.role)}" if view.role else ""
         yield Static(f"Results: {view.title}{role}", id="results-title")
+        if view.saved_to is not None:
+            yield Static(f"Profile saved to {view.saved_to}", id="saved-to", classes="muted")
         yield Static("Traits (T-score: 50 = norm average; ░ shaded = risk side)", classes="heading")
         yield TraitBars(view.traits, id="trait-bars")
         yield Static("Role fit (0-100)", classes="heading")
@@ -247,5 +250,3 @@ class ResultsPanel(VerticalScroll):
             n = f", n = {view.norm_n}" if view.norm_n is not None else ""
             provisional = " (provisional)" if view.provisional else ""
             yield Static(f"{view.norm_source}{n}{provisional}", classes="muted")
-        if view.saved_to is not None:
-            yield Static(f"Profile saved to {view.saved_to}", id="saved-to", classes="heading")
