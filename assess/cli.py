@@ -1,26 +1,49 @@
 """``assess``: score, export, validate and review sales-trait assessments.
 
 A thin layer over the pure modules: it parses options, reads and writes files
-through :mod:`assess.fileio` and reports errors through :mod:`assess.clikit`.
+through :mod:`assess.profiles` / :mod:`assess.fileio` and reports errors
+through :mod:`assess.clikit`. stdout carries only data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
 
 from assess import __version__
-from assess.clikit import run_cli
-from assess.fileio import check_schema, load_yaml
+from assess.clikit import EXIT_BAD_INPUT, print_error, run_cli
+from assess.errors import AssessError
+from assess.fileio import RepfitError, atomic_write, check_schema, load_yaml
+from assess.model import (
+    ANSWERS_SCHEMA,
+    NORMS_SCHEMA,
+    PROFILE_SCHEMA,
+    QUESTIONNAIRE_SCHEMA,
+    SCHEMA_MAJOR,
+    Answers,
+    Norms,
+    NormsFile,
+    Profile,
+    Questionnaire,
+)
 
-KNOWN_SCHEMAS = ("repfit.questionnaire", "repfit.answers", "repfit.profile")
+KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
+
+PROGRESS_MIN_CANDIDATES = 2000
+"""Show a progress bar (on a terminal) from this many candidates on."""
+
+SCORE_BATCH = 5000
+"""Candidates scored per batch (scores do not depend on the batch; this only paces the
+progress bar)."""
 
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Example: assess validate questionnaires/sales-traits.yaml",
+    epilog="Example: assess score examples/answers.csv --out profiles/",
 )
 @click.version_option(__version__, "--version", prog_name="assess")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
@@ -28,18 +51,286 @@ def cli(debug: bool) -> None:
     """Assess sales reps: take and score questionnaires, export and compare profiles."""
 
 
+@contextlib.contextmanager
+def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(n)``; draws a rich progress bar on stderr only when it is a terminal
+    and the job is large."""
+    if total < PROGRESS_MIN_CANDIDATES or not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _load_norms_option(path: Path | None, q: Questionnaire) -> Norms | None:
+    from assess.profiles import check_norms_match, load_norms
+
+    if path is None:
+        return None
+    norms_file = load_norms(path)
+    check_norms_match(q, norms_file, str(path))
+    return norms_file.norms()
+
+
+def _score_all(q: Questionnaire, answers: list[Answers], norms: Norms | None) -> list[Profile]:
+    from assess.scoring import score_answers
+
+    profiles: list[Profile] = []
+    with _progress(len(answers), "Scoring") as advance:
+        for start in range(0, len(answers), SCORE_BATCH):
+            batch = answers[start : start + SCORE_BATCH]
+            profiles += score_answers(q, batch, norms)
+            advance(len(batch))
+    return profiles
+
+
+@cli.command(
+    epilog="Example: assess score examples/answers.csv --out profiles/\n\n"
+    "Example: assess score c-001.answers.yaml --format json -o c-001.json"
+)
+@click.argument("answers", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-q",
+    "--questionnaire",
+    "questionnaire_ref",
+    metavar="ID|PATH",
+    help="Bundled questionnaire id or a questionnaire YAML file [default: sales-traits].",
+)
+@click.option(
+    "--norms",
+    "norms_path",
+    type=click.Path(path_type=Path),
+    help="Norms file (repfit.norms/1) to use instead of the questionnaire's own norms.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Write one <candidate_id>.profile.yaml per candidate into this folder.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "csv"]),
+    default="yaml",
+    show_default=True,
+    help="Output format for stdout or -o (YAML: one document per candidate).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write all profiles to this file."
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Score answers given to a questionnaire whose content (sha256) differs; "
+    "recorded in each profile as forced: true.",
+)
+def score(
+    answers: tuple[Path, ...],
+    questionnaire_ref: str | None,
+    norms_path: Path | None,
+    out_dir: Path | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Score answers files (YAML) or bulk CSVs into profiles.
+
+    A bulk CSV has a candidate_id column, optional name and role columns and one
+    column per item id (an empty cell is an unanswered item). Everything is read
+    and checked before anything is written, so bad input writes nothing.
+    """
+    from assess.profiles import (
+        export_profiles,
+        load_questionnaire,
+        profile_filename,
+        profile_to_data,
+        read_answers_files,
+    )
+
+    if out_dir is not None and output is not None:
+        raise click.UsageError("use either --out DIR (one file per candidate) or -o FILE.")
+    if out_dir is not None and fmt != "yaml":
+        raise click.UsageError(
+            "--out writes one YAML profile per candidate; for one CSV or JSON file use "
+            f"--format {fmt} -o FILE."
+        )
+    q = load_questionnaire(questionnaire_ref)
+    norms = _load_norms_option(norms_path, q)
+    records = read_answers_files(answers, q, force=force)
+    profiles = _score_all(q, records, norms)
+    if force:  # record the override on exactly the profiles it changed
+        expected = q.ref().sha256
+        for record, profile in zip(records, profiles, strict=True):
+            profile.forced = record.questionnaire.sha256 != expected
+
+    if out_dir is None:
+        text = export_profiles(profiles, fmt)  # type: ignore[arg-type]
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            atomic_write(output, text)
+            click.echo(f"wrote {len(profiles)} profiles to {output}", err=True)
+        return
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AssessError(f"{out_dir}: --out must be a folder, but a file of that name exists.")
+    from assess.fileio import dump_yaml
+
+    planned: dict[str, Profile] = {}
+    for profile in profiles:
+        name = profile_filename(profile.candidate.id)
+        clash = next((p for n, p in planned.items() if n.casefold() == name.casefold()), None)
+        if clash is not None:
+            raise AssessError(
+                f"candidates '{clash.candidate.id}' and '{profile.candidate.id}' would both be "
+                f"saved as {out_dir / name}; give them ids that differ by more than letter case."
+            )
+        planned[name] = profile
+    root = out_dir.resolve()
+    with _progress(len(planned), "Writing") as advance:
+        for name, profile in planned.items():
+            target = out_dir / name
+            if target.resolve().parent != root:  # e.g. a symlink planted in the folder
+                raise AssessError(f"{target}: refusing to write outside {out_dir}.")
+            atomic_write(target, dump_yaml(profile_to_data(profile)))
+            advance(1)
+    click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
+
+
+def _profile_paths(paths: Sequence[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(path.glob("*.profile.yaml"))
+            if not inside:
+                raise AssessError(f"{path}: the folder holds no *.profile.yaml files.")
+            found += inside
+        else:
+            found.append(path)
+    return found
+
+
+@cli.command(
+    epilog="Example: assess export profiles/ --format csv -o candidates.csv\n\n"
+    "Example: assess export c-001.profile.yaml c-002.profile.yaml --format json"
+)
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "yaml"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per candidate with flat columns; json: a list; yaml: one document each.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
+)
+def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Export profile files (or folders of *.profile.yaml) as CSV, JSON or YAML."""
+    from assess.profiles import export_profiles, load_profile
+
+    loaded: list[Profile] = []
+    origin: dict[str, Path] = {}
+    for path in _profile_paths(profiles):
+        profile = load_profile(path)
+        candidate_id = profile.candidate.id
+        if candidate_id in origin:
+            raise AssessError(
+                f"{path}: a second profile for candidate '{candidate_id}' (also "
+                f"{origin[candidate_id]}); export each candidate once."
+            )
+        origin[candidate_id] = path
+        loaded.append(profile)
+    text = export_profiles(loaded, fmt)  # type: ignore[arg-type]
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        click.echo(f"wrote {len(loaded)} profiles to {output}", err=True)
+
+
+def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
+    """Check one file completely; return its schema (raises on the first bad part)."""
+    from assess import profiles as io
+
+    if path.suffix.lower() == ".csv":
+        q = io.load_questionnaire(questionnaire_ref)
+        count = len(io.read_answers_csv(path, q))
+        return f"bulk answers CSV, {count} candidates, {q.id} {q.version}"
+    document = load_yaml(path)
+    data = document.data
+    schema = str(data.get("schema", "")) if isinstance(data, dict) else ""
+    name = schema.split("/")[0]
+    if name not in KNOWN_SCHEMAS:
+        expected = ", ".join(f"{known}/{SCHEMA_MAJOR}" for known in KNOWN_SCHEMAS)
+        if not schema:
+            raise AssessError(f"{path}: the 'schema' key is missing; expected one of: {expected}.")
+        raise AssessError(f"{path}: unknown schema '{schema}'; expected one of: {expected}.")
+    check_schema(data, name, SCHEMA_MAJOR, str(path))
+    if name == QUESTIONNAIRE_SCHEMA:
+        io.validate_yaml(document, Questionnaire, name)
+    elif name == PROFILE_SCHEMA:
+        io.validate_yaml(document, Profile, name)
+    elif name == NORMS_SCHEMA:
+        io.validate_yaml(document, NormsFile, name)
+    else:
+        answers = io.validate_yaml(document, Answers, name)
+        ref = questionnaire_ref
+        if ref is None and answers.questionnaire.id in io.bundled_questionnaire_ids():
+            ref = answers.questionnaire.id
+        if ref is not None:
+            q = io.load_questionnaire(ref)
+            io.check_questionnaire_match(q, answers, str(path))
+            io.check_answers(q, answers, str(path))
+    return schema
+
+
 @cli.command(
     epilog="Example: assess validate questionnaires/sales-traits.yaml answers/c-001.answers.yaml"
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
-    """Check questionnaire, answers and profile files; report every error with its field path."""
+@click.option(
+    "-q",
+    "--questionnaire",
+    "questionnaire_ref",
+    metavar="ID|PATH",
+    help="Check answers (YAML or CSV) against this questionnaire [default: the one the "
+    "answers name, when bundled; sales-traits for CSV].",
+)
+def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
+    """Check questionnaires, answers, profiles and norms; report every error with its field
+    path. The kind of each file is read from its schema: key (a .csv is a bulk answers file).
+    Exits with status 2 when any file is bad."""
+    bad = 0
     for path in files:
-        document = load_yaml(path)
-        schema = str(document.data.get("schema", "")) if isinstance(document.data, dict) else ""
-        name = schema.split("/")[0] if schema.split("/")[0] in KNOWN_SCHEMAS else KNOWN_SCHEMAS[0]
-        check_schema(document.data, name, 1, str(path))
-        click.echo(f"{path}: ok ({schema})")
+        try:
+            kind = _validate_one(path, questionnaire_ref)
+        except RepfitError as exc:
+            bad += 1
+            print_error(exc.message)
+            continue
+        click.echo(f"{path}: ok ({kind})")
+    if bad:
+        raise click.exceptions.Exit(EXIT_BAD_INPUT)
+
+
+@cli.command(epilog="Example: assess show profiles/c-001.profile.yaml")
+@click.argument("profile", type=click.Path(path_type=Path))
+def show(profile: Path) -> None:
+    """Show one profile as a readable report: traits, role fit, red flags and validity."""
+    from rich.console import Console
+
+    from assess.profiles import load_profile
+    from assess.report import print_profile
+
+    loaded = load_profile(profile)
+    print_profile(loaded, Console(highlight=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

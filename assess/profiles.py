@@ -149,6 +149,11 @@ def load_questionnaire(ref: str | os.PathLike[str] | None = None) -> Questionnai
     return _load_questionnaire_path(Path(text_ref))
 
 
+def bundled_questionnaire_ids() -> list[str]:
+    """Ids of the bundled questionnaires."""
+    return questionnaires.bundled_ids()
+
+
 def _load_questionnaire_path(path: Path) -> Questionnaire:
     return validate_yaml(load_yaml(path, "questionnaire"), Questionnaire, QUESTIONNAIRE_SCHEMA)
 
@@ -473,7 +478,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def profiles_csv(profiles: Sequence[Profile]) -> str:
     """Flat CSV: one row per candidate; columns for role fit, each trait, validity and flags."""
-    roles = _unique(fit.role for p in profiles for fit in p.role_fit)
+    roles = sorted({fit.role for p in profiles for fit in p.role_fit})
     traits = _unique(trait_id for p in profiles for trait_id in p.traits)
     header = ["candidate_id", "name", "role", "questionnaire", "best_fit"]
     header += [f"fit_{role}" for role in roles]

@@ -93,13 +93,32 @@ def response_matrix(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
     """Candidates × items (questionnaire order), float, NaN = unanswered.
 
     Likert columns hold the answer as given; situational columns the option number.
+    Raises :class:`InvalidAnswersError` for an item id the questionnaire lacks.
     """
     column = {item_id: index for index, item_id in enumerate(q.item_ids())}
     matrix = np.full((len(answers), len(column)), np.nan)
     for row, record in enumerate(answers):
-        for item_id, answer in record.answers.items():
-            matrix[row, column[item_id]] = answer.value
+        try:
+            for item_id, answer in record.answers.items():
+                matrix[row, column[item_id]] = answer.value
+        except KeyError:
+            _refuse(q, record)
     return matrix
+
+
+def _refuse(q: Questionnaire, record: Answers) -> None:
+    problems = answers_problems(q, record)
+    details = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems)
+    raise InvalidAnswersError(f"candidate {record.candidate.id}: {details}")
+
+
+def _check_ranges(q: Questionnaire, answers: Sequence[Answers], matrix: FloatArray) -> None:
+    low = np.array([q.scale.min if isinstance(i, LikertItem) else 1 for i in q.items])
+    high = np.array([q.scale.max if isinstance(i, LikertItem) else len(i.options) for i in q.items])
+    with np.errstate(invalid="ignore"):
+        bad_rows = np.flatnonzero(((matrix < low) | (matrix > high)).any(axis=1))
+    if len(bad_rows):
+        _refuse(q, answers[int(bad_rows[0])])
 
 
 def response_times(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
@@ -295,10 +314,6 @@ def validity_arrays(
 # ------------------------------------------------------------------ Profiles
 
 
-def _opt(value: float, digits: int) -> float | None:
-    return None if value != value else round(value, digits)  # NaN check without numpy
-
-
 def score_answers(
     questionnaire: Questionnaire,
     answers: Sequence[Answers],
@@ -314,11 +329,8 @@ def score_answers(
     profile (the caller accepted answers whose questionnaire sha256 differs).
     """
     q = questionnaire
-    for record in answers:
-        problems = answers_problems(q, record)
-        if problems:
-            details = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems)
-            raise InvalidAnswersError(f"candidate {record.candidate.id}: {details}")
+    matrix = response_matrix(q, answers)
+    _check_ranges(q, answers, matrix)
     norms = norms if norms is not None else q.norms
     if norms is not None:
         missing = [trait_id for trait_id in q.trait_ids() if trait_id not in norms.traits]
@@ -327,7 +339,6 @@ def score_answers(
                 f"the norms ({norms.source}) have no entry for trait(s): {', '.join(missing)}"
             )
 
-    matrix = response_matrix(q, answers)
     traits = trait_arrays(q, matrix)
     normed = norm_scores(q, traits.raw, norms) if norms is not None else None
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
@@ -340,55 +351,70 @@ def score_answers(
         if norms is not None
         else None
     )
-    columns = _Columns(traits, normed, fit, indicators, flags)
+    columns = _Columns.of(traits, normed, fit, indicators, flags)
     return [
         _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
         for row, record in enumerate(answers)
     ]
 
 
+def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
+    """Round a whole array once and turn it into Python lists with None for NaN."""
+    rounded = np.round(values, digits).astype(object)
+    rounded[np.isnan(values)] = None
+    return rounded.tolist()  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class _Columns:
-    """The batch's arrays converted to Python lists once (fast per-candidate access)."""
+    """The batch's arrays, rounded as stored and converted to Python lists once (fast
+    per-candidate access). Missing values are None."""
 
-    likert: list[list[float]]
-    judgement: list[list[float]]
-    raw: list[list[float]]
+    likert: list[list[float | None]]
+    judgement: list[list[float | None]]
+    raw: list[list[float | None]]
     answered: list[list[int]]
     total: list[int]
     sufficient: list[list[bool]]
-    z: list[list[float]] | None
-    t: list[list[float]] | None
-    percentile: list[list[float]] | None
-    fit: list[list[float]] | None
+    z: list[list[float | None]] | None
+    t: list[list[float | None]] | None
+    percentile: list[list[float | None]] | None
+    fit: list[list[float | None]] | None
     indicators: dict[str, list[Any]]
     flags: dict[str, list[bool]]
 
-    def __init__(
-        self,
+    @classmethod
+    def of(
+        cls,
         traits: TraitArrays,
         normed: NormedArrays | None,
         fit: FloatArray | None,
         indicators: validity.ValidityArrays,
         flags: dict[str, npt.NDArray[np.bool_]],
-    ) -> None:
-        set_ = object.__setattr__
-        set_(self, "likert", traits.likert.tolist())
-        set_(self, "judgement", traits.judgement.tolist())
-        set_(self, "raw", traits.raw.tolist())
-        set_(self, "answered", traits.answered.tolist())
-        set_(self, "total", traits.total.tolist())
-        set_(self, "sufficient", traits.sufficient.tolist())
-        set_(self, "z", normed.z.tolist() if normed is not None else None)
-        set_(self, "t", normed.t.tolist() if normed is not None else None)
-        set_(self, "percentile", normed.percentile.tolist() if normed is not None else None)
-        set_(self, "fit", fit.tolist() if fit is not None else None)
-        set_(
-            self,
-            "indicators",
-            {name: getattr(indicators, name).tolist() for name in indicators.__dataclass_fields__},
+    ) -> _Columns:
+        insufficient = ~traits.sufficient
+        digits = {"median_ms": 1}
+        return cls(
+            likert=_rounded(np.where(insufficient, np.nan, traits.likert), 3),
+            judgement=_rounded(traits.judgement, 3),
+            raw=_rounded(traits.raw, 3),
+            answered=traits.answered.tolist(),
+            total=traits.total.tolist(),
+            sufficient=traits.sufficient.tolist(),
+            z=_rounded(normed.z, 3) if normed is not None else None,
+            t=_rounded(normed.t, 1) if normed is not None else None,
+            percentile=_rounded(normed.percentile, 1) if normed is not None else None,
+            fit=_rounded(fit, 1) if fit is not None else None,
+            indicators={
+                name: (
+                    _rounded(values, digits.get(name, 3))
+                    if values.dtype.kind == "f"
+                    else values.tolist()
+                )
+                for name, values in vars(indicators).items()
+            },
+            flags={name: mask.tolist() for name, mask in flags.items()},
         )
-        set_(self, "flags", {name: mask.tolist() for name, mask in flags.items()})
 
 
 def _notes(q: Questionnaire, norms: Norms | None) -> list[str]:
@@ -423,9 +449,7 @@ def _profile(
     t_of: dict[str, float] = {}
     band_by_trait: dict[str, Band] = {}
     for column, trait in enumerate(q.traits):
-        sufficient = c.sufficient[row][column]
-        t_value = c.t[row][column] if c.t is not None and sufficient else float("nan")
-        t_rounded = _opt(t_value, 1)
+        t_rounded = c.t[row][column] if c.t is not None else None
         band = band_of(t_rounded) if t_rounded is not None else None
         if band is not None and t_rounded is not None:
             t_of[trait.id] = t_rounded
@@ -436,18 +460,16 @@ def _profile(
         trait_scores[trait.id] = TraitScore(
             name=trait.name,
             risk_pole=trait.risk_pole,
-            raw=_opt(c.raw[row][column], 3),
-            likert=_opt(c.likert[row][column], 3) if sufficient else None,
-            judgement=_opt(c.judgement[row][column], 3),
-            z=_opt(c.z[row][column], 3) if c.z is not None and sufficient else None,
+            raw=c.raw[row][column],
+            likert=c.likert[row][column],
+            judgement=c.judgement[row][column],
+            z=c.z[row][column] if c.z is not None else None,
             t=t_rounded,
-            percentile=_opt(c.percentile[row][column], 1)
-            if c.percentile is not None and sufficient
-            else None,
+            percentile=c.percentile[row][column] if c.percentile is not None else None,
             band=band,
             items_answered=c.answered[row][column],
             items_total=c.total[column],
-            status="ok" if sufficient else "insufficient",
+            status="ok" if c.sufficient[row][column] else "insufficient",
             interpretation=interpretation,
         )
 
@@ -455,22 +477,22 @@ def _profile(
     if c.fit is not None:
         for column, role_id in enumerate(role_ids):
             role = (q.roles or {})[role_id]
-            fits.append(RoleFit(role=role_id, name=role.name, fit=_opt(c.fit[row][column], 1)))
+            fits.append(RoleFit(role=role_id, name=role.name, fit=c.fit[row][column]))
         fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
     best_fit = fits[0].role if fits and fits[0].fit is not None else None
 
     ind = c.indicators
     raised = [name for name, mask in c.flags.items() if mask[row]]
     indicators = ValidityIndicators(
-        consistency_disagreement=_opt(ind["consistency_disagreement"][row], 3),
+        consistency_disagreement=ind["consistency_disagreement"][row],
         consistency_pairs_answered=ind["consistency_pairs_answered"][row],
-        social_desirability=_opt(ind["social_desirability"][row], 3),
+        social_desirability=ind["social_desirability"][row],
         attention_checks_failed=ind["attention_checks_failed"][row],
         attention_checks_answered=ind["attention_checks_answered"][row],
         longstring=ind["longstring"][row],
-        irv=_opt(ind["irv"][row], 3),
-        too_fast_share=_opt(ind["too_fast_share"][row], 3),
-        median_ms=_opt(ind["median_ms"][row], 1),
+        irv=ind["irv"][row],
+        too_fast_share=ind["too_fast_share"][row],
+        median_ms=ind["median_ms"][row],
         flags=raised,
     )
     red_flags = _red_flags(q, record, trait_scores, band_by_trait, t_of, fits, indicators)
@@ -580,8 +602,8 @@ def _red_flags(
             flags.append(
                 RedFlag(
                     code="best_fit_differs_from_role",
-                    reason=f"Applied as {by_role[applied].name.lower()} (fit {applied_fit:.0f}) "
-                    f"but fits {best.name.lower()} best (fit {best.fit:.0f}).",
+                    reason=f"Applied for the {by_role[applied].name} role (fit {applied_fit:.0f}), "
+                    f"but fits {best.name} best (fit {best.fit:.0f}); discuss which role is meant.",
                 )
             )
     return flags

@@ -1,0 +1,222 @@
+"""Terminal rendering of one profile (``assess show``) with rich.
+
+The helpers that decide colours and bar lengths (:func:`band_style`,
+:func:`t_bar`, :func:`fit_bar`) are plain functions so other views can reuse
+them; :func:`render_profile` builds the whole report as rich renderables.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from assess.model import Band, Profile, TraitScore
+
+DECISION_NOTE = "Scores support, and must not replace, a structured hiring decision."
+"""Shown under every rendered profile."""
+
+BAND_STYLES: dict[Band, str] = {"low": "cyan", "average": "green", "high": "magenta"}
+"""Colour of each band when it is not the trait's risk pole."""
+
+RISK_STYLE = "bold red"
+"""Colour of a band that sits at the trait's risk pole."""
+
+T_MIN, T_MAX = 20.0, 80.0
+"""The T range a trait bar spans (three norm SDs either side of the mean)."""
+
+
+def at_risk(score: TraitScore) -> bool:
+    """True when the trait's band is its risky end (e.g. high need for approval)."""
+    return score.band is not None and score.band == score.risk_pole
+
+
+def band_style(band: Band | None, risk_pole: str = "none") -> str:
+    """Rich style for a band: red at the risk pole, otherwise the band's own colour."""
+    if band is None:
+        return "dim"
+    if band == risk_pole:
+        return RISK_STYLE
+    return BAND_STYLES[band]
+
+
+def t_bar(t: float, width: int = 30) -> str:
+    """A bar of ``width`` cells whose filled length is T between 20 and 80, with the norm
+    mean (T 50) marked ``│`` when the bar does not reach it."""
+    share = (min(max(t, T_MIN), T_MAX) - T_MIN) / (T_MAX - T_MIN)
+    filled = round(share * width)
+    middle = width // 2
+    cells = ["█" if index < filled else "·" for index in range(width)]
+    if filled <= middle:
+        cells[middle] = "│"
+    return "".join(cells)
+
+
+def fit_bar(fit: float, width: int = 30) -> str:
+    """A bar of ``width`` cells filled in proportion to a 0–100 fit."""
+    filled = round(max(0.0, min(fit, 100.0)) / 100 * width)
+    return "█" * filled + "·" * (width - filled)
+
+
+def _header(profile: Profile) -> RenderableType:
+    c = profile.candidate
+    lines = Text()
+    lines.append(c.name or c.id, style="bold")
+    if c.name:
+        lines.append(f"  ({c.id})")
+    if c.role:
+        lines.append(f"  applied for: {c.role}")
+    q = profile.questionnaire
+    lines.append(f"\nQuestionnaire: {q.id} {q.version}")
+    if profile.finished is not None:
+        lines.append(f"   finished {profile.finished:%Y-%m-%d %H:%M}")
+    lines.append("\nNorms: ")
+    if profile.norms is None:
+        lines.append("none (raw scores only)", style="yellow")
+    else:
+        n = profile.norms
+        lines.append(f"{n.source}, n = {n.n}")
+        if n.date:
+            lines.append(f", {n.date}")
+        if n.provisional:
+            lines.append("  PROVISIONAL", style="yellow bold")
+    if profile.forced:
+        lines.append(
+            "\nForced: scored against a questionnaire whose content differs from the one answered.",
+            style="yellow bold",
+        )
+    return lines
+
+
+def _traits_table(profile: Profile) -> Table:
+    normed = profile.norms is not None
+    table = Table(title="Traits", title_justify="left", expand=False)
+    table.add_column("Trait")
+    if normed:
+        table.add_column("T", justify="right")
+        table.add_column("T 20 ─── 50 ─── 80", no_wrap=True)
+        table.add_column("Band")
+        table.add_column("Pct", justify="right")
+    else:
+        table.add_column("Raw", justify="right")
+    table.add_column("Items", justify="right")
+    table.add_column("Risk")
+    for score in profile.traits.values():
+        risk = {"high": "▲ when high", "low": "▼ when low"}.get(score.risk_pole, "")
+        style = band_style(score.band, score.risk_pole)
+        items = f"{score.items_answered}/{score.items_total}"
+        name = Text(score.name, style=RISK_STYLE if at_risk(score) else "")
+        risk_text = Text(risk, style=RISK_STYLE if at_risk(score) else "dim")
+        if score.status == "insufficient":
+            blanks = ["—"] * (4 if normed else 1)
+            table.add_row(name, *blanks, Text(items, style="yellow"), risk_text)
+        elif normed and score.t is not None:
+            table.add_row(
+                name,
+                f"{score.t:.0f}",
+                Text(t_bar(score.t, 24), style=style),
+                Text(score.band or "", style=style),
+                f"{score.percentile:.0f}" if score.percentile is not None else "",
+                items,
+                risk_text,
+            )
+        else:
+            table.add_row(name, f"{score.raw:.2f}" if score.raw is not None else "—", items, risk)
+    return table
+
+
+def _role_table(profile: Profile) -> RenderableType:
+    if not profile.role_fit:
+        return Text("Role fit: none (needs norms and roles).", style="dim")
+    table = Table(title="Role fit (0–100)", title_justify="left")
+    table.add_column("Role")
+    table.add_column("Fit", justify="right")
+    table.add_column("", no_wrap=True)
+    for fit in profile.role_fit:
+        best = fit.role == profile.best_fit
+        style = "bold green" if best else ""
+        label = f"{fit.name} ★ best fit" if best else fit.name
+        if fit.fit is None:
+            table.add_row(label, "—", Text("needs every targeted trait", style="dim"))
+        else:
+            table.add_row(
+                Text(label, style=style),
+                Text(f"{fit.fit:.0f}", style=style),
+                Text(fit_bar(fit.fit, 24), style=style or "blue"),
+            )
+    return table
+
+
+def _red_flags(profile: Profile) -> RenderableType:
+    if not profile.red_flags:
+        return Text("Red flags: none.", style="green")
+    parts: list[RenderableType] = [Text(f"Red flags ({len(profile.red_flags)})", style="bold red")]
+    for flag in profile.red_flags:
+        parts.append(Text(f"  ✖ {flag.code}", style="red"))
+        parts.append(Padding(Text(flag.reason), (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def _validity(profile: Profile) -> RenderableType:
+    v = profile.validity
+    table = Table(title="Validity", title_justify="left", show_header=False)
+    table.add_column("Indicator")
+    table.add_column("Value", justify="right")
+    table.add_column("")
+
+    def flagged(name: str) -> Text:
+        return Text("flagged", style="bold red") if name in v.flags else Text("ok", style="green")
+
+    def number(value: float | None, pattern: str) -> str:
+        return "—" if value is None else format(value, pattern)
+
+    table.add_row(
+        "Attention checks failed",
+        f"{v.attention_checks_failed} of {v.attention_checks_answered}",
+        flagged("attention"),
+    )
+    table.add_row(
+        "Consistency-pair disagreement (points)",
+        number(v.consistency_disagreement, ".2f"),
+        flagged("inconsistent"),
+    )
+    table.add_row(
+        "Social desirability (mean answer)",
+        number(v.social_desirability, ".2f"),
+        flagged("social_desirability"),
+    )
+    table.add_row("Longest run of identical answers", str(v.longstring), flagged("longstring"))
+    table.add_row("Answer variability (SD)", number(v.irv, ".2f"), flagged("low_irv"))
+    if v.too_fast_share is not None:
+        table.add_row(
+            "Answers too fast to read",
+            f"{v.too_fast_share:.0%} (median {number(v.median_ms, '.0f')} ms)",
+            flagged("too_fast"),
+        )
+    return table
+
+
+def render_profile(profile: Profile) -> Group:
+    """The whole report for one profile."""
+    parts: list[RenderableType] = [
+        Panel(_header(profile), title="repfit profile", title_align="left"),
+        _traits_table(profile),
+        _role_table(profile),
+        _red_flags(profile),
+        _validity(profile),
+    ]
+    for note in profile.notes:
+        parts.append(Text(f"Note: {note}", style="yellow"))
+    parts.append(Text(DECISION_NOTE, style="bold"))
+    return Group(*parts)
+
+
+def print_profile(profile: Profile, console: Console | None = None) -> None:
+    """Print the report on ``console`` (stdout by default)."""
+    target = console or Console()
+    for index, part in enumerate(render_profile(profile).renderables):
+        if index:
+            target.print()
+        target.print(part)
