@@ -7,6 +7,7 @@ the tests use the same factories. The apps hold the state and do the file work
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +21,7 @@ from assess.fileio import RepfitError
 from assess.model import Candidate, Questionnaire
 from assess.profiles import load_answers, profile_filename, save_answers, save_profile
 from assess.scoring import score_answers
+from assess.tui.autosave import AnswersAutosaver
 from assess.tui.clock import Clock, SystemClock
 from assess.tui.results_model import ResultsView, results_view
 from assess.tui.screens.comparison import ComparisonScreen
@@ -81,6 +83,8 @@ class TakeOutcome:
     """Items answered."""
     total: int
     """Items in the questionnaire."""
+    save_error: str | None = None
+    """Why the last write of the answers file failed, if it did."""
 
 
 class TakeApp(App[TakeOutcome | None]):
@@ -101,6 +105,7 @@ class TakeApp(App[TakeOutcome | None]):
         self.clock = config.clock
         self.session: TakeSession | None = None
         self.answers_path: Path | None = None
+        self.autosaver: AnswersAutosaver | None = None
         self.profile_path: Path | None = None
         self.profile_view: ResultsView | None = None
         self.return_to_review = False
@@ -160,9 +165,15 @@ class TakeApp(App[TakeOutcome | None]):
                 session = TakeSession.new(
                     config.questionnaire, candidate, config.clock.now(), config.shuffle_seed
                 )
+            save_answers(path, session.to_answers())
             self.session = session
             self.answers_path = path
-            save_answers(path, session.to_answers())
+            loop = asyncio.get_running_loop()
+
+            def report_from_thread(message: str) -> None:
+                loop.call_soon_threadsafe(self._save_failed, message)
+
+            self.autosaver = AnswersAutosaver(path, report_from_thread)
         except RepfitError as exc:
             return exc.message
         except OSError as exc:
@@ -186,17 +197,28 @@ class TakeApp(App[TakeOutcome | None]):
                 return screen
         return None
 
-    def autosave(self) -> bool:
-        """Write the answers file now (atomic); False and a notification when it failed."""
+    def autosave(self) -> None:
+        """Queue the answers for writing (atomic, in the background)."""
         assert self.session is not None
-        assert self.answers_path is not None
-        try:
-            save_answers(self.answers_path, self.session.to_answers())
-        except (RepfitError, OSError) as exc:
-            message = exc.message if isinstance(exc, RepfitError) else str(exc)
-            self.notify(f"Could not save the answers: {message}", severity="error", timeout=10)
+        assert self.autosaver is not None
+        self.autosaver.save(self.session.to_answers())
+
+    def flush_answers(self) -> bool:
+        """Wait until the answers file holds every answer; False (and a message) if it failed."""
+        if self.autosaver is None:
+            return True
+        error = self.autosaver.flush()
+        if error is not None:
+            self._save_failed(error)
             return False
         return True
+
+    def _save_failed(self, message: str) -> None:
+        self.notify(f"Could not save the answers: {message}", severity="error", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.close()
 
     def answer(self, value: int, ms: int) -> None:
         """Record an answer to the current item, save, and move on."""
@@ -236,7 +258,10 @@ class TakeApp(App[TakeOutcome | None]):
 
     def action_save(self) -> None:
         """Save the answers now and say where."""
-        if self.session is not None and self.autosave():
+        if self.session is None or self.profile_path is not None:
+            return
+        self.autosave()
+        if self.flush_answers():
             self.notify(f"Saved to {self.answers_path}")
 
     # ------------------------------------------------------------------ review and submit
@@ -302,6 +327,8 @@ class TakeApp(App[TakeOutcome | None]):
         session = self.session
         assert session is not None
         assert self.answers_path is not None
+        if not self.flush_answers():
+            return
         session.finished = self.clock.now()
         answers = session.to_answers()
         try:
@@ -342,7 +369,9 @@ class TakeApp(App[TakeOutcome | None]):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.autosave():
+            if yes:
+                self.autosave()
+                self.flush_answers()
                 self.exit(self.outcome())
 
         self.push_screen(
@@ -355,6 +384,10 @@ class TakeApp(App[TakeOutcome | None]):
             confirmed,
         )
 
+    async def action_quit(self) -> None:
+        """Quit (after a confirmation while answers are not submitted)."""
+        self.action_request_quit()
+
     def outcome(self) -> TakeOutcome | None:
         """What this sitting left behind (None when it never began)."""
         if self.session is None or self.answers_path is None:
@@ -364,6 +397,7 @@ class TakeApp(App[TakeOutcome | None]):
             profile_path=self.profile_path,
             answered=self.session.answered_count(),
             total=self.session.total,
+            save_error=self.autosaver.flush() if self.autosaver is not None else None,
         )
 
 

@@ -100,6 +100,11 @@ def take(
     outcome = app.run()
     if outcome is None:
         return
+    if outcome.save_error is not None:
+        raise AssessError(
+            f"the last answers could not be saved ({outcome.save_error}); "
+            f"{outcome.answers_path} may miss the most recent answers."
+        )
     click.echo(
         f"{outcome.answered} of {outcome.total} items answered; answers saved to "
         f"{outcome.answers_path}",

@@ -100,8 +100,12 @@ class AnswerOptions(OptionList):
     }
     """
 
+    chosen: int | None = None
+    """The value of the earlier answer shown as selected (None when unanswered)."""
+
     def show(self, options: list[OptionView], chosen: int | None) -> None:
         """Replace the options in place; mark and highlight the one with value ``chosen``."""
+        self.chosen = chosen
         self.clear_options()
         rendered = []
         highlight = None
