@@ -180,11 +180,8 @@ def validity_lines(profile: Profile) -> tuple[ValidityLine, ...]:
         lines.append(ValidityLine("Answer variability (sd)", f"{v.irv:.2f}", "low_irv" in flags))
     if v.median_ms is not None:
         share = f", {v.too_fast_share:.0%} too fast" if v.too_fast_share is not None else ""
-        lines.append(
-            ValidityLine(
-                "Answer speed", f"median {v.median_ms / 1000:.1f} s{share}", "too_fast" in flags
-            )
-        )
+        median = f"{v.median_ms / 1000:.1f} s" if v.median_ms >= 1000 else f"{v.median_ms:.0f} ms"
+        lines.append(ValidityLine("Answer speed", f"median {median}{share}", "too_fast" in flags))
     return tuple(lines)
 
 

@@ -23,10 +23,10 @@ class ComparisonScreen(Screen[None]):
     """Candidates side by side; r cycles the role to sort by; Enter opens one; e exports CSV."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "cycle_role", "Sort by role", id="sort-role"),
-        Binding("s", "sort_best", "Sort by best fit", id="sort-best"),
+        Binding("r", "cycle_role", "Sort: role", id="sort-role"),
+        Binding("s", "sort_best", "Sort: best", id="sort-best"),
         Binding("enter", "open", "Open", id="open", priority=True),
-        Binding("e", "export", "Export CSV", id="export"),
+        Binding("e", "export", "Export", id="export"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
@@ -40,7 +40,9 @@ class ComparisonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-title")
-        yield ComparisonTable(id="comparison", cursor_type="column", zebra_stripes=True)
+        yield ComparisonTable(
+            id="comparison", cursor_type="column", zebra_stripes=True, fixed_columns=1
+        )
         yield Static("", id="review-status")
         yield Footer()
 
@@ -96,6 +98,12 @@ class ComparisonScreen(Screen[None]):
         """Sort by each candidate's best fit."""
         self.sort_key = BEST_FIT
         self.redraw()
+
+    @on(DataTable.ColumnHighlighted)
+    def _column_highlighted(self, event: DataTable.ColumnHighlighted) -> None:
+        table = self.query_one(ComparisonTable)
+        if event.cursor_column == 0 and table.cursor_column == 0 and self.shown:
+            table.move_cursor(column=1)
 
     @on(DataTable.ColumnSelected)
     def _column_selected(self, event: DataTable.ColumnSelected) -> None:

@@ -19,7 +19,8 @@ TAKE_KEYS: tuple[tuple[str, str], ...] = (
     ("← or Backspace", "previous item (your earlier answer is shown with ●; change it or keep it)"),
     ("→", "skip this item (you can come back to it from the review screen)"),
     ("Ctrl+S", "save now (answers are also saved after every answer)"),
-    ("Enter (review)", "submit; select an unanswered item to go back to it"),
+    ("Enter (review)", "on the review screen: submit (asks first if items are unanswered)"),
+    ("Space (review)", "on the review screen: answer the highlighted unanswered item"),
     ("q", "quit after a confirmation; run the same command again to resume"),
     ("Ctrl+T", "switch between dark and light theme"),
     ("?", "this help"),
@@ -28,7 +29,7 @@ TAKE_KEYS: tuple[tuple[str, str], ...] = (
 
 REVIEW_KEYS: tuple[tuple[str, str], ...] = (
     ("← → ↑ ↓", "move between candidates (columns) and traits (rows)"),
-    ("Enter", "open the selected candidate's full results (Escape closes them)"),
+    ("Enter or click", "open the selected candidate's full results (Escape closes them)"),
     ("r", "sort candidates by fit for the next role (cycles through the roles)"),
     ("s", "sort candidates by their best fit"),
     ("e", "export the comparison to CSV (asks for the file, with a default)"),

@@ -79,6 +79,9 @@ async def test_enter_opens_the_selected_candidate_and_escape_returns(
         )
         await pilot.press("escape")
         assert isinstance(app.screen, ComparisonScreen)
+        await pilot.press("home", "enter")
+        assert isinstance(app.screen, ResultsScreen), "the trait-name column is never selected"
+        assert app.screen.view.candidate_id == order[0]
 
 
 @run_async

@@ -72,9 +72,7 @@ def test_item_screen_after_22_answers(
     assert snap_compare(app, terminal_size=size, run_before=answer_22)
 
 
-def test_situational_item(
-    snap_compare: SnapCompare, bundled: Questionnaire, workdir: Path
-) -> None:
+def test_situational_item(snap_compare: SnapCompare, bundled: Questionnaire, workdir: Path) -> None:
     answers = synthetic_answers(bundled, "c-001", {}, seed=1)
     likert_only = {
         item_id: record
