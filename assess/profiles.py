@@ -187,6 +187,11 @@ def check_questionnaire_match(
     """Refuse answers given to a different questionnaire (sha256), unless ``force``."""
     expected = questionnaire_sha256(q)
     ref = answers.questionnaire
+    if ref.id != q.id:
+        raise AssessError(
+            f"{source}: the answers are for questionnaire {ref.id} {ref.version}, not "
+            f"{q.id} {q.version}; name the right one with --questionnaire ID|PATH."
+        )
     if ref.sha256 == expected or force:
         return
     raise AssessError(

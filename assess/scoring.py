@@ -95,15 +95,30 @@ def response_matrix(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
     Likert columns hold the answer as given; situational columns the option number.
     Raises :class:`InvalidAnswersError` for an item id the questionnaire lacks.
     """
+    return _matrices(q, answers)[0]
+
+
+def response_times(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
+    """Candidates × items answer times in milliseconds, NaN where not timed or unanswered."""
+    return _matrices(q, answers)[1]
+
+
+def _matrices(q: Questionnaire, answers: Sequence[Answers]) -> tuple[FloatArray, FloatArray]:
     column = {item_id: index for index, item_id in enumerate(q.item_ids())}
     matrix = np.full((len(answers), len(column)), np.nan)
+    times = np.full((len(answers), len(column)), np.nan)
     for row, record in enumerate(answers):
+        values = matrix[row]
+        timing = times[row]
         try:
             for item_id, answer in record.answers.items():
-                matrix[row, column[item_id]] = answer.value
+                index = column[item_id]
+                values[index] = answer.value
+                if answer.ms is not None:
+                    timing[index] = answer.ms
         except KeyError:
             _refuse(q, record)
-    return matrix
+    return matrix, times
 
 
 def _refuse(q: Questionnaire, record: Answers) -> None:
@@ -119,17 +134,6 @@ def _check_ranges(q: Questionnaire, answers: Sequence[Answers], matrix: FloatArr
         bad_rows = np.flatnonzero(((matrix < low) | (matrix > high)).any(axis=1))
     if len(bad_rows):
         _refuse(q, answers[int(bad_rows[0])])
-
-
-def response_times(q: Questionnaire, answers: Sequence[Answers]) -> FloatArray:
-    """Candidates × items answer times in milliseconds, NaN where not timed or unanswered."""
-    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
-    times = np.full((len(answers), len(column)), np.nan)
-    for row, record in enumerate(answers):
-        for item_id, answer in record.answers.items():
-            if answer.ms is not None:
-                times[row, column[item_id]] = answer.ms
-    return times
 
 
 def keyed_likert_matrix(q: Questionnaire, matrix: FloatArray) -> FloatArray:
@@ -329,7 +333,7 @@ def score_answers(
     profile (the caller accepted answers whose questionnaire sha256 differs).
     """
     q = questionnaire
-    matrix = response_matrix(q, answers)
+    matrix, times = _matrices(q, answers)
     _check_ranges(q, answers, matrix)
     norms = norms if norms is not None else q.norms
     if norms is not None:
@@ -342,7 +346,7 @@ def score_answers(
     traits = trait_arrays(q, matrix)
     normed = norm_scores(q, traits.raw, norms) if norms is not None else None
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
-    indicators = validity_arrays(q, matrix, response_times(q, answers))
+    indicators = validity_arrays(q, matrix, times)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
 
     notes = _notes(q, norms)

@@ -155,6 +155,8 @@ def test_norms_option(tmp_path: Path) -> None:
                                 "provisional": False}  # fmt: skip
     # Likert 2.0, judgement (0 − 1) / 2 = −0.5: raw 2.0 + 0.25 × 2 × −0.5 = 1.75; T = 37.5
     assert profile["traits"]["need_for_approval"]["t"] == 37.5
+    code, stdout, _ = assess("validate", norms)
+    assert (code, stdout) == (0, f"{norms}: ok (repfit.norms/1)\n")
     norms.write_text(
         norms.read_text().replace("  relationship_nurturing: {mean: 3.0, sd: 1.0}\n", "")
     )

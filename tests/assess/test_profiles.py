@@ -322,3 +322,39 @@ def test_permuting_csv_rows_permutes_the_profiles(tmp_path: Path, permutation: l
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError, match=r"no such answers file\.$"):
         read_answers_file(tmp_path / "nope.yaml", mini())
+
+
+def test_answers_for_another_questionnaire_are_refused_even_with_force(tmp_path: Path) -> None:
+    text = YAML_FILE.read_text(encoding="utf-8").replace("id: mini-sales", "id: other-survey")
+    path = write(tmp_path, "other.yaml", text)
+    with pytest.raises(AssessError) as info:
+        read_answers_file(path, mini(), force=True)
+    assert info.value.message == (
+        f"{path}: the answers are for questionnaire other-survey 1.10, not mini-sales 1.10; "
+        "name the right one with --questionnaire ID|PATH."
+    )
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(mini().item_ids()), st.integers(1, 2), min_size=0, max_size=17
+    ),
+    ms=st.one_of(st.none(), st.integers(0, 60_000)),
+    with_norms=st.booleans(),
+)
+def test_profile_yaml_round_trip_property(
+    tmp_path: Path, values: dict[str, int], ms: int | None, with_norms: bool
+) -> None:
+    q = mini() if with_norms else mini().model_copy(update={"norms": None})
+    answers = Answers(
+        questionnaire=q.ref(),
+        candidate=Candidate(id="c-1", name="Zoë Ünal", role="farmer"),
+        answers={item_id: AnswerRecord(value=v, ms=ms) for item_id, v in values.items()},
+    )
+    [profile] = score_answers(q, [answers])
+    path = tmp_path / "p.profile.yaml"
+    save_profile(path, profile)
+    assert load_profile(path) == profile

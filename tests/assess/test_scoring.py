@@ -17,10 +17,13 @@ from assess.scoring import (
     band_of,
     keyed_likert_matrix,
     response_matrix,
+    response_times,
     role_fit_matrix,
     score_answers,
 )
 from tests.assess.helpers import likert7, make_answers, mini
+
+nan = np.nan
 
 ALL_NEUTRAL = {
     "nfa1": 3, "nfa2": 3, "nfa3": 3, "ask1": 3, "ask2": 3, "ask3": 3,
@@ -33,6 +36,10 @@ def test_response_matrix_and_reverse_keying() -> None:
     answers = [make_answers(q, {"d1": 7, "d2": 2, "c2": 7}), make_answers(q, {"d3": 1}, "c-002")]
     matrix = response_matrix(q, answers)
     assert_allclose(matrix, [[7, 2, np.nan, np.nan, 7], [np.nan, np.nan, 1, np.nan, np.nan]])
+    timed = [make_answers(q, {"d1": 7}, ms=1500), make_answers(q, {"c1": 2}, "c-002")]
+    assert_allclose(
+        response_times(q, timed), [[1500, nan, nan, nan, nan], [nan, nan, nan, nan, nan]]
+    )
     keyed = keyed_likert_matrix(q, matrix)
     # d2 and c2 are keyed "-": 1 + 7 − x.
     assert_allclose(keyed, [[7, 6, np.nan, np.nan, 1], [np.nan, np.nan, 1, np.nan, np.nan]])
@@ -311,3 +318,15 @@ def test_batch_scoring_equals_one_by_one(rows: list[dict[str, int]]) -> None:
     batch = score_answers(q, answers)
     single = [score_answers(q, [a])[0] for a in answers]
     assert batch == single
+
+
+def test_the_worked_example_in_docs_scoring_md() -> None:
+    q = mini()
+    values = {**ALL_NEUTRAL, "nfa1": 4, "nfa2": 2, "nfa3": 4, "sjt1": 1, "sjt2": 2}
+    [p] = score_answers(q, [make_answers(q, values)])
+    nfa = p.traits["need_for_approval"]
+    assert (nfa.likert, nfa.judgement, nfa.raw) == (4.0, 0.0, 4.0)
+    assert (nfa.z, nfa.t, nfa.percentile, nfa.band) == (1.667, 66.7, 95.2, "high")
+    assert "high_need_for_approval" in [flag.code for flag in p.red_flags]
+    _, fit = role_fit_matrix(q, np.array([[50 + 50 / 3, 45.0, 50.0, 70.0]]))
+    assert round(float(fit[0, 0]), 1) == 49.7
