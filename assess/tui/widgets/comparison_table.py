@@ -18,6 +18,8 @@ RISK_STYLE = "bold #e0475b"
 """Cell colour of a trait in its risk band."""
 COLUMN_WIDTH = 12
 """Width of a candidate column (names longer than this are shortened)."""
+LABEL_WIDTH = 25
+"""Width of the trait-name column (fits every bundled trait name)."""
 
 
 def _short(text: str, width: int = COLUMN_WIDTH) -> str:
@@ -45,7 +47,7 @@ class ComparisonTable(DataTable[Text]):
     def show(self, views: Sequence[ResultsView], sort_role: str | None) -> None:
         """Rebuild the grid for ``views`` in this order, marking the role sorted by."""
         self.clear(columns=True)
-        self.add_column(Text("Trait", "bold"), key="label", width=22)
+        self.add_column(Text("Trait", "bold"), key="label", width=LABEL_WIDTH)
         for index, view in enumerate(views):
             label = view.name or view.candidate_id
             self.add_column(
@@ -63,7 +65,9 @@ class ComparisonTable(DataTable[Text]):
                 _trait_cell(next((t for t in v.traits if t.trait_id == trait_id), None))
                 for v in views
             ]
-            self.add_row(Text(_short(names[trait_id], 22)), *cells, key=f"trait:{trait_id}")
+            self.add_row(
+                Text(_short(names[trait_id], LABEL_WIDTH)), *cells, key=f"trait:{trait_id}"
+            )
         for role_id, role_name in role_choices(views):
             marker = "▼ " if role_id == sort_role else ""
             cells = []
@@ -78,7 +82,9 @@ class ComparisonTable(DataTable[Text]):
                         Text(f"{fit:3.0f}{' ★' if is_best else ''}", "bold" if is_best else "")
                     )
             self.add_row(
-                Text(_short(f"{marker}Fit: {role_name}", 22), "bold"), *cells, key=f"fit:{role_id}"
+                Text(_short(f"{marker}Fit: {role_name}", LABEL_WIDTH), "bold"),
+                *cells,
+                key=f"fit:{role_id}",
             )
         best_cells = []
         for view in views:

@@ -110,6 +110,23 @@ def test_results_screen(
     assert snap_compare(app, terminal_size=size, run_before=submit)
 
 
+def test_results_screen_light_theme(
+    snap_compare: SnapCompare, bundled: Questionnaire, workdir: Path
+) -> None:
+    candidate_id, name, levels = CANDIDATES[2]
+    answers = synthetic_answers(bundled, candidate_id, levels, seed=2, name=name)
+    save_answers(Path(f"out/{candidate_id}.answers.yaml"), answers)
+    app = make_take_app(bundled, Path("out"), candidate_id=candidate_id, clock=FrozenClock())
+
+    async def submit_in_light_theme(pilot: Pilot[Any]) -> None:
+        await pilot.press("ctrl+t", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=submit_in_light_theme)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_review_screen(
     snap_compare: SnapCompare, bundled: Questionnaire, workdir: Path, size: tuple[int, int]
