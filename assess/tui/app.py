@@ -31,7 +31,7 @@ from assess.tui.screens.results import ResultsScreen
 from assess.tui.screens.start import CandidateEntry, StartScreen
 from assess.tui.screens.submit import SubmitScreen
 from assess.tui.screens.thanks import ThankYouScreen
-from assess.tui.session import TakeSession, answers_filename
+from assess.tui.session import TakeSession, answers_filename, candidate_id_problem
 from assess.tui.widgets.confirm import ConfirmScreen
 
 DARK_THEME = "textual-dark"
@@ -184,6 +184,26 @@ class TakeApp(App[TakeOutcome | None]):
         if session.finished is not None or session.first_unanswered() is None:
             self.call_after_refresh(self.show_submit)
         return None
+
+    def existing_summary(self, candidate_id: str) -> str | None:
+        """What Enter will do with the saved answers of ``candidate_id``, if there are any."""
+        if candidate_id_problem(candidate_id) is not None:
+            return None
+        path = self.config.out_dir / answers_filename(candidate_id)
+        if not path.is_file():
+            return None
+        try:
+            saved = load_answers(path)
+        except RepfitError as exc:
+            return f"{path} cannot be read: {exc.message}"
+        total = len(self.config.questionnaire.items)
+        if saved.finished is not None:
+            if self.config.candidate_mode:
+                return f"{candidate_id} has already submitted this assessment."
+            return (
+                f"{candidate_id} submitted on {saved.finished:%Y-%m-%d}: Enter reopens the review."
+            )
+        return f"{candidate_id} has answered {len(saved.answers)} of {total}: Enter resumes."
 
     def elapsed_ms(self) -> int:
         """Time spent on the assessment: recorded before this sitting plus this sitting."""

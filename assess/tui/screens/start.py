@@ -106,6 +106,7 @@ class StartScreen(Screen[None]):
                     ],
                     validate_on=["changed", "submitted"],
                 )
+            yield Static("", id="start-note")
             yield Static("", id="start-error")
             with Vertical(id="instructions-box"):
                 yield Static("Instructions", classes="heading")
@@ -126,9 +127,23 @@ class StartScreen(Screen[None]):
         )
         first_empty.focus()
 
+    @on(Input.Changed, "#candidate-id")
+    def _candidate_id_changed(self, event: Input.Changed) -> None:
+        from assess.tui.app import TakeApp
+
+        note = ""
+        if isinstance(self.app, TakeApp):
+            note = self.app.existing_summary(event.value.strip()) or ""
+        self._show("#start-note", note)
+
     def show_error(self, message: str) -> None:
-        """Show why the assessment cannot begin."""
-        self.query_one("#start-error", Static).update(message)
+        """Show why the assessment cannot begin (nothing when ``message`` is empty)."""
+        self._show("#start-error", message)
+
+    def _show(self, selector: str, message: str) -> None:
+        widget = self.query_one(selector, Static)
+        widget.update(message)
+        widget.display = bool(message)
 
     @on(Button.Pressed, "#begin")
     def _begin_pressed(self) -> None:

@@ -346,3 +346,33 @@ def test_cli_checks_options_before_starting(
     assert result.returncode == 2
     assert result.stderr.startswith(message)
     assert "Traceback" not in result.stderr
+
+
+@run_async
+async def test_start_screen_says_when_answers_exist(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    first = _app(mini, tmp_path, clock)
+    async with first.run_test() as pilot:
+        await pilot.press("enter", "3", "3", "q", "y")
+    app = make_take_app(mini, tmp_path, clock=FrozenClock())
+    async with app.run_test() as pilot:
+        await pilot.press(*"c-00")
+        assert str(app.screen.query_one("#start-note").render()) == ""
+        await pilot.press("1")
+        note = str(app.screen.query_one("#start-note").render())
+        assert note == f"c-001 has answered 2 of {len(mini.items)}: Enter resumes."
+
+
+@run_async
+async def test_an_unusable_output_folder_is_reported_on_the_start_screen(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    app = _app(mini, not_a_folder, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, StartScreen)
+        error = str(app.screen.query_one("#start-error").render())
+        assert error.startswith(f"Cannot write to {not_a_folder}:")
