@@ -80,6 +80,22 @@ class ProgressHeader(Horizontal):
         self.query_one("#elapsed", Label).update(format_elapsed(ms))
 
 
+SHORT_OPTION = 40
+"""Option texts up to this length are drawn as one line of text (cheaper than a table)."""
+
+
+def _option_label(marker: str, option: OptionView) -> Text | Table:
+    """``● 2 text``; long texts wrap under the text, not under the number."""
+    if len(option.text) <= SHORT_OPTION:
+        return Text.assemble((f"{marker} {option.position:>2} ", "bold"), option.text)
+    label = Table.grid(padding=(0, 1))
+    label.add_column(width=1)
+    label.add_column(width=2, justify="right")
+    label.add_column(ratio=1)
+    label.add_row(Text(marker, "bold"), Text(str(option.position), "bold"), option.text)
+    return label
+
+
 class AnswerOptions(OptionList):
     """Numbered options; the earlier answer (if any) is marked and highlighted.
 
@@ -112,11 +128,7 @@ class AnswerOptions(OptionList):
         for index, option in enumerate(options):
             is_chosen = chosen is not None and option.value == chosen
             marker = "●" if is_chosen else " "
-            label = Table.grid(padding=(0, 1))
-            label.add_column(width=1)
-            label.add_column(width=2, justify="right")
-            label.add_column(ratio=1)
-            label.add_row(Text(marker, "bold"), Text(str(option.position), "bold"), option.text)
+            label = _option_label(marker, option)
             if is_chosen:
                 highlight = index
             rendered.append(Option(label, id=f"opt-{option.position}"))
