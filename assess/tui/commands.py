@@ -7,6 +7,7 @@ roles, profile files) is checked here and reported with the CLI's error conventi
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -146,7 +147,14 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
     """Compare candidates side by side: traits, role fit, red flags; open one; export CSV."""
     from assess.tui.results_model import results_view
 
-    views = [results_view(load_profile(path), path) for path in profile_paths(paths)]
+    files = profile_paths(paths)
+    if sys.stderr.isatty() and len(files) > 1:
+        with click.progressbar(
+            files, label="reading profiles", file=sys.stderr, show_pos=True
+        ) as progress:
+            views = [results_view(load_profile(path), path) for path in progress]
+    else:
+        views = [results_view(load_profile(path), path) for path in files]
 
     from assess.tui.app import make_review_app
 

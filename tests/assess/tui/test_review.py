@@ -156,3 +156,13 @@ def test_review_cli_refuses_missing_paths(tmp_path: Path, assess_cli: CliRunner)
     result = assess_cli("review", empty)
     assert result.returncode == 2
     assert "no *.profile.yaml files in this folder" in result.stderr
+
+
+def test_review_cli_names_a_bad_profile_file(tmp_path: Path, assess_cli: CliRunner) -> None:
+    bad = tmp_path / "c-002.profile.yaml"
+    bad.write_text("schema: repfit.profile/1\n", encoding="utf-8")
+    result = assess_cli("review", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {bad}: ")
+    assert "candidate" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
