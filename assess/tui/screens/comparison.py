@@ -63,13 +63,13 @@ class ComparisonScreen(Screen[None]):
         return f"by fit for {name}"
 
     def redraw(self) -> None:
-        """Sort and rebuild the grid, keeping the selected candidate selected."""
+        """Sort and rebuild the grid; the first (best) candidate is selected and in view."""
         table = self.query_one(ComparisonTable)
-        selected = self.selected()
         self.shown = sort_views(self.views, self.sort_key)
         table.show(self.shown, self.sort_key if self.sort_key != BEST_FIT else None)
-        if selected is not None:
-            table.move_cursor(column=self.shown.index(selected) + 1)
+        table.scroll_home(animate=False)
+        if self.shown:
+            table.move_cursor(column=1, scroll=False)
         self.query_one("#review-title", Static).update(
             f"{len(self.views)} candidate{'s' if len(self.views) != 1 else ''}, "
             f"sorted {self.sort_label()}"

@@ -16,7 +16,7 @@ BAND_SHORT = {"low": "low", "average": "avg", "high": "high"}
 """Band names short enough for a candidate column."""
 RISK_STYLE = "bold #e0475b"
 """Cell colour of a trait in its risk band."""
-COLUMN_WIDTH = 12
+COLUMN_WIDTH = 11
 """Width of a candidate column (names longer than this are shortened)."""
 LABEL_WIDTH = 25
 """Width of the trait-name column (fits every bundled trait name)."""

@@ -69,11 +69,12 @@ async def test_enter_opens_the_selected_candidate_and_escape_returns(
         order = _expected_order(views, "farmer")
         screen = app.screen
         assert isinstance(screen, ComparisonScreen)
-        assert screen.selected() is views[0], "re-sorting keeps the selected candidate"
-        await pilot.press("left", "enter")
+        best = screen.selected()
+        assert best is not None
+        assert best.candidate_id == order[0], "after sorting, the best candidate is selected"
+        await pilot.press("right", "enter")
         assert isinstance(app.screen, ResultsScreen)
-        before = order[order.index(views[0].candidate_id) - 1]
-        assert app.screen.view.candidate_id == before
+        assert app.screen.view.candidate_id == order[1]
         assert str(app.screen.query_one("#results-title").render()).startswith(
             f"Results: {app.screen.view.title}"
         )
