@@ -172,11 +172,19 @@ def save_answers(path: str | os.PathLike[str], answers: Answers) -> None:
     atomic_write(path, dump_yaml(answers.model_dump(mode="json", by_alias=True)))
 
 
-def check_answers(q: Questionnaire, answers: Answers, source: str) -> None:
-    """Refuse answers with unknown item ids or values out of range (every problem named)."""
+def check_answers(
+    q: Questionnaire, answers: Answers, source: str, document: YamlDocument | None = None
+) -> None:
+    """Refuse answers with unknown item ids or values out of range (every problem named,
+    with its line when the parsed ``document`` is given)."""
     problems = answers_problems(q, answers)
     if problems:
-        shown = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems[:8])
+
+        def where(loc: tuple[str | int, ...]) -> str:
+            line = document.line_of(loc) if document is not None else None
+            return f"{format_path(loc)} (line {line})" if line is not None else format_path(loc)
+
+        shown = "; ".join(f"{where(loc)}: {message}" for loc, message in problems[:8])
         more = f"; and {len(problems) - 8} more" if len(problems) > 8 else ""
         raise AssessError(f"{source}: {shown}{more}.")
 
@@ -214,9 +222,10 @@ def read_answers_file(
     path = Path(path)
     if _is_csv(path):
         return read_answers_csv(path, questionnaire)
-    answers = load_answers(path)
+    document = load_yaml(path, "answers file")
+    answers = validate_yaml(document, Answers, ANSWERS_SCHEMA)
     check_questionnaire_match(questionnaire, answers, str(path), force)
-    check_answers(questionnaire, answers, str(path))
+    check_answers(questionnaire, answers, str(path), document)
     return [answers]
 
 

@@ -483,7 +483,15 @@ def _profile(
             role = (q.roles or {})[role_id]
             fits.append(RoleFit(role=role_id, name=role.name, fit=c.fit[row][column]))
         fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
-    best_fit = fits[0].role if fits and fits[0].fit is not None else None
+    unscored = [fit.name for fit in fits if fit.fit is None]
+    # A best fit among only some roles would mislead: name one only when every role is scored.
+    best_fit = fits[0].role if fits and not unscored else None
+    if unscored:
+        notes = [
+            *notes,
+            f"No best fit is named: {', '.join(unscored)} could not be scored because a "
+            "trait they target has too few answers.",
+        ]
 
     ind = c.indicators
     raised = [name for name, mask in c.flags.items() if mask[row]]

@@ -22,14 +22,14 @@ The model, per candidate:
 Archetype means (SD units; need_for_approval is the risk trait, so "low" is good there)::
 
     trait                   hunter  farmer  order_taker  hybrid  faker
-    need_for_approval        -0.8    -0.6      +1.3       -0.4   -1.5
+    need_for_approval        -0.8    -0.6      +1.4       -0.4   -1.5
     rejection_resistance     +1.2    +0.5      -0.7       +0.2   +1.5
-    closing_urgency          +1.2    +0.5      -1.3       +0.1   +1.5
+    closing_urgency          +1.2    +0.5      -1.5       +0.1   +1.5
     emotional_control        +0.8    +0.6      -0.1       +0.2   +1.5
     listening_questioning    -0.3    +0.8      +0.2       +0.2   +1.5
     proactivity              +0.3    +1.1      -1.0       +0.1   +1.5
-    comfort_asking           +0.8    +1.0      -1.4       +0.1   +1.5
-    relationship_nurturing   -0.6    +0.8      +1.2       +0.5   +1.5
+    comfort_asking           +0.8    +1.0      -1.5       +0.1   +1.5
+    relationship_nurturing   -0.6    +0.8      +1.5       +0.5   +1.5
     prospecting_drive        +1.4    -0.2      -0.8       +0.3   +1.5
     account_planning         -0.6    +1.1      -0.4       +0.2   +1.5
     money_comfort            +0.6    +0.6      -0.9       +0.2   +1.5
@@ -110,7 +110,7 @@ TRAIT_ORDER = (
 ARCHETYPE_MEANS: dict[str, tuple[float, ...]] = {
     "hunter": (-0.8, 1.2, 1.2, 0.8, -0.3, 0.3, 0.8, -0.6, 1.4, -0.6, 0.6, -0.2),
     "farmer": (-0.6, 0.5, 0.5, 0.6, 0.8, 1.1, 1.0, 0.8, -0.2, 1.1, 0.6, 1.1),
-    "order_taker": (1.3, -0.7, -1.3, -0.1, 0.2, -1.0, -1.4, 1.2, -0.8, -0.4, -0.9, -0.6),
+    "order_taker": (1.4, -0.7, -1.5, -0.1, 0.2, -1.0, -1.5, 1.5, -0.8, -0.4, -0.9, -0.6),
     "hybrid": (-0.4, 0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.5, 0.3, 0.2, 0.2, 0.1),
     "faker": (-1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5),
 }
@@ -242,6 +242,16 @@ def _careless_answers(
     return answers
 
 
+def _shuffled_roster(rng: np.random.Generator) -> list[CandidateSpec]:
+    """:data:`ROSTER` in the order of the CSV rows (the generator's first draw)."""
+    return [ROSTER[int(i)] for i in rng.permutation(len(ROSTER))]
+
+
+def candidate_specs(seed: int = DEFAULT_SEED) -> list[CandidateSpec]:
+    """Who each row of the CSV written with ``seed`` is: row ``k`` is candidate ``c-{k+1:03d}``."""
+    return _shuffled_roster(np.random.default_rng(seed))
+
+
 def generate(questionnaire_data: Mapping[str, Any], seed: int = DEFAULT_SEED) -> str:
     """The answers CSV text for :data:`ROSTER` answering ``questionnaire_data`` (parsed YAML)."""
     rng = np.random.default_rng(seed)
@@ -256,7 +266,7 @@ def generate(questionnaire_data: Mapping[str, Any], seed: int = DEFAULT_SEED) ->
     )
     judgement_weight = float(questionnaire_data.get("judgement_weight", 0.25))
     centres = norm_means - judgement_weight * (high - low) / 2 * _chance_judgement(items, trait_ids)
-    roster = [ROSTER[i] for i in rng.permutation(len(ROSTER))]
+    roster = _shuffled_roster(rng)
     n = len(roster)
 
     means = np.array(

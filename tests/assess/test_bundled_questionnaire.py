@@ -1,8 +1,9 @@
 """The bundled ``sales-traits`` questionnaire meets issue 4's content requirements.
 
-The file is read as plain data with the shared loader (no dependency on the scoring
-model), and ``examples/answers.csv`` is checked to be exactly what its seeded generator
-writes and to look like real answers (reliable scales, careless and missing rows present).
+The content checks read the file as plain data with the shared loader; then the file is
+validated with the model, and ``examples/answers.csv`` is checked to be exactly what its
+seeded generator writes, to look like real answers (reliable scales, careless and missing
+rows present) and, once scored, to show each feature a demo relies on.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import numpy as np
 import pytest
 
 from assess.fileio import load_yaml
+from assess.profiles import load_questionnaire, read_answers_csv
+from assess.scoring import score_answers
 from questionnaires import bundled, bundled_ids
 from tests.conftest import EXAMPLES
 
@@ -340,3 +343,53 @@ def test_example_answers_look_like_real_data(
         item_variance = keyed.var(axis=0, ddof=1).sum()
         alpha = k / (k - 1) * (1 - item_variance / keyed.sum(axis=1).var(ddof=1))
         assert 0.7 <= alpha <= 0.95, f"{trait}: alpha {alpha:.2f}"
+
+
+# ------------------------------------------------- through the model and the scorer
+
+
+def test_bundled_questionnaire_validates_with_the_model(items: list[dict[str, Any]]) -> None:
+    q = load_questionnaire()
+    assert q.id == "sales-traits"
+    assert [item.id for item in q.items] == [item["id"] for item in items]
+    assert list(q.sections()) == [
+        "mindset",
+        "conversations",
+        "accounts",
+        "new_business",
+        "money",
+        "situations",
+    ]
+    assert all(len(q.likert_items_of(trait)) == 9 for trait in REQUIRED_TRAITS)
+    assert q.norms is not None
+    assert q.norms.provisional
+
+
+def test_example_answers_show_every_feature(make_answers: ModuleType) -> None:
+    q = load_questionnaire()
+    profiles = score_answers(q, read_answers_csv(EXAMPLES / "answers.csv", q))
+    specs = make_answers.candidate_specs(make_answers.DEFAULT_SEED)
+    assert [p.candidate.id for p in profiles] == [f"c-{k + 1:03d}" for k in range(len(specs))]
+    careless = set(make_answers.CARELESS_STYLES)
+
+    def flags(k: int) -> set[str]:
+        return {flag.code for flag in profiles[k].red_flags}
+
+    for k, spec in enumerate(specs):
+        norms = profiles[k].norms
+        assert norms is not None
+        assert norms.provisional
+        assert ("careless_responding" in flags(k)) == (spec.style in careless), k
+        assert ("socially_desirable_responding" in flags(k)) >= (spec.style == "faker"), k
+        insufficient = {t for t, s in profiles[k].traits.items() if s.status == "insufficient"}
+        assert insufficient == ({"money_comfort"} if spec.style == "skip_money" else set()), k
+
+    attentive = [k for k, spec in enumerate(specs) if spec.style in {"attentive", "skip_scattered"}]
+    for archetype in ("hunter", "farmer", "order_taker"):
+        mine = [k for k in attentive if specs[k].archetype == archetype]
+        matching = sum(profiles[k].best_fit == archetype for k in mine)
+        assert matching >= 0.8 * len(mine), archetype
+
+    warned = [k for k in attentive if "likely_order_taker_as_farmer" in flags(k)]
+    assert {specs[k].archetype for k in warned} == {"order_taker"}
+    assert sum(specs[k].role == "farmer" for k in warned) >= 3

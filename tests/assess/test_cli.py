@@ -60,7 +60,7 @@ def test_score_json_and_csv_to_a_file(tmp_path: Path) -> None:
     assert code == 0
     assert err == f"wrote 5 profiles to {target}\n"
     assert [p["best_fit"] for p in json.loads(target.read_text())] == [
-        "hunter", "farmer", "farmer", "farmer", "order_taker",
+        "hunter", "farmer", "farmer", "farmer", None,
     ]  # fmt: skip
     code, out, _ = assess("score", CSV_FILE, *Q, "--format", "csv")
     assert code == 0
@@ -259,3 +259,30 @@ def test_bundled_questionnaire_scores_the_example_answers(tmp_path: Path) -> Non
     assert len(rows) == 45
     assert "likely_order_taker_as_farmer" in out
     assert "careless_responding" in out
+
+
+def test_out_refuses_a_planted_symlink_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "profiles"
+    out.mkdir()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("keep me\n")
+    (out / "c-005.profile.yaml").symlink_to(outside)
+    code, _, err = assess("score", CSV_FILE, *Q, "--out", out)
+    assert code == 2
+    assert err == f"error: {out / 'c-005.profile.yaml'}: refusing to write outside {out}.\n"
+    assert outside.read_text() == "keep me\n"
+    assert sorted(p.name for p in out.iterdir()) == ["c-005.profile.yaml"]
+
+
+def test_readme_shows_real_assess_show_output(tmp_path: Path) -> None:
+    out = tmp_path / "profiles"
+    assert assess("score", EXAMPLES / "answers.csv", "--out", out)[0] == 0
+    code, text, _ = assess("show", out / "c-021.profile.yaml")
+    assert code == 0
+    shown = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ assess show profiles/c-021.profile.yaml\n") + len(
+        "$ assess show profiles/c-021.profile.yaml\n"
+    )
+    block = readme[start : readme.index("\n```", start)]
+    assert block == shown

@@ -140,9 +140,9 @@ def test_bad_answers_yaml(tmp_path: Path) -> None:
         ),
     )
     assert error_of(path) == (
-        f"{path}: answers.nfa1.value: expected an answer from 1 to 5; found 9; answers.zz: "
-        "unknown item 'zz' (not in mini-sales 1.10); answers.sjt1.value: expected an option "
-        "number from 1 to 3; found 0."
+        f"{path}: answers.nfa1.value (line 4): expected an answer from 1 to 5; found 9; "
+        "answers.zz (line 4): unknown item 'zz' (not in mini-sales 1.10); answers.sjt1.value "
+        "(line 4): expected an option number from 1 to 3; found 0."
     )
     newer = write(tmp_path, "b.yaml", "schema: repfit.answers/2\n")
     assert error_of(newer) == (

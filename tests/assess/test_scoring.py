@@ -330,3 +330,17 @@ def test_the_worked_example_in_docs_scoring_md() -> None:
     assert "high_need_for_approval" in [flag.code for flag in p.red_flags]
     _, fit = role_fit_matrix(q, np.array([[50 + 50 / 3, 45.0, 50.0, 70.0]]))
     assert round(float(fit[0, 0]), 1) == 49.7
+
+
+def test_no_best_fit_when_a_role_cannot_be_scored() -> None:
+    q = mini()
+    values = {**ALL_NEUTRAL}
+    del values["nfa1"]  # need for approval: 2 of 3 answered, insufficient
+    [p] = score_answers(q, [make_answers(q, values)])
+    assert [(fit.role, fit.fit) for fit in p.role_fit][-2:] == [("farmer", None), ("hunter", None)]
+    assert p.role_fit[0].role == "order_taker"
+    assert p.best_fit is None
+    assert p.notes[-1] == (
+        "No best fit is named: Farmer, Hunter could not be scored because a trait they target "
+        "has too few answers."
+    )
