@@ -30,8 +30,9 @@ from assess.model import (
 CANDIDATE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 """Candidate ids the TUI accepts; they become file names (letters, digits, ``.``, ``_``, ``-``)."""
 
-MAX_DIRECT_PICK = 9
-"""Up to this many options, one digit key picks an option; beyond it, type the number + Enter."""
+SINGLE_DIGIT_KEYS = range(10)
+"""When every option's number is one digit, pressing it picks the option; otherwise the
+number is typed and confirmed with Enter (scales with more than nine points)."""
 
 
 def candidate_id_problem(candidate_id: str) -> str | None:
@@ -81,30 +82,50 @@ def presentation_order(questionnaire: Questionnaire, shuffle_seed: int | None) -
 
 @dataclass(frozen=True)
 class OptionView:
-    """One answer option as shown: its position (the key that picks it), value and text."""
+    """One answer option as shown: the number that picks it, the value it stores, its text."""
 
-    position: int
-    """1-based position on screen; the digit (or typed number) that picks this option."""
+    key: int
+    """The number shown beside the option and typed to pick it: its position from 1, or,
+    on an unlabelled scale of non-negative points, the scale point itself."""
     value: int
     """The value stored in the answers file (a scale point, or an option number from 1)."""
     text: str
-    """The option's label."""
+    """The option's label (empty for the inner points of an unlabelled scale)."""
 
 
 def options_of(questionnaire: Questionnaire, item: Item) -> list[OptionView]:
-    """The numbered options of an item: a Likert item's scale points or a situation's options."""
+    """The numbered options of an item: a Likert item's scale points or a situation's options.
+
+    Options are numbered by position (1 = first). An unlabelled scale whose points are
+    all non-negative (0-10, 1-7, ...) is numbered by its points instead, so that
+    typing 10 on a 0-10 scale answers 10; its ends are labelled lowest and highest.
+    """
     if isinstance(item, SituationalItem):
         return [
-            OptionView(position=i, value=i, text=option.text)
+            OptionView(key=i, value=i, text=option.text)
             for i, option in enumerate(item.options, start=1)
         ]
     scale = questionnaire.scale
-    labels = list(scale.labels) if scale.labels else None
+    points = list(range(scale.min, scale.max + 1))
+    if scale.labels:
+        return [
+            OptionView(key=position, value=value, text=label)
+            for position, (value, label) in enumerate(
+                zip(points, scale.labels, strict=True), start=1
+            )
+        ]
+    by_point = scale.min >= 0
     views = []
-    for position, value in enumerate(range(scale.min, scale.max + 1), start=1):
-        text = labels[position - 1] if labels else str(value)
-        views.append(OptionView(position=position, value=value, text=text))
+    for position, value in enumerate(points, start=1):
+        end = "(lowest)" if value == scale.min else "(highest)" if value == scale.max else ""
+        text = end if by_point else f"{value} {end}".strip()
+        views.append(OptionView(key=value if by_point else position, value=value, text=text))
     return views
+
+
+def picks_by_single_digit(options: list[OptionView]) -> bool:
+    """True when one digit key picks an option (every option's number is a single digit)."""
+    return all(option.key in SINGLE_DIGIT_KEYS for option in options)
 
 
 @dataclass

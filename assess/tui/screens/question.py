@@ -1,7 +1,7 @@
 """The item screen: one item at a time, updated in place as the candidate moves.
 
-Keyboard contract: digits pick an option by position and advance (on scales with
-more than nine points, type the number and press Enter); Left/Backspace go back
+Keyboard contract: digits pick the option with that number and advance (on scales
+with more than nine points, type the number and press Enter); Left/Backspace go back
 with the earlier answer shown selected; Right skips; Ctrl+S saves; q quits after
 a confirmation; ? shows help. Clicking an option picks it.
 """
@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 
 from assess.model import SituationalItem
-from assess.tui.session import MAX_DIRECT_PICK, OptionView, options_of
+from assess.tui.session import OptionView, options_of, picks_by_single_digit
 from assess.tui.widgets.question import AnswerOptions, ProgressHeader
 
 if TYPE_CHECKING:
@@ -93,8 +93,8 @@ class QuestionScreen(Screen[None]):
         options.show(self.options, earlier.value if earlier else None)
         options.focus()
         self.query_one("#item-body", VerticalScroll).scroll_home(animate=False)
-        count = len(self.options)
-        pick = f"type 1-{count} + Enter" if count > MAX_DIRECT_PICK else f"1-{count} answer"
+        keys = f"{self.options[0].key}-{self.options[-1].key}"
+        pick = f"{keys} answer" if picks_by_single_digit(self.options) else f"type {keys} + Enter"
         answered = " · answered: change it or → keep" if earlier else ""
         self.query_one("#hint", Static).update(f"{pick} · ← back · → skip · ? help{answered}")
         self.query_one("#typed", Static).update("")
@@ -111,41 +111,46 @@ class QuestionScreen(Screen[None]):
             return
         event.stop()
         event.prevent_default()
-        digit = int(event.character)
-        if len(self.options) > MAX_DIRECT_PICK:
+        if not picks_by_single_digit(self.options):
             self.typed = (self.typed + event.character)[-3:]
             self.query_one("#typed", Static).update(
                 f"Your answer: {self.typed}  (Enter to confirm)"
             )
             return
-        self.pick_position(digit)
+        self.pick_key(int(event.character))
 
-    def pick_position(self, position: int) -> None:
-        """Answer the current item with the option at ``position`` (1-based) and advance."""
-        if not 1 <= position <= len(self.options):
+    def pick_key(self, key: int) -> None:
+        """Answer the current item with the option numbered ``key`` and advance."""
+        index = next((i for i, option in enumerate(self.options) if option.key == key), None)
+        if index is None:
+            first, last = self.options[0].key, self.options[-1].key
             self.query_one("#typed", Static).update(
-                f"There is no option {position}: choose 1-{len(self.options)}."
+                f"There is no option {key}: choose {first}-{last}."
             )
             self.app.bell()
             self.typed = ""
             return
+        self.pick_index(index)
+
+    def pick_index(self, index: int) -> None:
+        """Answer the current item with the option at ``index`` (0-based) and advance."""
         elapsed = self.take_app.clock.monotonic_ms() - self.shown_at_ms
-        self.take_app.answer(self.options[position - 1].value, elapsed)
+        self.take_app.answer(self.options[index].value, elapsed)
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.pick_position(event.option_index + 1)
+        self.pick_index(event.option_index)
 
     def action_enter(self) -> None:
         """Confirm a typed number, else pick the highlighted option."""
         if self.typed:
             typed, self.typed = self.typed, ""
-            self.pick_position(int(typed))
+            self.pick_key(int(typed))
             return
         highlighted = self.query_one(AnswerOptions).highlighted
         if highlighted is not None:
-            self.pick_position(highlighted + 1)
+            self.pick_index(highlighted)
 
     def action_back(self) -> None:
         """Delete a typed digit, or go to the previous item."""

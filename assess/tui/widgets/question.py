@@ -87,12 +87,12 @@ SHORT_OPTION = 40
 def _option_label(marker: str, option: OptionView) -> Text | Table:
     """``● 2 text``; long texts wrap under the text, not under the number."""
     if len(option.text) <= SHORT_OPTION:
-        return Text.assemble((f"{marker} {option.position:>2} ", "bold"), option.text)
+        return Text.assemble((f"{marker} {option.key:>2} ", "bold"), option.text)
     label = Table.grid(padding=(0, 1))
     label.add_column(width=1)
     label.add_column(width=2, justify="right")
     label.add_column(ratio=1)
-    label.add_row(Text(marker, "bold"), Text(str(option.position), "bold"), option.text)
+    label.add_row(Text(marker, "bold"), Text(str(option.key), "bold"), option.text)
     return label
 
 
@@ -100,7 +100,7 @@ class AnswerOptions(OptionList):
     """Numbered options; the earlier answer (if any) is marked and highlighted.
 
     Clicking an option selects it (``OptionList.OptionSelected``); the screen maps
-    digit keys to positions.
+    digit keys to the options' numbers.
     """
 
     DEFAULT_CSS = """
@@ -131,6 +131,6 @@ class AnswerOptions(OptionList):
             label = _option_label(marker, option)
             if is_chosen:
                 highlight = index
-            rendered.append(Option(label, id=f"opt-{option.position}"))
+            rendered.append(Option(label, id=f"opt-{index}"))
         self.add_options(rendered)
         self.highlighted = highlight

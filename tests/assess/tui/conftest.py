@@ -83,8 +83,8 @@ def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 def answer_value_keys(app: TakeApp, values: Iterable[int]) -> list[str]:
     """Keys answering the items from the current one on with ``values``.
 
-    Each key is the position of the option with that value (or the closest one, for
-    situations with fewer options).
+    Each key is the number of the option with that value (or the closest one, for
+    situations with fewer options); single-digit numbers only.
     """
     session = app.session
     assert session is not None
@@ -93,7 +93,7 @@ def answer_value_keys(app: TakeApp, values: Iterable[int]) -> list[str]:
         item = session.questionnaire.item(session.order[session.position + offset])
         options = options_of(session.questionnaire, item)
         closest = min(options, key=lambda option: abs(option.value - value))
-        keys.append(str(closest.position))
+        keys.append(str(closest.key))
     return keys
 
 

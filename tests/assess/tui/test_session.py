@@ -12,6 +12,7 @@ from assess.tui.session import (
     TakeSession,
     candidate_id_problem,
     options_of,
+    picks_by_single_digit,
     presentation_order,
     section_of,
 )
@@ -43,15 +44,21 @@ def test_shuffle_is_reproducible_and_stays_within_sections(bundled: Questionnair
 
 def test_options_are_numbered_by_position(mini: Questionnaire, wide: Questionnaire) -> None:
     likert = options_of(mini, mini.item("nfa1"))
-    assert [(o.position, o.value, o.text) for o in likert][:2] == [
+    assert [(o.key, o.value, o.text) for o in likert][:2] == [
         (1, 1, "Strongly disagree"),
         (2, 2, "Disagree"),
     ]
     situation = options_of(mini, mini.item("sjt1"))
     assert [o.value for o in situation] == [1, 2, 3]
     zero_based = options_of(wide, wide.item("a1"))
-    assert (zero_based[0].position, zero_based[0].value, zero_based[0].text) == (1, 0, "0")
-    assert len(zero_based) == 11
+    assert [(o.key, o.value) for o in zero_based] == [(v, v) for v in range(11)]
+    assert (zero_based[0].text, zero_based[5].text, zero_based[10].text) == (
+        "(lowest)",
+        "",
+        "(highest)",
+    )
+    assert picks_by_single_digit(likert)
+    assert not picks_by_single_digit(zero_based)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +109,19 @@ def test_section_progress_counts_parts(mini: Questionnaire) -> None:
     number, parts, index, size = session.section_progress()
     assert number == parts
     assert index == size
+
+
+def test_unlabelled_scales_with_negative_points_are_numbered_by_position(
+    mini: Questionnaire,
+) -> None:
+    from assess.model import Scale
+
+    signed = mini.model_copy(update={"scale": Scale(min=-3, max=3)})
+    options = options_of(signed, signed.item("nfa1"))
+    assert [(o.key, o.value) for o in options] == [(i + 1, i - 3) for i in range(7)]
+    assert (options[0].text, options[3].text, options[6].text) == (
+        "-3 (lowest)",
+        "0",
+        "3 (highest)",
+    )
+    assert picks_by_single_digit(options)

@@ -194,12 +194,13 @@ async def test_scales_over_nine_points_take_a_typed_number_and_enter(
         await pilot.press("7", "backspace", "4", "enter")
         await pilot.press("1", "2", "enter")
         assert app.session.position == 2, "there is no option 12"
-        await pilot.press("1", "enter")
+        assert "There is no option 12: choose 0-10." in str(app.screen.query_one("#typed").render())
+        await pilot.press("0", "enter")
     answers = load_answers(tmp_path / "c-001.answers.yaml").answers
-    # Positions 10, 4 and 1 on a 0-10 scale are the values 9, 3 and 0.
+    # On an unlabelled 0-10 scale the typed numbers are the scale points.
     assert {item_id: record.value for item_id, record in answers.items()} == {
-        "a1": 9,
-        "a2": 3,
+        "a1": 10,
+        "a2": 4,
         "a3": 0,
     }
 
