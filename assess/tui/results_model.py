@@ -197,7 +197,7 @@ def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
             risk_pole=score.risk_pole,
             raw=score.raw,
             note=(
-                f"too few answers ({score.items_answered} of {score.items_total} items)"
+                f"too few answers ({score.items_answered}/{score.items_total} items)"
                 if score.status == "insufficient"
                 else None
             ),

@@ -104,9 +104,15 @@ class TraitBars(Widget):
         table.add_column(width=4, justify="right")
         for line in self.traits:
             if line.t is None:
+                if line.note:
+                    why = line.note
+                elif line.raw is not None:
+                    why = f"raw {line.raw:.2f} (no norms)"
+                else:
+                    why = "no score"
                 table.add_row(
                     line.name,
-                    Text(line.note or "no score", style("trait-bars--muted")),
+                    Text(why, style("trait-bars--muted")),
                     "",
                     "",
                     "",
@@ -225,7 +231,10 @@ class ResultsPanel(VerticalScroll):
         yield Static("Traits (T-score: 50 = norm average; ░ shaded = risk side)", classes="heading")
         yield TraitBars(view.traits, id="trait-bars")
         yield Static("Role fit (0-100)", classes="heading")
-        yield RoleFit(view.fits, id="role-fit")
+        if view.fits:
+            yield RoleFit(view.fits, id="role-fit")
+        else:
+            yield Static("No role fit (it needs norms and roles).", classes="muted")
         for note in view.notes:
             yield Static(f"• {note}", classes="note")
         yield Static(f"Red flags ({len(view.flags)})", classes="heading")

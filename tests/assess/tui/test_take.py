@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from assess.model import Questionnaire
 from assess.profiles import load_answers, load_profile
@@ -377,3 +379,25 @@ async def test_an_unusable_output_folder_is_reported_on_the_start_screen(
         assert isinstance(app.screen, StartScreen)
         error = str(app.screen.query_one("#start-error").render())
         assert error.startswith(f"Cannot write to {not_a_folder}:")
+
+
+@run_async
+async def test_results_without_norms_show_raw_scores(
+    wide: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = _app(wide, tmp_path, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("enter", "1", "0", "enter", "4", "enter", "8", "enter", "enter")
+        assert isinstance(app.screen, ResultsScreen)
+        bars = app.screen.query_one("TraitBars")
+        assert app.screen.view.norm_source is None
+        rendered = app.screen.query_one("#results").query("Static")
+        texts = [str(widget.render()) for widget in rendered]
+        assert "No role fit (it needs norms and roles)." in texts
+        assert "Scored without norms: no T-scores, bands or role fit." in texts
+        profile = load_profile(tmp_path / "c-001.profile.yaml")
+        raw = profile.traits["asking"].raw
+        assert raw is not None
+        console = Console(width=80, record=True, file=io.StringIO())
+        console.print(bars.render())
+        assert f"Comfort asking            raw {raw:.2f} (no norms)" in console.export_text()
