@@ -401,3 +401,47 @@ async def test_results_without_norms_show_raw_scores(
         console = Console(width=80, record=True, file=io.StringIO())
         console.print(bars.render())
         assert f"Comfort asking            raw {raw:.2f} (no norms)" in console.export_text()
+
+
+@run_async
+async def test_every_answer_reaches_the_file_while_the_screen_stays_in_place(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = _app(mini, tmp_path, clock)
+    path = tmp_path / "c-001.answers.yaml"
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        screen = app.screen
+        options = screen.query_one(AnswerOptions)
+        for count, key in enumerate(["4", "2", "5"], start=1):
+            clock.advance(1234)
+            await pilot.press(key)
+            assert app.autosaver is not None
+            assert app.autosaver.flush() is None
+            assert len(load_answers(path).answers) == count
+        assert app.screen is screen, "advancing updates the item screen in place"
+        assert screen.query_one(AnswerOptions) is options
+        await pilot.press("ctrl+s")
+        assert any(
+            notification.message == f"Saved to {path}" for notification in app._notifications
+        )
+    assert [record.ms for record in load_answers(path).answers.values()] == [1234] * 3
+
+
+def test_autosave_failures_are_reported(mini: Questionnaire, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from assess.model import Candidate
+    from assess.tui.autosave import AnswersAutosaver
+    from assess.tui.session import TakeSession
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    errors: list[str] = []
+    saver = AnswersAutosaver(blocker / "c-1.answers.yaml", errors.append)
+    answers = TakeSession.new(mini, Candidate(id="c-1"), datetime.now(UTC)).to_answers()
+    saver.save(answers)
+    error = saver.close()
+    assert error is not None
+    assert errors == [error]
+    assert error.startswith(f"{blocker / 'c-1.answers.yaml'}: cannot write here")
