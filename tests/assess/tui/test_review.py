@@ -167,3 +167,17 @@ def test_review_cli_names_a_bad_profile_file(tmp_path: Path, assess_cli: CliRunn
     assert result.stderr.startswith(f"error: {bad}: ")
     assert "candidate" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@run_async
+async def test_results_opened_from_review_fit_80_columns(views: list[ResultsView]) -> None:
+    from assess.tui.widgets.results_panel import ResultsPanel
+
+    app = make_review_app(views)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        panel = app.screen.query_one(ResultsPanel)
+        assert panel.max_scroll_x == 0, "no horizontal overflow"
+        assert panel.max_scroll_y > 0, "the rest scrolls vertically"
+        for widget in panel.children:
+            assert widget.region.right <= 80
