@@ -19,7 +19,13 @@ from textual.binding import Binding, BindingType
 from assess.errors import AssessError
 from assess.fileio import RepfitError
 from assess.model import Candidate, Questionnaire
-from assess.profiles import load_answers, profile_filename, save_answers, save_profile
+from assess.profiles import (
+    check_answers,
+    load_answers,
+    profile_filename,
+    save_answers,
+    save_profile,
+)
 from assess.scoring import score_answers
 from assess.tui.autosave import AnswersAutosaver
 from assess.tui.clock import Clock, SystemClock
@@ -154,6 +160,7 @@ class TakeApp(App[TakeOutcome | None]):
                     role=entry.role or saved.candidate.role,
                 )
                 session = TakeSession.resume(config.questionnaire, saved, candidate)
+                check_answers(config.questionnaire, saved, str(path))
                 if config.shuffle_seed is not None:
                     self.notify("Resuming: the saved item order is kept (--shuffle ignored).")
                 elif session.first_unanswered() is not None:

@@ -445,3 +445,28 @@ def test_autosave_failures_are_reported(mini: Questionnaire, tmp_path: Path) -> 
     assert error is not None
     assert errors == [error]
     assert error.startswith(f"{blocker / 'c-1.answers.yaml'}: cannot write here")
+
+
+@run_async
+async def test_saved_answers_out_of_range_are_refused_on_resume(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    from assess.model import AnswerRecord, Answers, Candidate
+    from assess.profiles import save_answers
+
+    path = tmp_path / "c-001.answers.yaml"
+    save_answers(
+        path,
+        Answers(
+            questionnaire=mini.ref(),
+            candidate=Candidate(id="c-001"),
+            answers={"nfa1": AnswerRecord(value=9, ms=100)},
+        ),
+    )
+    app = _app(mini, tmp_path, clock)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, StartScreen)
+        error = str(app.screen.query_one("#start-error").render())
+        assert error.startswith(str(path))
+        assert "nfa1" in error
