@@ -355,3 +355,8 @@ from assess.cli_psychometrics import analyze, norms  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(norms)
+
+from assess.tui.commands import review, take  # noqa: E402
+
+cli.add_command(take)
+cli.add_command(review)

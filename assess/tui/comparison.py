@@ -1,0 +1,89 @@
+"""Comparing candidates: sort orders and the CSV export of ``assess review`` (no terminal).
+
+The export is one row per candidate, in the order shown on screen, so a
+spreadsheet reader sees the same ranking as the reviewer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from assess.tui.results_model import ResultsView
+
+BEST_FIT = "best"
+"""Sort key meaning "by each candidate's best fit"."""
+
+
+def role_choices(views: Sequence[ResultsView]) -> list[tuple[str, str]]:
+    """(role id, role name) of every role any candidate was fitted to, sorted by role id."""
+    seen: dict[str, str] = {}
+    for view in views:
+        for line in view.fits:
+            seen.setdefault(line.role_id, line.name)
+    return sorted(seen.items())
+
+
+def sort_views(views: Sequence[ResultsView], sort_key: str | None) -> list[ResultsView]:
+    """Candidates best first for ``sort_key`` (a role id or :data:`BEST_FIT`); None keeps the order.
+
+    Candidates without a fit for the key (no norms, too few answers) come last, in
+    their original order; ties keep the original order too.
+    """
+    if sort_key is None:
+        return list(views)
+
+    def fit(view: ResultsView) -> float | None:
+        if sort_key == BEST_FIT:
+            best = view.best_fit()
+            return best.fit if best is not None else None
+        return view.fit_for(sort_key)
+
+    with_fit = [view for view in views if fit(view) is not None]
+    without = [view for view in views if fit(view) is None]
+    with_fit.sort(key=lambda view: -(fit(view) or 0.0))
+    return with_fit + without
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
+    """The comparison as CSV text: one row per candidate, in the sorted order.
+
+    Columns: ``rank, candidate_id, name, role_applied``, then ``<trait>_t`` and
+    ``<trait>_band`` per trait, ``fit_<role>`` per role, ``best_fit``,
+    ``red_flag_count`` and ``red_flags`` (titles joined with ``; ``).
+    """
+    ordered = sort_views(views, sort_key)
+    trait_ids: list[str] = []
+    for view in ordered:
+        for line in view.traits:
+            if line.trait_id not in trait_ids:
+                trait_ids.append(line.trait_id)
+    roles = [role_id for role_id, _ in role_choices(ordered)]
+    header = ["rank", "candidate_id", "name", "role_applied"]
+    for trait_id in trait_ids:
+        header += [f"{trait_id}_t", f"{trait_id}_band"]
+    header += [f"fit_{role_id}" for role_id in roles]
+    header += ["best_fit", "red_flag_count", "red_flags"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for rank, view in enumerate(ordered, start=1):
+        by_trait = {line.trait_id: line for line in view.traits}
+        row = [str(rank), view.candidate_id, view.name or "", view.role or ""]
+        for trait_id in trait_ids:
+            score = by_trait.get(trait_id)
+            row += [_number(score.t if score else None), (score.band or "") if score else ""]
+        row += [_number(view.fit_for(role_id)) for role_id in roles]
+        best = view.best_fit()
+        row += [
+            best.role_id if best else "",
+            str(len(view.flags)),
+            "; ".join(flag.title for flag in view.flags),
+        ]
+        writer.writerow(row)
+    return buffer.getvalue()
