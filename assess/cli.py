@@ -94,6 +94,7 @@ def _score_all(q: Questionnaire, answers: list[Answers], norms: Norms | None) ->
 
 @cli.command(
     epilog="Example: assess score examples/answers.csv --out profiles/\n\n"
+    "Example: assess score examples/answers.csv --format table\n\n"
     "Example: assess score c-001.answers.yaml --format json -o c-001.json"
 )
 @click.argument("answers", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -119,10 +120,11 @@ def _score_all(q: Questionnaire, answers: list[Answers], norms: Norms | None) ->
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json", "csv"]),
+    type=click.Choice(["yaml", "json", "csv", "table"]),
     default="yaml",
     show_default=True,
-    help="Output format for stdout or -o (YAML: one document per candidate).",
+    help="Output format for stdout or -o (YAML: one document per candidate; table: one "
+    "summary row per candidate, for reading rather than for files).",
 )
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write all profiles to this file."
@@ -159,9 +161,9 @@ def score(
     if out_dir is not None and output is not None:
         raise click.UsageError("use either --out DIR (one file per candidate) or -o FILE.")
     if out_dir is not None and fmt != "yaml":
+        instead = "print the summary without --out" if fmt == "table" else "use -o FILE"
         raise click.UsageError(
-            "--out writes one YAML profile per candidate; for one CSV or JSON file use "
-            f"--format {fmt} -o FILE."
+            f"--out writes one YAML profile per candidate; for --format {fmt}, {instead}."
         )
     q = load_questionnaire(questionnaire_ref)
     norms = _load_norms_option(norms_path, q)
@@ -172,6 +174,9 @@ def score(
         for record, profile in zip(records, profiles, strict=True):
             profile.forced = record.questionnaire.sha256 != expected
 
+    if out_dir is None and fmt == "table":
+        _print_summary(profiles, output)
+        return
     if out_dir is None:
         text = export_profiles(profiles, fmt)  # type: ignore[arg-type]
         if output is None:
@@ -213,6 +218,25 @@ def score(
         for _ in pool.map(write, planned.items()):
             advance(1)
     click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
+
+
+def _print_summary(profiles: list[Profile], output: Path | None) -> None:
+    """The ``--format table`` summary on stdout, or without colour into ``output``."""
+    import io
+
+    from rich.console import Console
+
+    from assess.report import render_summary
+
+    if output is None:
+        Console(soft_wrap=False).print(render_summary(profiles))
+        return
+    buffer = io.StringIO()
+    Console(file=buffer, width=120, no_color=True, color_system=None).print(
+        render_summary(profiles)
+    )
+    atomic_write(output, buffer.getvalue())
+    click.echo(f"wrote a summary of {len(profiles)} profiles to {output}", err=True)
 
 
 def _profile_paths(paths: Sequence[Path]) -> list[Path]:

@@ -7,6 +7,7 @@ them; :func:`render_profile` builds the whole report as rich renderables.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -220,3 +221,76 @@ def print_profile(profile: Profile, console: Console | None = None) -> None:
         if index:
             target.print()
         target.print(part)
+
+
+SHORT_FLAG_LABELS: dict[str, str] = {
+    "careless_responding": "careless",
+    "socially_desirable_responding": "faking good",
+    "likely_order_taker_as_farmer": "order-taker risk",
+}
+"""Short labels for the headline red flags in the one-line-per-candidate summary."""
+
+
+def _flag_summary(profile: Profile) -> str:
+    """Headline flags in short words; per-trait risk bands as a count. The role mismatch
+    flag is left out: the summary's fit columns already show it."""
+    headline: list[str] = []
+    at_risk_traits = 0
+    for flag in profile.red_flags:
+        if flag.code.startswith(("high_", "low_")):
+            at_risk_traits += 1
+        elif flag.code.startswith("insufficient:"):
+            headline.append(f"few answers: {flag.code.split(':', 1)[1]}")
+        elif flag.code != "best_fit_differs_from_role":
+            headline.append(SHORT_FLAG_LABELS.get(flag.code, flag.code))
+    if at_risk_traits:
+        headline.append(f"{at_risk_traits} risky trait{'s' if at_risk_traits > 1 else ''}")
+    return ", ".join(headline)
+
+
+def render_summary(profiles: list[Profile]) -> Group:
+    """One row per candidate: role applied for, best fit, fit for the applied role, flags.
+
+    What ``assess score --format table`` prints: a first look at a batch before
+    opening single profiles with ``assess show`` or comparing them in ``assess review``.
+    """
+    table = Table(
+        title=f"{len(profiles)} candidates scored",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+    )
+    table.add_column("Candidate", no_wrap=True)
+    table.add_column("Name", no_wrap=True, overflow="ellipsis", max_width=13)
+    table.add_column("Applied", no_wrap=True)
+    table.add_column("Best fit", no_wrap=True)
+    table.add_column("Applied fit", justify="right", no_wrap=True)
+    table.add_column("Red flags", min_width=12, overflow="fold")
+    for profile in profiles:
+        fits = {fit.role: fit for fit in profile.role_fit}
+        best = fits.get(profile.best_fit or "")
+        applied = fits.get(profile.candidate.role or "")
+        mismatch = applied is not None and best is not None and applied.role != best.role
+        flags = _flag_summary(profile)
+        best_text = "—"
+        if best is not None and best.fit is not None:
+            best_text = f"{best.role} {best.fit:.0f}"
+        table.add_row(
+            profile.candidate.id,
+            profile.candidate.name or "",
+            profile.candidate.role or "",
+            Text(best_text, style="bold green" if best else "dim"),
+            Text(
+                f"{applied.fit:.0f}" if applied and applied.fit is not None else "—",
+                style="yellow" if mismatch else "",
+            ),
+            Text(flags or "none", style="red" if flags else "green"),
+        )
+    parts: list[RenderableType] = [table]
+    norms = profiles[0].norms if profiles else None
+    if norms is not None:
+        kind = "provisional norms" if norms.provisional else "norms"
+        parts.append(Text(f"Scored against {kind}: {norms.source} (n = {norms.n}).", style="dim"))
+    parts.append(Text(DECISION_NOTE, style="bold"))
+    return Group(*parts)

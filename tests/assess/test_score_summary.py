@@ -1,0 +1,41 @@
+"""`assess score --format table`: a one-row-per-candidate summary for reading a batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import EXAMPLES, CliRunner
+
+
+def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliRunner) -> None:
+    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == "44 candidates scored"
+    rows = {line.split()[0]: line for line in lines if line.strip().startswith("c-0")}
+    assert len(rows) == 44
+    # c-003 applied as a farmer but answers like an order-taker (see examples/make_answers.py).
+    assert rows["c-003"].split()[3:6] == ["farmer", "order_taker", "91"]
+    assert "order-taker risk" in rows["c-003"]
+    assert rows["c-002"].split()[-1] == "none"
+    assert "Scores support, and must not replace, a structured hiring decision." in result.stdout
+
+
+def test_summary_table_to_file_is_plain_text(tmp_path: Path, assess_cli: CliRunner) -> None:
+    target = tmp_path / "summary.txt"
+    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"wrote a summary of 44 profiles to {target}"
+    text = target.read_text(encoding="utf-8")
+    assert "\x1b[" not in text
+    assert text.splitlines()[0].strip() == "44 candidates scored"
+
+
+def test_out_folder_needs_yaml_not_table(tmp_path: Path, assess_cli: CliRunner) -> None:
+    result = assess_cli(
+        "score", EXAMPLES / "answers.csv", "--format", "table", "--out", tmp_path / "p"
+    )
+    assert result.returncode == 2
+    assert "--out writes one YAML profile per candidate" in result.stderr
+    assert not (tmp_path / "p").exists()
