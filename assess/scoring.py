@@ -37,7 +37,7 @@ from assess.validity import DEFAULT_THRESHOLDS, ValidityThresholds
 
 FloatArray = npt.NDArray[np.float64]
 
-SCORER_VERSION = "1.0.0"
+SCORER_VERSION = "1.1.0"
 """Version of the scoring rules; bump it whenever a rule or constant below changes."""
 
 MIN_ANSWERED_SHARE = 0.7
