@@ -48,7 +48,7 @@ def _read_sample(
     table = read_answers_table(answers_csv, q, extra_columns=[group] if group else [])
     if group is not None and group not in table.extra:
         if group == "role":
-            table.extra["role"] = [a.candidate.role or "" for a in table.answers]
+            table.extra["role"] = [r.candidate.role or "" for r in table.respondents]
         else:
             raise AssessError(
                 f"{answers_csv}: row 1 (header): no column '{group}' for --group; add a column "
@@ -64,15 +64,13 @@ def _analyse(
     norms: Norms | None,
     options: AnalysisOptions,
 ) -> SampleAnalysis:
-    from assess import scoring
     from assess.psychometrics_analysis import analyze_sample
 
-    matrix = scoring.response_matrix(q, table.answers)
     return analyze_sample(
         q,
-        matrix,
-        [record.candidate.id for record in table.answers],
-        times=scoring.response_times(q, table.answers),
+        table.matrix,
+        table.candidate_ids,
+        times=table.times,
         groups=table.extra[group] if group else None,
         group_column=group or "group",
         norms=norms,
@@ -281,26 +279,20 @@ def norms(
             raise AssessError(
                 f"--date: expected a date as YYYY-MM-DD; found '{date_text}'."
             ) from None
-    from assess import scoring
     from assess.psychometrics_analysis import analyze_sample
 
     q, table = _read_sample(answers_csv, questionnaire_ref, None)
-    matrix = scoring.response_matrix(q, table.answers)
+    matrix = table.matrix
     exclude = None
     if not include_careless:
-        analysis = analyze_sample(
-            q,
-            matrix,
-            [record.candidate.id for record in table.answers],
-            times=scoring.response_times(q, table.answers),
-        )
+        analysis = analyze_sample(q, matrix, table.candidate_ids, times=table.times)
         exclude = analysis.careless_mask()
     try:
         built = sample_norms(q, matrix, source=source.strip(), date=date_text, exclude=exclude)
     except ValueError as exc:
         left_out = "" if exclude is None else f" after leaving out {int(exclude.sum())} careless"
         raise AssessError(
-            f"{answers_csv}: cannot build norms from {len(table.answers)} respondents"
+            f"{answers_csv}: cannot build norms from {len(table.respondents)} respondents"
             f"{left_out}: {exc}."
         ) from None
     save_norms(output, built)

@@ -107,9 +107,7 @@ def intra_individual_variability(matrix: FloatArray) -> FloatArray:
     counts = _row_counts(values)
     mean = _row_mean(values)
     squared = np.nansum((values - mean[:, None]) ** 2, axis=1)
-    variance = np.divide(
-        squared, counts - 1, out=np.full(len(counts), np.nan), where=counts >= 2
-    )
+    variance = np.divide(squared, counts - 1, out=np.full(len(counts), np.nan), where=counts >= 2)
     deviation: FloatArray = np.sqrt(variance)
     return deviation
 
