@@ -34,8 +34,15 @@ QUESTIONNAIRE_HELP = (
 )
 
 
+GROUP_HINT = "if it holds group labels, analyse by it with --group {column}"
+"""Added to ``assess analyze``'s error for an unknown CSV column (``{column}``: its name)."""
+
+
 def _read_sample(
-    answers_csv: Path, questionnaire_ref: str | None, group: str | None
+    answers_csv: Path,
+    questionnaire_ref: str | None,
+    group: str | None,
+    unknown_column_hint: str | None = None,
 ) -> tuple[Questionnaire, AnswersTable]:
     from assess.profiles import load_questionnaire, read_answers_table
 
@@ -45,7 +52,12 @@ def _read_sample(
             f"--group {group}: '{group}' is an item or identity column; name a column that "
             "holds group labels (e.g. gender or age_band)."
         )
-    table = read_answers_table(answers_csv, q, extra_columns=[group] if group else [])
+    table = read_answers_table(
+        answers_csv,
+        q,
+        extra_columns=[group] if group else [],
+        unknown_column_hint=unknown_column_hint,
+    )
     if group is not None and group not in table.extra:
         if group == "role":
             table.extra["role"] = [r.candidate.role or "" for r in table.respondents]
@@ -183,7 +195,7 @@ def analyze(
     from assess.psychometrics_analysis import AnalysisOptions
     from assess.validity import DEFAULT_THRESHOLDS
 
-    q, table = _read_sample(answers_csv, questionnaire_ref, group)
+    q, table = _read_sample(answers_csv, questionnaire_ref, group, GROUP_HINT)
     norms = _norms_option(norms_path, q)
     options = AnalysisOptions(
         missing="listwise" if missing == "listwise" else "pairwise",

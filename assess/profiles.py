@@ -367,9 +367,12 @@ def read_answers_table(
     path: str | os.PathLike[str],
     questionnaire: Questionnaire,
     extra_columns: Collection[str] = (),
+    *,
+    unknown_column_hint: str | None = None,
 ) -> AnswersTable:
     """A bulk answers CSV as a table, also keeping the named ``extra_columns`` (any other
-    unknown column is an error).
+    unknown column is an error). ``unknown_column_hint`` is added to that error after a
+    semicolon, with ``{column}`` replaced by the column's name (e.g. which option keeps it).
 
     The grid is parsed and checked in one vectorised pass; only when a row has a problem
     is that row checked cell by cell, to name the first problem exactly.
@@ -398,9 +401,11 @@ def read_answers_table(
         first_seen[name] = column
         if name not in known:
             sample = ", ".join(item_ids[:4])
+            hint = f"; {unknown_column_hint.format(column=name)}" if unknown_column_hint else ""
             raise AssessError(
                 f"{path}: row 1 (header), column {column}: unknown column '{name}'; expected "
-                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)."
+                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)"
+                f"{hint}."
             )
     if "candidate_id" not in first_seen:
         raise AssessError(
