@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,6 +32,9 @@ from assess.model import (
     Profile,
     Questionnaire,
 )
+
+if TYPE_CHECKING:
+    from assess.profiles import AnswersTable
 
 KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
 
@@ -80,15 +84,19 @@ def _load_norms_option(path: Path | None, q: Questionnaire) -> Norms | None:
     return norms_file.norms()
 
 
-def _score_all(q: Questionnaire, answers: list[Answers], norms: Norms | None) -> list[Profile]:
-    from assess.scoring import score_answers
+def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> list[Profile]:
+    from assess.scoring import score_matrix
 
     profiles: list[Profile] = []
-    with _progress(len(answers), "Scoring") as advance:
-        for start in range(0, len(answers), SCORE_BATCH):
-            batch = answers[start : start + SCORE_BATCH]
-            profiles += score_answers(q, batch, norms)
-            advance(len(batch))
+    total = len(table.respondents)
+    with _progress(total, "Scoring") as advance:
+        for start in range(0, total, SCORE_BATCH):
+            stop = min(start + SCORE_BATCH, total)
+            times = table.times[start:stop] if table.times is not None else None
+            profiles += score_matrix(
+                q, table.respondents[start:stop], table.matrix[start:stop], times, norms
+            )
+            advance(stop - start)
     return profiles
 
 
@@ -155,7 +163,7 @@ def score(
         load_questionnaire,
         profile_filename,
         profile_to_data,
-        read_answers_files,
+        read_answers_run,
     )
 
     if out_dir is not None and output is not None:
@@ -167,11 +175,11 @@ def score(
         )
     q = load_questionnaire(questionnaire_ref)
     norms = _load_norms_option(norms_path, q)
-    records = read_answers_files(answers, q, force=force)
-    profiles = _score_all(q, records, norms)
+    table = read_answers_run(answers, q, force=force)
+    profiles = _score_all(q, table, norms)
     if force:  # record the override on exactly the profiles it changed
         expected = q.ref().sha256
-        for record, profile in zip(records, profiles, strict=True):
+        for record, profile in zip(table.respondents, profiles, strict=True):
             profile.forced = record.questionnaire.sha256 != expected
 
     if out_dir is None and fmt == "table":
@@ -205,6 +213,7 @@ def score(
         target = out_dir / name
         if target.resolve().parent != root:  # e.g. a symlink planted in the folder
             raise AssessError(f"{target}: refusing to write outside {out_dir}.")
+
     def write(item: tuple[str, Profile]) -> None:
         name, profile = item
         atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
@@ -298,7 +307,7 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
 
     if path.suffix.lower() == ".csv":
         q = io.load_questionnaire(questionnaire_ref)
-        count = len(io.read_answers_csv(path, q))
+        count = len(io.read_answers_table(path, q).respondents)
         return f"bulk answers CSV, {count} candidates, {q.id} {q.version}"
     document = load_yaml(path)
     data = document.data

@@ -34,8 +34,15 @@ QUESTIONNAIRE_HELP = (
 )
 
 
+GROUP_HINT = "if it holds group labels, analyse by it with --group {column}"
+"""Added to ``assess analyze``'s error for an unknown CSV column (``{column}``: its name)."""
+
+
 def _read_sample(
-    answers_csv: Path, questionnaire_ref: str | None, group: str | None
+    answers_csv: Path,
+    questionnaire_ref: str | None,
+    group: str | None,
+    unknown_column_hint: str | None = None,
 ) -> tuple[Questionnaire, AnswersTable]:
     from assess.profiles import load_questionnaire, read_answers_table
 
@@ -45,10 +52,15 @@ def _read_sample(
             f"--group {group}: '{group}' is an item or identity column; name a column that "
             "holds group labels (e.g. gender or age_band)."
         )
-    table = read_answers_table(answers_csv, q, extra_columns=[group] if group else [])
+    table = read_answers_table(
+        answers_csv,
+        q,
+        extra_columns=[group] if group else [],
+        unknown_column_hint=unknown_column_hint,
+    )
     if group is not None and group not in table.extra:
         if group == "role":
-            table.extra["role"] = [a.candidate.role or "" for a in table.answers]
+            table.extra["role"] = [r.candidate.role or "" for r in table.respondents]
         else:
             raise AssessError(
                 f"{answers_csv}: row 1 (header): no column '{group}' for --group; add a column "
@@ -64,15 +76,13 @@ def _analyse(
     norms: Norms | None,
     options: AnalysisOptions,
 ) -> SampleAnalysis:
-    from assess import scoring
     from assess.psychometrics_analysis import analyze_sample
 
-    matrix = scoring.response_matrix(q, table.answers)
     return analyze_sample(
         q,
-        matrix,
-        [record.candidate.id for record in table.answers],
-        times=scoring.response_times(q, table.answers),
+        table.matrix,
+        table.candidate_ids,
+        times=table.times,
         groups=table.extra[group] if group else None,
         group_column=group or "group",
         norms=norms,
@@ -185,7 +195,7 @@ def analyze(
     from assess.psychometrics_analysis import AnalysisOptions
     from assess.validity import DEFAULT_THRESHOLDS
 
-    q, table = _read_sample(answers_csv, questionnaire_ref, group)
+    q, table = _read_sample(answers_csv, questionnaire_ref, group, GROUP_HINT)
     norms = _norms_option(norms_path, q)
     options = AnalysisOptions(
         missing="listwise" if missing == "listwise" else "pairwise",
@@ -281,26 +291,20 @@ def norms(
             raise AssessError(
                 f"--date: expected a date as YYYY-MM-DD; found '{date_text}'."
             ) from None
-    from assess import scoring
     from assess.psychometrics_analysis import analyze_sample
 
     q, table = _read_sample(answers_csv, questionnaire_ref, None)
-    matrix = scoring.response_matrix(q, table.answers)
+    matrix = table.matrix
     exclude = None
     if not include_careless:
-        analysis = analyze_sample(
-            q,
-            matrix,
-            [record.candidate.id for record in table.answers],
-            times=scoring.response_times(q, table.answers),
-        )
+        analysis = analyze_sample(q, matrix, table.candidate_ids, times=table.times)
         exclude = analysis.careless_mask()
     try:
         built = sample_norms(q, matrix, source=source.strip(), date=date_text, exclude=exclude)
     except ValueError as exc:
         left_out = "" if exclude is None else f" after leaving out {int(exclude.sum())} careless"
         raise AssessError(
-            f"{answers_csv}: cannot build norms from {len(table.answers)} respondents"
+            f"{answers_csv}: cannot build norms from {len(table.respondents)} respondents"
             f"{left_out}: {exc}."
         ) from None
     save_norms(output, built)

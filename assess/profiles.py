@@ -10,15 +10,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from importlib.resources import as_file
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -45,13 +50,18 @@ from assess.model import (
     Answers,
     Candidate,
     CrossFieldError,
+    LikertItem,
     NormsFile,
     Profile,
     Questionnaire,
+    QuestionnaireRef,
     answers_problems,
     format_path,
     questionnaire_sha256,
 )
+
+if TYPE_CHECKING:
+    from assess.scoring import Respondent
 
 DEFAULT_QUESTIONNAIRE = "sales-traits"
 """The bundled questionnaire used when none is named."""
@@ -59,6 +69,8 @@ DEFAULT_QUESTIONNAIRE = "sales-traits"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 ExportFormat = Literal["yaml", "json", "csv"]
+
+FloatArray = npt.NDArray[np.float64]
 
 
 # ------------------------------------------------------------------ Validation
@@ -242,18 +254,107 @@ def _is_csv(path: Path) -> bool:
     return "candidate_id" in first and "," in first
 
 
+@dataclass(frozen=True)
+class BulkRespondent:
+    """Who answered one row of a bulk answers CSV (the answers are that row of the table's
+    matrix). Has the header fields of :class:`Answers` that scoring reads."""
+
+    questionnaire: QuestionnaireRef
+    """The questionnaire answered (the one the CSV was read with)."""
+    candidate: Candidate
+    """Who answered."""
+    started: datetime | None = None
+    """A bulk CSV records no start time."""
+    finished: datetime | None = None
+    """A bulk CSV records no finish time."""
+
+
 @dataclass
 class AnswersTable:
-    """A bulk answers CSV: the answers plus any extra columns that were allowed."""
+    """Answers of many candidates as one candidates × items matrix (the fast path for bulk
+    answers: no pydantic object per answer)."""
 
-    answers: list[Answers]
-    """One record per row, in file order."""
+    questionnaire: Questionnaire
+    """The questionnaire the answers were read with (its item order is the column order)."""
+    respondents: Sequence[Respondent]
+    """Who answered each row, in file order: :class:`BulkRespondent` for CSV rows, the
+    :class:`Answers` record itself for an answers YAML file."""
+    matrix: FloatArray
+    """Answers, candidates × items in questionnaire order, NaN = unanswered (Likert: the
+    answer; situational: the option number). Checked against the questionnaire."""
+    times: FloatArray | None = None
+    """Answer times in milliseconds (same shape, NaN = not timed), or None when no row has
+    times (a bulk CSV)."""
     extra: dict[str, list[str]] = field(default_factory=dict)
     """Extra column name -> its cells, one per row (e.g. a ``group`` column)."""
+
+    @property
+    def candidate_ids(self) -> list[str]:
+        """Candidate id of each row."""
+        return [respondent.candidate.id for respondent in self.respondents]
+
+    @cached_property
+    def answers(self) -> list[Answers]:
+        """One :class:`Answers` record per row (built on first use: one pydantic object per
+        answer, so slow for very large tables; scoring and analysis use :attr:`matrix`)."""
+        item_ids = self.questionnaire.item_ids()
+        records: list[Answers] = []
+        for row, respondent in enumerate(self.respondents):
+            if isinstance(respondent, Answers):
+                records.append(respondent)
+                continue
+            values = self.matrix[row]
+            answered = np.flatnonzero(~np.isnan(values))
+            records.append(
+                Answers.model_construct(
+                    questionnaire=respondent.questionnaire,
+                    candidate=respondent.candidate,
+                    started=respondent.started,
+                    finished=respondent.finished,
+                    order=None,
+                    answers={
+                        item_ids[column]: AnswerRecord(value=int(values[column]))
+                        for column in answered.tolist()
+                    },
+                )
+            )
+        return records
 
 
 FIXED_COLUMNS = ("candidate_id", "name", "role")
 """The bulk CSV's non-item columns (only ``candidate_id`` is required)."""
+
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+(\.0*)?")
+"""A cell holding a whole number: ``3``, ``+3``, ``3.0``."""
+
+_NOT_A_NUMBER = np.inf
+"""Marks a cell that is not a whole number while the grid is parsed (out of every range)."""
+
+
+def _whole_number(cell: str) -> int | None:
+    """The whole number a stripped cell holds, or None when it holds something else."""
+    if _WHOLE_NUMBER.fullmatch(cell) is None:
+        return None
+    try:
+        return int(cell.partition(".")[0])
+    except ValueError:  # beyond Python's limit on digits in an int
+        return None
+
+
+def _cell_number(cell: str) -> float:
+    """A raw cell as a float: NaN when empty, :data:`_NOT_A_NUMBER` when not a whole number."""
+    stripped = cell.strip()
+    if stripped == "":
+        return np.nan
+    value = _whole_number(stripped)
+    return _NOT_A_NUMBER if value is None else float(value)
+
+
+def _answer_limits(q: Questionnaire) -> tuple[FloatArray, FloatArray]:
+    """Lowest and highest valid answer per item, in questionnaire order."""
+    low = [q.scale.min if isinstance(item, LikertItem) else 1 for item in q.items]
+    high = [q.scale.max if isinstance(item, LikertItem) else len(item.options) for item in q.items]
+    return np.array(low, dtype=np.float64), np.array(high, dtype=np.float64)
 
 
 def read_answers_csv(path: str | os.PathLike[str], questionnaire: Questionnaire) -> list[Answers]:
@@ -266,9 +367,16 @@ def read_answers_table(
     path: str | os.PathLike[str],
     questionnaire: Questionnaire,
     extra_columns: Collection[str] = (),
+    *,
+    unknown_column_hint: str | None = None,
 ) -> AnswersTable:
-    """Like :func:`read_answers_csv`, also keeping the named ``extra_columns`` (any other
-    unknown column is an error)."""
+    """A bulk answers CSV as a table, also keeping the named ``extra_columns`` (any other
+    unknown column is an error). ``unknown_column_hint`` is added to that error after a
+    semicolon, with ``{column}`` replaced by the column's name (e.g. which option keeps it).
+
+    The grid is parsed and checked in one vectorised pass; only when a row has a problem
+    is that row checked cell by cell, to name the first problem exactly.
+    """
     path = Path(path)
     q = questionnaire
     text = read_text(path, "answers CSV")
@@ -293,99 +401,173 @@ def read_answers_table(
         first_seen[name] = column
         if name not in known:
             sample = ", ".join(item_ids[:4])
+            hint = f"; {unknown_column_hint.format(column=name)}" if unknown_column_hint else ""
             raise AssessError(
                 f"{path}: row 1 (header), column {column}: unknown column '{name}'; expected "
-                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)."
+                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)"
+                f"{hint}."
             )
     if "candidate_id" not in first_seen:
         raise AssessError(
             f"{path}: row 1 (header): the 'candidate_id' column is missing; found columns: "
             f"{', '.join(header[:6])}{', ...' if len(header) > 6 else ''}."
         )
-    if len(rows) == 1:
+    body = rows[1:]
+    if not body:
         raise AssessError(f"{path}: the answers CSV has a header but no candidate rows.")
 
-    likert_ids = {item.id for item in q.likert_items()}
-    options = {item.id: len(item.options) for item in q.situational_items()}
+    # Rows up to the first one with the wrong number of cells are parsed as one grid.
+    width = len(header)
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    wrong_length = np.flatnonzero(lengths != width)
+    end = int(wrong_length[0]) if len(wrong_length) else len(body)
+    grid_rows = body[:end]
+    numbers = {cell: _cell_number(cell) for cell in set(itertools.chain.from_iterable(grid_rows))}
+    grid = np.fromiter(
+        map(numbers.__getitem__, itertools.chain.from_iterable(grid_rows)),
+        dtype=np.float64,
+        count=end * width,
+    ).reshape(end, width)
+    matrix = np.full((end, len(item_ids)), np.nan)
+    present = [index for index, item_id in enumerate(item_ids) if item_id in first_seen]
+    matrix[:, present] = grid[:, [first_seen[item_ids[index]] - 1 for index in present]]
+    low, high = _answer_limits(q)
+    with np.errstate(invalid="ignore"):
+        bad_cells = (matrix < low) | (matrix > high)
+    bad_rows = np.flatnonzero(bad_cells.any(axis=1))
+    first_problem = int(bad_rows[0]) if len(bad_rows) else end
+
+    id_column = first_seen["candidate_id"] - 1
+    candidate_ids = [row[id_column].strip() for row in grid_rows]
+    first_row_of: dict[str, int] = {}
+    for index, candidate_id in enumerate(candidate_ids[:first_problem]):
+        if not candidate_id or first_row_of.setdefault(candidate_id, index) != index:
+            first_problem = index
+            break
+    if first_problem < len(body):
+        _raise_row_problem(path, q, header, first_problem + 2, body[first_problem], first_row_of)
+
+    def column_cells(name: str) -> list[str]:
+        position = first_seen[name] - 1
+        return [row[position].strip() for row in grid_rows]
+
+    names = column_cells("name") if "name" in first_seen else [""] * end
+    roles = column_cells("role") if "role" in first_seen else [""] * end
     ref = q.ref()
-    seen_ids: dict[str, int] = {}
-    result = AnswersTable(
-        answers=[], extra={name: [] for name in extra_columns if name in first_seen}
-    )
-    for row_number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise AssessError(
-                f"{path}: row {row_number}: expected {len(header)} cells (one per header "
-                f"column); found {len(row)}."
-            )
-        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
-        candidate_id = cells["candidate_id"]
-        if not candidate_id:
-            raise AssessError(
-                f"{path}: row {row_number}, column 'candidate_id': empty; every row needs a "
-                "candidate id."
-            )
-        if candidate_id in seen_ids:
-            raise AssessError(
-                f"{path}: row {row_number}, column 'candidate_id': duplicate candidate id "
-                f"'{candidate_id}' (also row {seen_ids[candidate_id]}); candidate ids must be "
-                "unique."
-            )
-        seen_ids[candidate_id] = row_number
-        values: dict[str, AnswerRecord] = {}
-        for item_id in item_ids:
-            cell = cells.get(item_id, "")
-            if cell == "":
-                continue
-            if item_id in likert_ids:
-                low, high, what = q.scale.min, q.scale.max, "an answer"
-            else:
-                low, high, what = 1, options[item_id], "an option number"
-            if re.fullmatch(r"[+-]?\d+(\.0*)?", cell) is None:
-                raise AssessError(
-                    f"{path}: row {row_number}, column '{item_id}': expected a whole number "
-                    f"from {low} to {high}; found '{cell}'."
-                )
-            value = int(float(cell))
-            if not low <= value <= high:
-                raise AssessError(
-                    f"{path}: row {row_number}, column '{item_id}': expected {what} from {low} "
-                    f"to {high}; found {value}."
-                )
-            values[item_id] = AnswerRecord(value=value)
-        result.answers.append(
-            Answers(
-                questionnaire=ref,
-                candidate=Candidate(
-                    id=candidate_id,
-                    name=cells.get("name") or None,
-                    role=cells.get("role") or None,
-                ),
-                answers=values,
-            )
+    respondents = [
+        BulkRespondent(
+            questionnaire=ref,
+            candidate=Candidate(id=candidate_id, name=name or None, role=role or None),
         )
-        for name in result.extra:
-            result.extra[name].append(cells[name])
-    return result
+        for candidate_id, name, role in zip(candidate_ids, names, roles, strict=True)
+    ]
+    extra = {name: column_cells(name) for name in extra_columns if name in first_seen}
+    return AnswersTable(questionnaire=q, respondents=respondents, matrix=matrix, extra=extra)
+
+
+def _raise_row_problem(
+    path: Path,
+    q: Questionnaire,
+    header: list[str],
+    row_number: int,
+    row: list[str],
+    first_row_of: dict[str, int],
+) -> None:
+    """Raise the error for the first problem in one data row (``first_row_of``: candidate
+    id -> index of the first data row that has it)."""
+    if len(row) != len(header):
+        raise AssessError(
+            f"{path}: row {row_number}: expected {len(header)} cells (one per header "
+            f"column); found {len(row)}."
+        )
+    cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+    candidate_id = cells["candidate_id"]
+    if not candidate_id:
+        raise AssessError(
+            f"{path}: row {row_number}, column 'candidate_id': empty; every row needs a "
+            "candidate id."
+        )
+    first_index = first_row_of.get(candidate_id, row_number - 2)
+    if first_index != row_number - 2:
+        raise AssessError(
+            f"{path}: row {row_number}, column 'candidate_id': duplicate candidate id "
+            f"'{candidate_id}' (also row {first_index + 2}); candidate ids must be unique."
+        )
+    low, high = _answer_limits(q)
+    for index, item in enumerate(q.items):
+        cell = cells.get(item.id, "")
+        if cell == "":
+            continue
+        what = "an answer" if isinstance(item, LikertItem) else "an option number"
+        lowest, highest = int(low[index]), int(high[index])
+        value = _whole_number(cell)
+        if value is None:
+            raise AssessError(
+                f"{path}: row {row_number}, column '{item.id}': expected a whole number "
+                f"from {lowest} to {highest}; found '{cell}'."
+            )
+        if not lowest <= value <= highest:
+            raise AssessError(
+                f"{path}: row {row_number}, column '{item.id}': expected {what} from {lowest} "
+                f"to {highest}; found {value}."
+            )
+    raise AssertionError(f"row {row_number} was found faulty but has no problem")
 
 
 def read_answers_files(
     paths: Sequence[str | os.PathLike[str]], questionnaire: Questionnaire, *, force: bool = False
 ) -> list[Answers]:
     """Every answers file of one scoring run, refusing duplicate candidate ids across files."""
-    everything: list[Answers] = []
+    return read_answers_run(paths, questionnaire, force=force).answers
+
+
+def read_answers_run(
+    paths: Sequence[str | os.PathLike[str]], questionnaire: Questionnaire, *, force: bool = False
+) -> AnswersTable:
+    """:func:`read_answers_files` as one table (the fast path for bulk CSVs): every file
+    checked, duplicate candidate ids across files refused."""
+    from assess import scoring
+
+    tables: list[AnswersTable] = []
     origin: dict[str, str] = {}
     for path in paths:
-        for answers in read_answers_file(path, questionnaire, force=force):
-            candidate_id = answers.candidate.id
+        if _is_csv(Path(path)):
+            table = read_answers_table(path, questionnaire)
+        else:
+            records = read_answers_file(path, questionnaire, force=force)
+            table = AnswersTable(
+                questionnaire=questionnaire,
+                respondents=records,
+                matrix=scoring.response_matrix(questionnaire, records),
+                times=scoring.response_times(questionnaire, records),
+            )
+        for candidate_id in table.candidate_ids:
             if candidate_id in origin:
                 raise AssessError(
                     f"{path}: duplicate candidate id '{candidate_id}' (also in "
                     f"{origin[candidate_id]}); candidate ids must be unique within one run."
                 )
             origin[candidate_id] = str(path)
-            everything.append(answers)
-    return everything
+        tables.append(table)
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        empty = np.full((0, len(questionnaire.items)), np.nan)
+        return AnswersTable(questionnaire=questionnaire, respondents=[], matrix=empty)
+    timed = any(table.times is not None for table in tables)
+    return AnswersTable(
+        questionnaire=questionnaire,
+        respondents=[respondent for table in tables for respondent in table.respondents],
+        matrix=np.vstack([table.matrix for table in tables]),
+        times=np.vstack(
+            [
+                table.times if table.times is not None else np.full(table.matrix.shape, np.nan)
+                for table in tables
+            ]
+        )
+        if timed
+        else None,
+    )
 
 
 # ------------------------------------------------------------------ Norms

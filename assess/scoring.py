@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,11 +22,13 @@ from assess import validity
 from assess.model import (
     Answers,
     Band,
+    Candidate,
     LikertItem,
     Norms,
     NormsUsed,
     Profile,
     Questionnaire,
+    QuestionnaireRef,
     RedFlag,
     RoleFit,
     TraitScore,
@@ -37,7 +40,7 @@ from assess.validity import DEFAULT_THRESHOLDS, ValidityThresholds
 
 FloatArray = npt.NDArray[np.float64]
 
-SCORER_VERSION = "1.0.0"
+SCORER_VERSION = "1.1.0"
 """Version of the scoring rules; bump it whenever a rule or constant below changes."""
 
 MIN_ANSWERED_SHARE = 0.7
@@ -76,6 +79,31 @@ class OrderTakerRule:
 
 ORDER_TAKER_RULE = OrderTakerRule()
 """The bundled questionnaire's trait ids."""
+
+
+class Respondent(Protocol):
+    """Who answered one row of a response matrix: the header fields of :class:`Answers`
+    that a profile repeats (an :class:`Answers` record is one)."""
+
+    @property
+    def questionnaire(self) -> QuestionnaireRef:
+        """The questionnaire answered."""
+        ...
+
+    @property
+    def candidate(self) -> Candidate:
+        """Who answered."""
+        ...
+
+    @property
+    def started(self) -> datetime | None:
+        """When the candidate started, if known."""
+        ...
+
+    @property
+    def finished(self) -> datetime | None:
+        """When the candidate finished, if known."""
+        ...
 
 
 class InvalidAnswersError(ValueError):
@@ -127,9 +155,15 @@ def _refuse(q: Questionnaire, record: Answers) -> None:
     raise InvalidAnswersError(f"candidate {record.candidate.id}: {details}")
 
 
+def _limits(q: Questionnaire) -> tuple[FloatArray, FloatArray]:
+    """Lowest and highest valid answer per item (questionnaire order)."""
+    low = [q.scale.min if isinstance(i, LikertItem) else 1 for i in q.items]
+    high = [q.scale.max if isinstance(i, LikertItem) else len(i.options) for i in q.items]
+    return np.array(low, dtype=np.float64), np.array(high, dtype=np.float64)
+
+
 def _check_ranges(q: Questionnaire, answers: Sequence[Answers], matrix: FloatArray) -> None:
-    low = np.array([q.scale.min if isinstance(i, LikertItem) else 1 for i in q.items])
-    high = np.array([q.scale.max if isinstance(i, LikertItem) else len(i.options) for i in q.items])
+    low, high = _limits(q)
     with np.errstate(invalid="ignore"):
         bad_rows = np.flatnonzero(((matrix < low) | (matrix > high)).any(axis=1))
     if len(bad_rows):
@@ -335,6 +369,59 @@ def score_answers(
     q = questionnaire
     matrix, times = _matrices(q, answers)
     _check_ranges(q, answers, matrix)
+    return _score(q, answers, matrix, times, norms, forced, thresholds)
+
+
+def score_matrix(
+    questionnaire: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray | None = None,
+    norms: Norms | None = None,
+    *,
+    forced: bool = False,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+) -> list[Profile]:
+    """:func:`score_answers` for answers already in a response matrix (the fast path for
+    bulk answers): ``matrix`` is respondents × items as :func:`response_matrix` returns it,
+    ``times`` the answer times in the same shape (None = not timed). Gives the same profiles
+    as :func:`score_answers` on the same answers."""
+    q = questionnaire
+    matrix = np.asarray(matrix, dtype=np.float64)
+    shape = (len(respondents), len(q.items))
+    if matrix.shape != shape:
+        raise InvalidAnswersError(
+            f"the response matrix is {matrix.shape[0]} × {matrix.shape[1]}; expected "
+            f"{shape[0]} × {shape[1]} (respondents × items)"
+        )
+    if times is None:
+        times = np.full(shape, np.nan)
+    elif np.shape(times) != shape:
+        raise InvalidAnswersError(f"the answer times are {np.shape(times)}; expected {shape}")
+    low, high = _limits(q)
+    with np.errstate(invalid="ignore"):
+        bad = (matrix < low) | (matrix > high) | (np.round(matrix) != matrix)
+    bad &= ~np.isnan(matrix)
+    if bad.any():
+        row, column = (int(index) for index in np.argwhere(bad)[0])
+        candidate_id = respondents[row].candidate.id
+        raise InvalidAnswersError(
+            f"candidate {candidate_id}: answers.{q.items[column].id}: {matrix[row, column]:g} "
+            f"is not a whole number from {low[column]:g} to {high[column]:g}"
+        )
+    times = np.asarray(times, dtype=np.float64)
+    return _score(q, respondents, matrix, times, norms, forced, thresholds)
+
+
+def _score(
+    q: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray,
+    norms: Norms | None,
+    forced: bool,
+    thresholds: ValidityThresholds,
+) -> list[Profile]:
     norms = norms if norms is not None else q.norms
     if norms is not None:
         missing = [trait_id for trait_id in q.trait_ids() if trait_id not in norms.traits]
@@ -358,7 +445,7 @@ def score_answers(
     columns = _Columns.of(traits, normed, fit, indicators, flags)
     return [
         _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
-        for row, record in enumerate(answers)
+        for row, record in enumerate(respondents)
     ]
 
 
@@ -441,7 +528,7 @@ def _notes(q: Questionnaire, norms: Norms | None) -> list[str]:
 
 def _profile(
     q: Questionnaire,
-    record: Answers,
+    record: Respondent,
     row: int,
     c: _Columns,
     role_ids: list[str],
@@ -530,7 +617,7 @@ def _profile(
 
 def _red_flags(
     q: Questionnaire,
-    record: Answers,
+    record: Respondent,
     traits: dict[str, TraitScore],
     bands: dict[str, Band],
     t_of: dict[str, float],

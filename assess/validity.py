@@ -36,9 +36,12 @@ class ValidityThresholds:
     6–8; Johnson (2005) used cut-offs of about this size for 300-item inventories."""
 
     irv_share_of_range: float = 0.125
-    """Flag ``low_irv`` when the standard deviation of a person's Likert answers is below this
-    share of the scale range (share; 0.5 points on a 1–5 scale): near-identical answers to
-    items keyed both ways (Dunn et al. 2018, intra-individual response variability)."""
+    """Flag ``low_irv`` when the population standard deviation (ddof 0) of a person's Likert
+    answers is below this share of the scale range (share; 0.5 points on a 1–5 scale):
+    near-identical answers to items keyed both ways (Dunn et al. 2018, intra-individual
+    response variability). The cut-off was set on the population SD; the reported ``irv`` is
+    the sample SD (ddof 1, as R ``careless::irv``), so with n answers the flag compares
+    ``irv`` with ``share × range × sqrt(n / (n − 1))`` (the same decisions as before)."""
 
     irv_min_answers: int = 10
     """Compute the ``low_irv`` flag only with at least this many Likert answers (count)."""
@@ -98,12 +101,13 @@ def _row_mean(matrix: FloatArray) -> FloatArray:
 
 
 def intra_individual_variability(matrix: FloatArray) -> FloatArray:
-    """Standard deviation (population, ddof 0) of each person's answers; NaN below 2 answers."""
+    """Sample standard deviation (ddof 1, n − 1 in the denominator) of each person's
+    answered items; NaN below 2 answers. This is R ``careless::irv``, which uses ``sd``."""
     values = np.asarray(matrix, dtype=np.float64)
     counts = _row_counts(values)
     mean = _row_mean(values)
     squared = np.nansum((values - mean[:, None]) ** 2, axis=1)
-    variance = np.divide(squared, counts, out=np.full(len(counts), np.nan), where=counts >= 2)
+    variance = np.divide(squared, counts - 1, out=np.full(len(counts), np.nan), where=counts >= 2)
     deviation: FloatArray = np.sqrt(variance)
     return deviation
 
@@ -166,7 +170,7 @@ class ValidityArrays:
     longstring: IntArray
     """Longest run of identical consecutive Likert answers."""
     irv: FloatArray
-    """Standard deviation of the Likert answers."""
+    """Sample standard deviation (ddof 1) of the Likert answers."""
     likert_answered: IntArray
     """Likert answers given (trait and validity items)."""
     too_fast_share: FloatArray
@@ -183,12 +187,18 @@ def validity_flags(
 ) -> dict[str, BoolArray]:
     """Flag name -> which candidates are beyond its threshold."""
     span = float(scale_max - scale_min)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # irv has ddof 1; the cut-off is on the population SD: irv × sqrt((n − 1)/n) < cut-off.
+        low_irv_cutoff = (
+            thresholds.irv_share_of_range
+            * span
+            * np.sqrt(indicators.likert_answered / (indicators.likert_answered - 1.0))
+        )
         return {
             "attention": indicators.attention_checks_failed >= thresholds.attention_failures,
             "longstring": indicators.longstring >= thresholds.longstring_run,
             "low_irv": (indicators.likert_answered >= thresholds.irv_min_answers)
-            & (indicators.irv < thresholds.irv_share_of_range * span),
+            & (indicators.irv < low_irv_cutoff),
             "inconsistent": (
                 indicators.consistency_pairs_answered >= thresholds.consistency_min_pairs
             )

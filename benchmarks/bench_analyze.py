@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assess import scoring
 from assess.cli import main as assess_main
 from assess.model import LikertItem, Questionnaire
 from assess.profiles import load_questionnaire, read_answers_table
@@ -78,10 +77,9 @@ def main(quick: bool) -> None:
 
         start = time.perf_counter()
         table = read_answers_table(answers, q)
-        matrix = scoring.response_matrix(q, table.answers)
         read = time.perf_counter() - start
         start = time.perf_counter()
-        analysis = analyze_sample(q, matrix, [a.candidate.id for a in table.answers])
+        analysis = analyze_sample(q, table.matrix, table.candidate_ids)
         analyse = time.perf_counter() - start
         start = time.perf_counter()
         json.dumps(analysis.to_dict())

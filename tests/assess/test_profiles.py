@@ -8,9 +8,11 @@ import json
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
 
 from assess.errors import AssessError
 from assess.fileio import FileFormatError, RepfitError
@@ -27,12 +29,13 @@ from assess.profiles import (
     read_answers_csv,
     read_answers_file,
     read_answers_files,
+    read_answers_run,
     read_answers_table,
     save_answers,
     save_norms,
     save_profile,
 )
-from assess.scoring import score_answers
+from assess.scoring import response_matrix, response_times, score_answers, score_matrix
 from tests.assess.helpers import ASSESS_DATA, GOLDEN, MINI, mini
 
 CSV_FILE = ASSESS_DATA / "mini.answers.csv"
@@ -122,6 +125,74 @@ def test_extra_columns_are_kept_only_when_asked_for(tmp_path: Path) -> None:
     assert [a.answers for a in table.answers] == [{"nfa1": AnswerRecord(value=3)}, {}]
     with pytest.raises(AssessError, match="unknown column 'group'"):
         read_answers_csv(path, mini())
+
+
+# Problems in several rows: the error names the first row (file order) and, within a row,
+# the first problem in the order: cell count, candidate id, items in questionnaire order.
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (HEADER + "c1,Ann,3,2,9\nc2,Bo,3,2\n", "row 2, column 'sjt1': expected an option number "
+         "from 1 to 3; found 9."),
+        (HEADER + "c1,Ann,3,2\nc2,Bo,3,x,1\n", "row 2: expected 5 cells (one per header column); "
+         "found 4."),
+        (HEADER + "c1,Ann,3,2,1\nc2,Bo,3,2,1\nc2,Cy,7,2,1\n", "row 4, column 'candidate_id': "
+         "duplicate candidate id 'c2' (also row 3); candidate ids must be unique."),
+        (HEADER + "c1,Ann,3,2,1\n,Bo,3,9,1\n", "row 3, column 'candidate_id': empty; every row "
+         "needs a candidate id."),
+        ("candidate_id,sjt1,nfa2\nc1,4,x\n", "row 2, column 'nfa2': expected a whole number from "
+         "1 to 5; found 'x'."),
+        (HEADER + "c1,Ann,3,2,1\nc2,Bo,0,2,1\n", "row 3, column 'nfa1': expected an answer from "
+         "1 to 5; found 0."),
+        (HEADER + "c1,Ann,3,2,1\nc2,Bo,3,-2.0,1\n", "row 3, column 'nfa2': expected an answer "
+         "from 1 to 5; found -2."),
+        (HEADER + "c1,Ann,3,2,1\n\nc3,Cy,3,2,1\n", "row 3: expected 5 cells (one per header "
+         "column); found 0."),
+    ],
+)  # fmt: skip
+def test_first_problem_in_file_order_is_named(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "answers.csv", text)
+    assert error_of(path) == f"{path}: {message}"
+
+
+def test_csv_table_matrix_in_questionnaire_order(tmp_path: Path) -> None:
+    q = mini()
+    # Columns out of questionnaire order, padded and signed whole numbers, a blank line at the end.
+    path = write(
+        tmp_path,
+        "answers.csv",
+        "sjt1,candidate_id,nfa2,role,nfa1\n 2 ,c1, +4 ,farmer,3.0\n,c2,,,1\n\n",
+    )
+    table = read_answers_table(path, q)
+    assert table.candidate_ids == ["c1", "c2"]
+    assert [r.candidate.role for r in table.respondents] == ["farmer", None]
+    assert table.times is None
+    expected = np.full((2, len(q.items)), np.nan)
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    expected[0, [column["sjt1"], column["nfa2"], column["nfa1"]]] = [2, 4, 3]
+    expected[1, column["nfa1"]] = 1
+    assert_array_equal(table.matrix, expected)
+    assert [a.answers for a in table.answers] == [
+        {
+            "nfa1": AnswerRecord(value=3),
+            "nfa2": AnswerRecord(value=4),
+            "sjt1": AnswerRecord(value=2),
+        },
+        {"nfa1": AnswerRecord(value=1)},
+    ]
+    assert_array_equal(response_matrix(q, table.answers), table.matrix)
+
+
+def test_a_run_of_csv_and_yaml_scores_as_the_answers_records() -> None:
+    q = mini()
+    table = read_answers_run([CSV_FILE, YAML_FILE], q)
+    records = read_answers_files([CSV_FILE, YAML_FILE], q)
+    assert table.candidate_ids == [a.candidate.id for a in records]
+    assert table.times is not None  # the YAML answers are timed
+    assert_array_equal(table.matrix, response_matrix(q, records))
+    assert_array_equal(table.times, response_times(q, records))
+    fast = score_matrix(q, table.respondents, table.matrix, table.times)
+    assert fast == score_answers(q, records)
 
 
 def answers_yaml(body: str) -> str:

@@ -388,3 +388,23 @@ def test_readme_analyze_output_is_real(
     shown = [line for line in readme_block(command) if "…" not in line]
     assert len(shown) > 10
     assert [line for line in shown if line not in printed] == []
+
+
+def test_an_unknown_column_points_analyze_to_group_but_not_score_or_norms(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "regions.csv"
+    answers.write_text("candidate_id,region,nfa01\nc1,north,3\nc2,south,4\n", encoding="utf-8")
+    expected = (
+        f"error: {answers}: row 1 (header), column 2: unknown column 'region'; expected "
+        "candidate_id, name, role or an item id of sales-traits 1.0.0 (nfa01, nfa02, nfa03, "
+        "nfa04, ...)"
+    )
+    code, out, err = run(capsys, "analyze", answers)
+    assert (code, out) == (2, "")
+    hint = "; if it holds group labels, analyse by it with --group region."
+    assert err.strip() == expected + hint
+    for command in (["score", answers], ["norms", answers, "--source", "x", "-o", tmp_path / "n"]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (2, "")
+        assert err.strip() == expected + "."

@@ -20,6 +20,7 @@ from assess.scoring import (
     response_times,
     role_fit_matrix,
     score_answers,
+    score_matrix,
 )
 from tests.assess.helpers import likert7, make_answers, mini
 
@@ -278,6 +279,21 @@ def test_answers_that_do_not_fit_are_refused() -> None:
         score_answers(q, [make_answers(q, {"d1": 8})])
     with pytest.raises(InvalidAnswersError, match=r"answers\.zz: unknown item 'zz'"):
         score_answers(q, [make_answers(q, {"zz": 1})])
+
+
+def test_score_matrix_refuses_answers_that_do_not_fit() -> None:
+    q = likert7()
+    records = [make_answers(q, {"d1": 3})]
+    matrix = response_matrix(q, records)
+    matrix[0, 0] = 8
+    with pytest.raises(InvalidAnswersError, match=r"c-001: answers\.d1: 8 is not a whole number "
+                       r"from 1 to 7"):  # fmt: skip
+        score_matrix(q, records, matrix)
+    matrix[0, 0] = 2.5
+    with pytest.raises(InvalidAnswersError, match=r"answers\.d1: 2\.5 is not a whole number"):
+        score_matrix(q, records, matrix)
+    with pytest.raises(InvalidAnswersError, match=r"the response matrix is 1 × \d+; expected 2"):
+        score_matrix(q, records * 2, matrix)
 
 
 likert_values = st.integers(min_value=1, max_value=5)

@@ -33,9 +33,41 @@ def test_longstring_counts_the_longest_run_and_missing_answers_break_runs() -> N
     assert_array_equal(longstring(np.empty((2, 0))), [0, 0])
 
 
-def test_irv_is_the_population_sd_of_answered_items() -> None:
-    matrix = np.array([[1, 5, nan, 1, 5], [3, 3, 3, 3, 3], [4, nan, nan, nan, nan]])
-    assert_allclose(intra_individual_variability(matrix), [2.0, 0.0, nan])
+def test_irv_is_the_sample_sd_of_answered_items_as_careless_irv() -> None:
+    # Row 1: answers 1, 5, 1, 5 -> mean 3, squared deviations 4 × 4 = 16, 16 / (4 − 1).
+    # Row 4: answers 2, 4 -> 2 / (2 − 1) = 2. R: careless::irv gives sd(), n − 1.
+    matrix = np.array(
+        [
+            [1, 5, nan, 1, 5],
+            [3, 3, 3, 3, 3],
+            [4, nan, nan, nan, nan],
+            [2, nan, 4, nan, nan],
+        ]
+    )
+    assert_allclose(
+        intra_individual_variability(matrix), [np.sqrt(16 / 3), 0.0, nan, np.sqrt(2.0)]
+    )
+
+
+def test_low_irv_cutoff_is_on_the_population_sd() -> None:
+    # 10 answers 2,4,2,4,...: population SD exactly 1.0, sample SD sqrt(10/9) = 1.054.
+    answers = np.tile([2.0, 4.0], (1, 5))
+    irv = intra_individual_variability(answers)
+    assert_allclose(irv, [np.sqrt(10 / 9)])
+    indicators = ValidityArrays(
+        consistency_disagreement=np.array([nan, nan]),
+        consistency_pairs_answered=np.array([0, 0]),
+        social_desirability=np.array([nan, nan]),
+        attention_checks_failed=np.array([0, 0]),
+        attention_checks_answered=np.array([0, 0]),
+        longstring=np.array([1, 1]),
+        irv=np.array([1.05, 1.06]),  # either side of sqrt(10/9) × 1.0 = 1.0541
+        likert_answered=np.array([10, 10]),
+        too_fast_share=np.array([nan, nan]),
+        median_ms=np.array([nan, nan]),
+    )
+    # Range 0-8 gives a cut-off of 0.125 × 8 = 1.0 on the population SD.
+    assert validity_flags(indicators, 0, 8)["low_irv"].tolist() == [True, False]
 
 
 def test_consistency_disagreement_uses_answered_pairs_only() -> None:
@@ -76,12 +108,12 @@ def test_flags_scale_with_the_answer_range() -> None:
     assert {name: mask.tolist() for name, mask in on_five.items()} == {
         "attention": [False, True],
         "longstring": [True, False],
-        "low_irv": [True, True],  # below 0.125 × 4 = 0.5
+        "low_irv": [True, True],  # below 0.125 × 4 × sqrt(20 / 19) = 0.513
         "inconsistent": [True, True],  # above 0.375 × 4 = 1.5
         "too_fast": [True, False],
         "social_desirability": [True, True],  # at least 1 + 0.75 × 4 = 4
     }
     on_eleven = validity_flags(indicators, 0, 10, DEFAULT_THRESHOLDS)
-    assert on_eleven["low_irv"].all()  # 0.4 is below 0.125 × 10 = 1.25 too
+    assert on_eleven["low_irv"].all()  # 0.4 is below 0.125 × 10 × 1.026 = 1.28 too
     assert not on_eleven["inconsistent"].any()  # above 3.75
     assert not on_eleven["social_desirability"].any()  # at least 7.5
