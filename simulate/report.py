@@ -25,6 +25,7 @@ from typing import Any
 import plotext
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -311,34 +312,51 @@ def render_assumptions(
     detail: bool = False,
     overridden: Collection[str] = (),
     title: str = "Assumptions used",
-) -> Table:
-    """A table of assumptions: name, value, unit, and which ones the scenario set.
+) -> RenderableType:
+    """Assumptions by name with value and unit, marking those the scenario set.
 
     ``assumptions`` maps names to result entries (dicts) or
-    :class:`simulate.assumptions.Assumption` objects. With ``detail`` the
-    description and source are shown too (``simulate assumptions``). An
-    assumption is marked as set by the scenario when its name is in
-    ``overridden`` or its entry has ``overridden: true``.
+    :class:`simulate.assumptions.Assumption` objects. Compact (the run report):
+    one table row each, with who set it. With ``detail`` (``simulate
+    assumptions``): each assumption's line is followed by its description and
+    source, indented. An assumption counts as set by the scenario when its name
+    is in ``overridden`` or its entry has ``overridden: true``.
     """
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    table.add_column("assumption", overflow="fold", ratio=2 if detail else None)
-    table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("unit", overflow="fold", ratio=2 if detail else None)
-    if detail:
-        table.add_column("what it is, and its source", overflow="fold", ratio=5)
-    else:
-        table.add_column("set by", no_wrap=True)
-    for name, assumption in assumptions.items():
-        fields = _assumption_fields(assumption)
+
+    def is_set(name: str, fields: Mapping[str, Any]) -> bool:
+        return name in overridden or bool(fields.get("overridden"))
+
+    def value_of(fields: Mapping[str, Any]) -> str:
         value = fields.get("value")
-        cells = [name, format_value(value) if value is not None else "n/a", fields.get("unit", "")]
-        if detail:
+        return format_value(value) if value is not None else "n/a"
+
+    if detail:
+        blocks: list[RenderableType] = [Text(title, style="bold"), Text()]
+        for name, assumption in assumptions.items():
+            fields = _assumption_fields(assumption)
+            line = Text()
+            line.append(name, style="bold")
+            line.append(f" = {value_of(fields)} {fields.get('unit', '')}")
+            if is_set(name, fields):
+                line.append("  (set by the scenario)", style="bold")
+            blocks.append(line)
             about = Text(str(fields.get("description", "")))
             about.append(f"\nSource: {fields.get('source', 'not stated')}", style="dim")
-            table.add_row(*cells, about)
-        else:
-            scenario = name in overridden or bool(fields.get("overridden"))
-            table.add_row(*cells, Text("scenario", style="bold") if scenario else "default")
+            blocks.append(Padding(about, (0, 0, 1, 4), expand=False))
+        return Group(*blocks)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table.add_column("assumption", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit", overflow="fold")
+    table.add_column("set by", no_wrap=True)
+    for name, assumption in assumptions.items():
+        fields = _assumption_fields(assumption)
+        table.add_row(
+            name,
+            value_of(fields),
+            str(fields.get("unit", "")),
+            Text("scenario", style="bold") if is_set(name, fields) else "default",
+        )
     return table
 
 
