@@ -177,7 +177,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "ask_referral_success",
-        0.12,
+        0.02,
         "probability per ask at health 1",
         "An ask yields a referral new logo with probability success × health.",
         MODELLING,
