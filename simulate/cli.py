@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,7 +30,19 @@ from rich.text import Text
 from assess.clikit import run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
+from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
+from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.errors import SimulateError
+from simulate.model import Scenario, load_scenario
+from simulate.report import (
+    render_assumptions,
+    render_fan_chart,
+    render_run_table,
+    render_text,
+    result_to_csv,
+    result_to_json,
+    run_report_text,
+)
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 STARTER_SCENARIO = "starter-scenario.yaml"
@@ -63,6 +75,15 @@ def _note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _show(renderable: RenderableType, console: Console | None = None) -> None:
+    """Print a report on stdout: styled on a terminal, plain text without trailing blanks else."""
+    console = console or Console(highlight=False)
+    if console.is_terminal:
+        console.print(renderable)
+    else:
+        click.echo(render_text(renderable, width=console.width), nl=False)
+
+
 def _emit(text: str, output: Path | None, what: str) -> None:
     """Print ``text`` to stdout, or write it atomically to ``output``."""
     if output is None:
@@ -72,7 +93,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
         _note(f"wrote {what} to {output}")
 
 
-def _describe_overrides(scenario: Any) -> str:
+def _describe_overrides(scenario: Scenario) -> str:
     overridden = _overridden(scenario)
     total = len(scenario.assumptions)
     if not overridden:
@@ -86,19 +107,18 @@ def _describe_overrides(scenario: Any) -> str:
     )
 
 
-def _overridden(scenario: Any) -> set[str]:
-    spec = getattr(scenario, "spec", None)
-    return set(spec.assumptions) if spec is not None else set()
+def _overridden(scenario: Scenario) -> set[str]:
+    return set(scenario.spec.assumptions) if scenario.spec is not None else set()
 
 
-def complete_result(result: dict[str, Any], scenario: Any) -> dict[str, Any]:
+def complete_result(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
     """Add what the scenario knows to a result dict: the target's definition, the overrides.
 
-    ``target`` gains ``metric``, ``value`` and ``month``/``year`` (when missing);
+    ``target`` gains ``metric``, ``value`` and ``month``/``year`` when it has no ``metric``;
     each entry of ``assumptions`` gains ``overridden`` (true when the scenario set it).
     """
     target = result.get("target")
-    if isinstance(target, dict) and scenario.target is not None:
+    if isinstance(target, dict) and scenario.target is not None and "metric" not in target:
         for key in ("metric", "value", "month", "year"):
             value = getattr(scenario.target, key)
             if value is not None:
@@ -176,20 +196,9 @@ def run_command(
     output: Path | None,
 ) -> None:
     """Run a scenario: revenue, accounts, wallet share and the target's odds, month by month."""
-    from simulate.model import load_scenario
-    from simulate.report import (
-        render_fan_chart,
-        render_run_table,
-        result_to_csv,
-        result_to_json,
-        run_report_text,
-    )
-
     scenario = load_scenario(scenario_path)
     if trials is not None or seed is not None:
         scenario = scenario.with_overrides(trials=trials, seed=seed)
-    from simulate.engine import SimulationInterrupted, run_simulation
-
     accounts = scenario.book.size
     _note(
         f"{scenario.name}: {scenario.trials:,} trials, seed {scenario.seed}, "
@@ -221,7 +230,7 @@ def run_command(
         console = Console(highlight=False)
         color = console.is_terminal and not console.no_color
         chart = render_fan_chart(result, width=min(console.width, 100), color=color)
-        console.print(render_run_table(result, chart=Text.from_ansi(chart)))
+        _show(render_run_table(result, chart=Text.from_ansi(chart)), console)
 
 
 # ---------------------------------------------------------------- assumptions
@@ -248,15 +257,10 @@ def run_command(
 )
 def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
     """List every model assumption with its value, unit, meaning and source."""
-    from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
-    from simulate.report import render_assumptions
-
     assumptions: Mapping[str, Assumption] = DEFAULT_ASSUMPTIONS
     overridden: set[str] = set()
     title = f"Model assumptions: the {len(assumptions)} defaults"
     if scenario_path is not None:
-        from simulate.model import load_scenario
-
         scenario = load_scenario(scenario_path)
         assumptions = scenario.assumptions
         overridden = _overridden(scenario)
@@ -276,8 +280,7 @@ def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False)
-    console.print(render_assumptions(assumptions, detail=True, overridden=overridden, title=title))
+    _show(render_assumptions(assumptions, detail=True, overridden=overridden, title=title))
 
 
 # ---------------------------------------------------------------- init

@@ -7,8 +7,8 @@ fresh one. The functions return rich renderables or strings; they never print
 or touch files: the CLI decides where output goes.
 
 Optional keys the CLI adds to a result when it knows them (all tolerated when
-absent): ``target.metric`` / ``target.month`` / ``target.year`` /
-``target.value`` describe the target, and ``assumptions.<name>.overridden`` is
+absent): ``target.metric``, ``target.value`` and ``target.period`` (or
+``target.month`` / ``target.year``) describe the target, and ``assumptions.<name>.overridden`` is
 true for an assumption the scenario set.
 """
 
@@ -248,9 +248,10 @@ def describe_target(target: Mapping[str, Any], horizon: int) -> str | None:
         return None
     amount = f"{value:,.0f}"
     if metric == "revenue_month":
-        return f"revenue in month {target.get('month')} of at least {amount}"
+        month = target.get("month", target.get("period"))
+        return f"revenue in month {month} of at least {amount}"
     if metric == "revenue_year":
-        year = int(target.get("year", 0))
+        year = int(target.get("year", target.get("period")) or 0)
         return f"revenue in year {year} (months {12 * year - 11}–{12 * year}) of at least {amount}"
     if metric == "revenue_total":
         return f"revenue over all {horizon} months of at least {amount}"

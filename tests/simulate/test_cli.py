@@ -119,7 +119,7 @@ def test_run_json_has_the_result_contract(simulate_cli: CliRunner) -> None:
     assert len(data["by_archetype"]["farmer"]["revenue"]["mean"]) == 36
     assert 0.0 <= data["target"]["probability"] <= 1.0
     assert data["target"]["metric"] == "revenue_month"
-    assert data["target"]["month"] == 24
+    assert data["target"]["period"] == 24
     assert data["target"]["value"] == 2_900_000
     assumption = data["assumptions"]["mgmt_change_monthly"]
     assert assumption["value"] == 0.012
