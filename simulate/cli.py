@@ -143,8 +143,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
         MofNCompleteColumn(),
         TextColumn("trials"),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn("elapsed,"),
         TimeRemainingColumn(),
+        TextColumn("left"),
     )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(label, total=total)
