@@ -196,7 +196,7 @@ def run_command(
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Run a scenario: revenue, accounts, wallet share and the target's odds, month by month."""
+    """Run a scenario and report its outcomes, month by month."""
     scenario = load_scenario(scenario_path)
     if trials is not None or seed is not None:
         scenario = scenario.with_overrides(trials=trials, seed=seed)
@@ -257,7 +257,7 @@ def run_command(
     help="Show the values this scenario uses (its overrides marked) instead of the defaults.",
 )
 def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
-    """List every model assumption with its value, unit, meaning and source."""
+    """List every model assumption: value, unit, meaning, source."""
     assumptions: Mapping[str, Assumption] = DEFAULT_ASSUMPTIONS
     overridden: set[str] = set()
     title = f"Model assumptions: the {len(assumptions)} defaults"
@@ -307,7 +307,7 @@ def starter_scenario_text() -> str:
 )
 @click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
 def init_command(output: Path, force: bool) -> None:
-    """Write a commented starter scenario that runs as it is, to edit into your own."""
+    """Write a commented starter scenario that runs as it is."""
     if output.exists() and not force:
         raise SimulateError(
             f"{output}: already exists; not overwritten. Pass --force to replace it, "

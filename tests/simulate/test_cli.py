@@ -58,6 +58,7 @@ def test_the_group_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("run", "assumptions", "init"):
         assert command in result.stdout
+    assert "..." not in result.stdout, "a command's purpose is cut short in the list"
     assert isinstance(cli, click.Group)
 
 
