@@ -187,7 +187,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     # ------------------------------------------------------ growth and erosion
     Assumption(
         "win_capture_share",
-        0.25,
+        0.08,
         "share of uncaptured wallet",
         "A won opportunity moves this share of the uncaptured wallet W − r to us "
         "(share s becomes s + capture × (1 − s)).",
@@ -197,7 +197,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "erosion_annual",
-        0.09,
+        0.02,
         "log-share per year",
         "Competitors' erosion of our share of wallet on an account with no proactive work; "
         "proactive work protects the share in proportion to its rate.",

@@ -31,7 +31,7 @@ import math
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,7 +40,6 @@ from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
 from simulate.book import ChurnBeta
 from simulate.errors import SimulateError
-from simulate.model import Scenario
 from simulate.results import CONTACT_BUCKETS, SimulationResult, TrialRecorder
 
 BLOCK_TRIALS = 32
@@ -61,6 +60,9 @@ CONTACT_DECAY, MGMT_CHANGE, CHURN, LOGO_INIT, REP_QUIT, SEAT_FILL, PROSPECTING =
     13,
     14,
 )
+
+if TYPE_CHECKING:
+    from simulate.model import Scenario
 
 F32 = np.float32
 Float32Array = NDArray[np.float32]

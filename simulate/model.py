@@ -418,10 +418,15 @@ class Scenario:
         if not changes:
             return self
         new_spec = spec.model_copy(update=changes)
-        reuse_book = seed is None or spec.book.synthetic is None or spec.book.synthetic.seed
-        if reuse_book and assumptions is None:
-            return _resolve(new_spec, self.source, self.base_dir, book=self.book)
-        return _resolve(new_spec, self.source, self.base_dir)
+        redraw = (
+            seed is not None
+            and spec.book.synthetic is not None
+            and spec.book.synthetic.seed is None
+        )
+        book_defaults = {"base_churn_annual", "default_contacts", "default_health"}
+        if redraw or book_defaults & set(assumptions or {}):
+            return _resolve(new_spec, self.source, self.base_dir)
+        return _resolve(new_spec, self.source, self.base_dir, book=self.book)
 
 
 # --------------------------------------------------------------------------- loading
@@ -588,7 +593,7 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
                 else f"account '{book.account_id[i]}', owner"
             )
             known = ", ".join(s.seat_id for s in seats)
-            raise SimulateError(
+            raise FileFormatError(
                 f"{book.source}: {where}: unknown seat '{owner}'; expected one of the "
                 f"team's seats ({known}) or empty."
             )
