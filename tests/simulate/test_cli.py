@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -88,6 +89,29 @@ def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_cli: Cli
     assert rows["base_churn_annual"][-1] == "default"
     assert "\x1b[" not in out
     assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def run_in_colour_terminal(*args: str, no_color: bool) -> str:
+    """stdout of ``simulate`` with rich told it writes to a colour terminal."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    env.update(PYTHONPATH=str(REPO_ROOT), COLUMNS="100", FORCE_COLOR="1", TERM="xterm")
+    if no_color:
+        env["NO_COLOR"] = "1"
+    command = [sys.executable, "-m", "simulate", *args]
+    done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+COLOUR_CODE = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;[25];[0-9;]+)m")
+
+
+def test_colour_on_a_terminal_and_none_with_no_color() -> None:
+    args = ("run", SCENARIO, "--trials", "10")
+    assert COLOUR_CODE.search(run_in_colour_terminal(*args, no_color=False))
+    plain = run_in_colour_terminal(*args, no_color=True)
+    assert "Revenue in the month across trials" in plain
+    assert not COLOUR_CODE.search(plain)
 
 
 def test_run_reports_what_it_assumed_and_a_summary_on_stderr(simulate_cli: CliRunner) -> None:
