@@ -10,7 +10,7 @@ from assess.fileio import RepfitError
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability, resolve_assumptions
 from simulate.errors import SimulateError
 from simulate.model import TeamEntry, load_scenario, parse_scenario_text
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, REPO_ROOT
 
 SCENARIO = """\
 schema: repfit.scenario/1
@@ -214,3 +214,9 @@ def test_book_needs_exactly_one_source() -> None:
     assert error_of(text) == (
         "s.yaml: 1 problem: book (line 7): expected exactly one of 'csv' and 'synthetic'."
     )
+
+
+def test_docs_list_every_assumption_with_its_default_value() -> None:
+    text = (REPO_ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    for name, assumption in DEFAULT_ASSUMPTIONS.items():
+        assert f"| `{name}` | {assumption.value:g} | {assumption.unit} |" in text, name
