@@ -277,12 +277,17 @@ def render_target(result: Mapping[str, Any]) -> Text:
 
 
 def render_contacts_table(result: Mapping[str, Any]) -> Table | None:
-    """Share of accounts lost in the month of a management change, by contacts at the time."""
+    """Share of accounts lost in the month of a management change, by contacts at the time.
+
+    When the result counts the changes (``mgmt_changes_by_contacts``), the table
+    shows the count and the share's binomial standard error, √(p(1 − p)/n).
+    """
     by_contacts: Mapping[str, float | None] | None = result.get(
         "lost_after_mgmt_change_by_contacts"
     )
     if not by_contacts:
         return None
+    counts: Mapping[str, int] = result.get("mgmt_changes_by_contacts") or {}
     table = Table(
         title="Accounts lost in the month of a management change",
         box=box.SIMPLE_HEAD,
@@ -290,10 +295,19 @@ def render_contacts_table(result: Mapping[str, Any]) -> Table | None:
         pad_edge=False,
     )
     table.add_column("contacts at the change", justify="right")
-    table.add_column("share of those accounts lost", justify="right", no_wrap=True)
+    if counts:
+        table.add_column("changes seen", justify="right", no_wrap=True)
+    table.add_column("share lost that month", justify="right", no_wrap=True)
     share = _missing_safe(format_share)
     for contacts, fraction in by_contacts.items():
-        table.add_row(contacts, share(fraction))
+        cells = [contacts]
+        lost = share(fraction)
+        if counts:
+            seen = int(counts.get(contacts, 0))
+            cells.append(f"{seen:,}")
+            if seen > 0 and fraction is not None and math.isfinite(fraction):
+                lost += f" ± {format_share_se(math.sqrt(fraction * (1 - fraction) / seen))}"
+        table.add_row(*cells, lost)
     return table
 
 

@@ -25,6 +25,7 @@ from simulate.report import (
     format_money,
     format_share,
     render_assumptions,
+    render_contacts_table,
     render_fan_chart,
     render_metrics_table,
     render_run_table,
@@ -272,3 +273,21 @@ def test_run_report_text_has_the_chart_before_the_assumptions() -> None:
     assert text.index("Revenue in the month across trials") < text.index("Assumptions used")
     assert text.index("Outcomes across trials") < text.index("Revenue in the month across trials")
     assert "\x1b[" not in text
+
+
+def test_losses_by_contacts_with_counts_show_a_binomial_standard_error() -> None:
+    result = load_fixture()
+    result["lost_after_mgmt_change_by_contacts"] = {"1": 0.3, "2": 0.1, "3+": 0.0}
+    result["mgmt_changes_by_contacts"] = {"1": 2100, "2": 900, "3+": 0}
+    text = render_text(render_contacts_table(result) or "", width=100)
+    rows = [line.split() for line in text.splitlines() if line.strip()][-3:]
+    # √(0.3 × 0.7 / 2100) = 1.00 %, √(0.1 × 0.9 / 900) = 1.00 %; no changes seen, no error
+    assert rows == [
+        ["1", "2,100", "30.0", "%", "±", "1.00", "%"],
+        ["2", "900", "10.0", "%", "±", "1.00", "%"],
+        ["3+", "0", "0.0", "%"],
+    ]
+    del result["mgmt_changes_by_contacts"]
+    plain = render_text(render_contacts_table(result) or "", width=100)
+    assert "changes seen" not in plain
+    assert "±" not in plain
