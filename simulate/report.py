@@ -162,6 +162,19 @@ def _header(result: Mapping[str, Any]) -> Text:
     return text
 
 
+def _table(title: str, caption: str | None = None) -> Table:
+    """A report table: a left-aligned title it is never narrower than, light rules."""
+    return Table(
+        title=title,
+        caption=caption,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        pad_edge=False,
+        min_width=min(len(title), 80),
+    )
+
+
 # ---------------------------------------------------------------- The run table
 
 
@@ -170,16 +183,12 @@ def render_metrics_table(result: Mapping[str, Any], months: Iterable[int] | None
     shown = report_months(_horizon(result), DEFAULT_REPORT_MONTHS if months is None else months)
     all_months: Sequence[int] = result["months"]
     metrics: Mapping[str, Mapping[str, Sequence[float | None]]] = result["metrics"]
-    table = Table(
-        title="Outcomes across trials",
+    table = _table(
+        "Outcomes across trials",
         caption=(
             "mean ± its standard error; P10, P50, P90: percentiles across trials; "
             '"to date" and "lost to mgmt changes" count from the start'
         ),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-        pad_edge=False,
     )
     table.add_column("metric", min_width=12, overflow="fold")
     table.add_column("month", justify="right", no_wrap=True)
@@ -217,12 +226,7 @@ def render_archetype_table(
     horizon = _horizon(result)
     shown = report_months(horizon, DEFAULT_REPORT_MONTHS if months is None else months)
     all_months: Sequence[int] = result["months"]
-    table = Table(
-        title="Revenue in the month by archetype (mean)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-    )
+    table = _table("Revenue in the month by archetype (mean)")
     table.add_column("archetype", overflow="fold")
     for month in shown:
         table.add_column(f"month {month}", justify="right", no_wrap=True)
@@ -288,12 +292,7 @@ def render_contacts_table(result: Mapping[str, Any]) -> Table | None:
     if not by_contacts:
         return None
     counts: Mapping[str, int] = result.get("mgmt_changes_by_contacts") or {}
-    table = Table(
-        title="Accounts lost in the month of a management change",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-    )
+    table = _table("Accounts lost in the month of a management change")
     table.add_column("contacts at the change", justify="right")
     if counts:
         table.add_column("changes seen", justify="right", no_wrap=True)
@@ -359,7 +358,7 @@ def render_assumptions(
             about.append(f"\nSource: {fields.get('source', 'not stated')}", style="dim")
             blocks.append(Padding(about, (0, 0, 1, 4), expand=False))
         return Group(*blocks)
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = _table(title)
     table.add_column("assumption", overflow="fold")
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("unit", overflow="fold")
