@@ -7,14 +7,15 @@ obviously-correct twin.
 
 Randomness and common random numbers
 ------------------------------------
-Every stream is ``SFC64(SeedSequence(seed, spawn_key=key))`` with a key made
-of the trial block (``BLOCK_TRIALS`` trials, a constant independent of the
-batch size), the mechanism, and the month or the seat:
+Every stream is keyed by ``SeedSequence(seed, spawn_key=(block, mechanism))``,
+a block being ``BLOCK_TRIALS`` trials (a constant independent of the batch size):
 
-* per (block, mechanism, month): uniforms (or standard normals) laid out
-  ``[BLOCK_TRIALS × book accounts]`` then one ``[BLOCK_TRIALS × LOGO_SLOT_CHUNK]``
-  array per chunk of new-logo slots, so the book's draws never depend on how
-  many slots exist and slot ``j``'s draws never depend on later slots;
+* per (block, mechanism, month): an SFC64 generator seeded from the stream's key
+  and the month (:func:`monthly_generator`) draws uniforms (or standard normals)
+  laid out ``[BLOCK_TRIALS × book accounts]`` then one
+  ``[BLOCK_TRIALS × LOGO_SLOT_CHUNK]`` array per chunk of new-logo slots, so the
+  book's draws never depend on how many slots exist and slot ``j``'s draws
+  never depend on later slots;
 * per (block, mechanism, seat id hash): one uniform per trial and month for a
   seat (quit, fill, prospecting), so adding a seat leaves other seats' draws
   unchanged.
@@ -27,6 +28,7 @@ made in full, so trial ``i`` also gets the same draws whatever ``trials`` is.
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from collections.abc import Callable
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
 from numpy.typing import NDArray
 
 from simulate.assumptions import monthly_probability
@@ -292,8 +295,53 @@ def prepare(scenario: Scenario) -> ModelInputs:
 
 
 def generator(seed: int, *key: int) -> np.random.Generator:
-    """The stream for ``key`` (block, mechanism, month or seat) under ``seed``."""
+    """The stream for ``key`` (block, mechanism[, seat]) under ``seed``, made once per batch."""
     return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+_MASK64 = (1 << 64) - 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _stream_key(seed: int, block: int, mechanism: int) -> tuple[int, int]:
+    words = np.random.SeedSequence(seed, spawn_key=(block, mechanism)).generate_state(2, np.uint64)
+    return int(words[0]), int(words[1])
+
+
+class _MonthSeed(ISeedSequence):
+    """Seed words for one month of a (block, mechanism) stream, by SplitMix64.
+
+    SplitMix64 is the seeding routine SFC-family generators are designed for;
+    starting it from the stream's 128-bit SeedSequence key and the month gives
+    each month its own generator in microseconds instead of a SeedSequence hash.
+    """
+
+    def __init__(self, key: tuple[int, int], month: int) -> None:
+        self.key = key
+        self.month = month
+
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> NDArray[Any]:
+        wide = np.dtype(dtype) == np.uint64
+        x = (self.key[0] + self.month * 0xD1B54A32D192ED03) & _MASK64
+        words = []
+        for _ in range(n_words if wide else (n_words + 1) // 2):
+            x = (x + 0x9E3779B97F4A7C15) & _MASK64
+            z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+            words.append((z ^ (z >> 31)) ^ self.key[1])
+        state = np.array(words, dtype=np.uint64)
+        return state if wide else state.view(np.uint32)[:n_words]
+
+
+def monthly_generator(seed: int, block: int, mechanism: int, month: int) -> np.random.Generator:
+    """Month ``month`` of the (block, mechanism) stream keyed by ``SeedSequence(seed)``.
+
+    The stream's key is ``SeedSequence(seed, spawn_key=(block, mechanism))``; each month
+    gets its own SFC64 generator seeded from that key and the month (:class:`_MonthSeed`),
+    so any month is reached without drawing the ones before it.
+    """
+    seed_words: Any = _MonthSeed(_stream_key(seed, block, mechanism), month)
+    return np.random.Generator(np.random.SFC64(seed_words))
 
 
 def block_draws(
@@ -311,7 +359,7 @@ def block_draws(
     ``out`` (rows ≤ ``BLOCK_TRIALS``) receives the first rows; the block's draws are
     always made in full so that a trial's numbers never depend on the trial count.
     """
-    g = generator(seed, block, mechanism, month)
+    g = monthly_generator(seed, block, mechanism, month)
     draw = g.standard_normal if normal else g.random
     width = n_book + n_chunks * LOGO_SLOT_CHUNK
     if out is None:
@@ -701,7 +749,7 @@ class Batch:
         z_rows = []
         theta_rows = []
         for b in self._blocks():
-            g = generator(x.seed, b, LOGO_INIT, month)
+            g = monthly_generator(x.seed, b, LOGO_INIT, month)
             z_parts = []
             theta_parts = []
             for _ in range(chunks):
