@@ -279,7 +279,7 @@ def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
             }
             for name, item in assumptions.items()
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(data, indent=2))
         return
     _show(render_assumptions(assumptions, detail=True, overridden=overridden, title=title))
 
