@@ -111,18 +111,8 @@ def _overridden(scenario: Scenario) -> set[str]:
     return set(scenario.spec.assumptions) if scenario.spec is not None else set()
 
 
-def complete_result(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
-    """Add what the scenario knows to a result dict: the target's definition, the overrides.
-
-    ``target`` gains ``metric``, ``value`` and ``month``/``year`` when it has no ``metric``;
-    each entry of ``assumptions`` gains ``overridden`` (true when the scenario set it).
-    """
-    target = result.get("target")
-    if isinstance(target, dict) and scenario.target is not None and "metric" not in target:
-        for key in ("metric", "value", "month", "year"):
-            value = getattr(scenario.target, key)
-            if value is not None:
-                target.setdefault(key, value)
+def mark_overrides(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """Give each assumption of a result dict ``overridden``: true when the scenario set it."""
     overridden = _overridden(scenario)
     for name, entry in (result.get("assumptions") or {}).items():
         if isinstance(entry, dict):
@@ -219,7 +209,7 @@ def run_command(
         f"{scenario.horizon_months} months in {elapsed:.1f} s "
         f"({account_months / max(elapsed, 1e-9) / 1e6:.1f} M account-months/s)"
     )
-    result = complete_result(simulation.to_dict(), scenario)
+    result = mark_overrides(simulation.to_dict(), scenario)
 
     if output_format == "json":
         _emit(result_to_json(result), output, "the JSON result")

@@ -6,10 +6,11 @@ Everything here renders the plain ``repfit.result/1`` dictionary that
 fresh one. The functions return rich renderables or strings; they never print
 or touch files: the CLI decides where output goes.
 
-Optional keys the CLI adds to a result when it knows them (all tolerated when
-absent): ``target.metric``, ``target.value`` and ``target.period`` (or
-``target.month`` / ``target.year``) describe the target, and ``assumptions.<name>.overridden`` is
-true for an assumption the scenario set.
+Optional keys, all tolerated when absent: ``target.metric``, ``target.value``
+and ``target.period`` (or ``target.month`` / ``target.year``) describe the
+target; ``assumptions.<name>.overridden`` (added by the CLI) is true for an
+assumption the scenario set; ``mgmt_changes_by_contacts`` counts the management
+changes behind each share of ``lost_after_mgmt_change_by_contacts``.
 """
 
 from __future__ import annotations
