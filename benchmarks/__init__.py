@@ -1,6 +1,5 @@
 """Performance harness: each ``bench_*.py`` module has ``main(quick: bool) -> None``.
 
-It prints figures.
 Figures are printed, never asserted: the machines are shared and noisy, so
 report ratios measured in one run where possible.
 """

@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from assess.fileio import atomic_write
-from simulate.book import book_csv_text, synthetic_book
+from simulate.book import Book, book_csv_text, synthetic_book
 
 ACCOUNTS = 300
 HUNTER_ACCOUNTS = 12
 SEED = 2026
 
 
-def main() -> None:
-    """Draw the book and write it next to this script."""
+def build_book() -> Book:
+    """Draw the example book (deterministic)."""
     rng = np.random.default_rng(SEED)
     # Monthly revenue with us: median 6,000 a month, a long tail of large accounts.
     revenue = np.round(6000.0 * np.exp(0.9 * rng.standard_normal(ACCOUNTS)), -1)
@@ -63,13 +63,17 @@ def main() -> None:
         "enterprise" if r >= 20000 else "mid-market" if r >= 5000 else "smb"
         for r in book.revenue.tolist()
     )
-    book = replace(
+    return replace(
         book,
         account_id=tuple(f"ACME-{i + 1:04d}" for i in range(ACCOUNTS)),
         owner=tuple(owners),
         segment=segments,
     )
-    atomic_write(Path(__file__).resolve().parent / "book.csv", book_csv_text(book))
+
+
+def main() -> None:
+    """Draw the book and write it next to this script."""
+    atomic_write(Path(__file__).resolve().parent / "book.csv", book_csv_text(build_book()))
 
 
 if __name__ == "__main__":

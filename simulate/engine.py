@@ -43,7 +43,7 @@ from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
 from simulate.book import ChurnBeta
 from simulate.errors import SimulateError
-from simulate.results import CONTACT_BUCKETS, SimulationResult, TrialRecorder
+from simulate.results import CONTACT_BUCKETS, METRICS, SimulationResult, TrialRecorder
 
 BLOCK_TRIALS = 32
 """Trials per random-number block; batches are whole blocks, so results never depend on them."""
@@ -51,6 +51,8 @@ LOGO_SLOT_CHUNK = 32
 """New-logo slots are allocated (and their random numbers drawn) in chunks of this many."""
 TARGET_BATCH_ELEMENTS = 65_536
 """Trials × columns aimed at per batch (keeps the working set in cache; DESIGN.md §7)."""
+MAX_OUTPUT_BYTES = 2 * 2**30
+"""Largest per-trial, per-month output kept (trials × months × metrics, float64)."""
 
 # Mechanism ids in the SeedSequence spawn keys; never renumber (results would change).
 THETA, ECONOMY, WALLET, CONVERSATIONS, WIN, ASK_CONTACT, ASK_REFERRAL = 1, 2, 3, 4, 5, 6, 7
@@ -743,34 +745,37 @@ class Batch:
         return np.asarray(total, dtype=np.float64)
 
     def _activate(self, month: int, ti: IntArray, slot: IntArray, owners: IntArray) -> None:
+        """Start new logos in ``slot`` of trials ``ti``, sized from the slots' own draws."""
         x, r = self.x, self.x.rates
-        # Slot j's draws come after those of slots < j, so only the chunks in use are drawn.
+        # Slot j's draws come after those of slots < j, so only the chunks in use are drawn,
+        # and only for blocks with a new logo this month (each (block, month) has its stream).
         chunks = int(slot.max()) // LOGO_SLOT_CHUNK + 1
-        z_rows = []
-        theta_rows = []
-        for b in self._blocks():
-            g = monthly_generator(x.seed, b, LOGO_INIT, month)
-            z_parts = []
-            theta_parts = []
-            for _ in range(chunks):
-                z_parts.append(g.standard_normal((BLOCK_TRIALS, LOGO_SLOT_CHUNK)))
+        width = chunks * LOGO_SLOT_CHUNK
+        z = np.zeros((self.trials, width))
+        theta = np.zeros((self.trials, width))
+        for i in np.unique(ti // BLOCK_TRIALS).tolist():
+            g = monthly_generator(x.seed, self.first_block + i, LOGO_INIT, month)
+            lo = i * BLOCK_TRIALS
+            rows = min(BLOCK_TRIALS, self.trials - lo)
+            for c in range(chunks):
+                columns = slice(c * LOGO_SLOT_CHUNK, (c + 1) * LOGO_SLOT_CHUNK)
+                z[lo : lo + rows, columns] = g.standard_normal((BLOCK_TRIALS, LOGO_SLOT_CHUNK))[
+                    :rows
+                ]
                 if x.theta_beta is not None:
                     beta = x.theta_beta
-                    theta_parts.append(g.beta(beta.a, beta.b, (BLOCK_TRIALS, LOGO_SLOT_CHUNK)))
-            z_rows.append(np.concatenate(z_parts, axis=1))
-            if theta_parts:
-                theta_rows.append(np.concatenate(theta_parts, axis=1))
-        z = np.concatenate(z_rows)[: self.trials][ti, slot]
+                    draws = g.beta(beta.a, beta.b, (BLOCK_TRIALS, LOGO_SLOT_CHUNK))
+                    theta[lo : lo + rows, columns] = draws[:rows]
         column = self.n_book + slot
-        revenue = x.logo_median * np.exp(r.logo_sigma * z)
+        revenue = x.logo_median * np.exp(r.logo_sigma * z[ti, slot])
         self.active[ti, column] = True
         self.wallet[ti, column] = revenue * r.logo_multiple
         self.share[ti, column] = 1.0 / r.logo_multiple
         self.contacts[ti, column] = 1
         self.health[ti, column] = r.logo_health
         self.owner[ti, column] = owners
-        if theta_rows:
-            self.theta[ti, column] = np.concatenate(theta_rows)[: self.trials][ti, slot]
+        if x.theta_beta is not None:
+            self.theta[ti, column] = theta[ti, slot]
         else:
             self.theta[ti, column] = x.logo_theta
 
@@ -830,6 +835,14 @@ def run_simulation(
     ``initial_slots`` (tests) sets the new-logo slots allocated before any are needed.
     """
     x = prepare(scenario)
+    kept = x.trials * x.horizon * (len(METRICS) + len(x.archetype_names)) * 8
+    if kept > MAX_OUTPUT_BYTES:
+        most = MAX_OUTPUT_BYTES // (x.horizon * (len(METRICS) + len(x.archetype_names)) * 8)
+        raise SimulateError(
+            f"trials: {x.trials:,} trials over {x.horizon} months would keep "
+            f"{kept / 2**30:.1f} GiB of per-trial results; expected at most {most:,} trials "
+            f"for this horizon (the limit is {MAX_OUTPUT_BYTES / 2**30:.0f} GiB)."
+        )
     recorder = TrialRecorder(x.trials, x.horizon, x.archetype_names)
     per_batch = batch_trials if batch_trials is not None else default_batch_trials(x)
     if per_batch < 1:
@@ -863,8 +876,13 @@ def run_simulation(
 __all__ = [
     "BLOCK_TRIALS",
     "LOGO_SLOT_CHUNK",
+    "Batch",
     "ModelInputs",
     "SimulationInterrupted",
+    "assign_accounts",
+    "block_draws",
+    "monthly_generator",
     "prepare",
+    "run_batch",
     "run_simulation",
 ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from simulate.behaviour import ramp_factor
 from simulate.engine import ModelInputs
 from simulate.results import METRICS
 
@@ -49,12 +50,6 @@ def _poisson_count(u: float, lam: float, cap: int) -> int:
         term *= lam / n
         cdf += term
     return n
-
-
-def _ramp(tenure: int, months: float, start: float) -> float:
-    if months <= 0 or tenure >= months:
-        return 1.0
-    return start + (1.0 - start) * tenure / months
 
 
 def simulate_reference(x: ModelInputs, trials: int, seed: int) -> ReferenceResult:
@@ -119,7 +114,7 @@ def _one_trial(x: ModelInputs, rng: np.random.Generator, trial: int, out: Refere
             for j in filled:
                 effective = load[j] + extra
                 fit = min(1.0, x.capacity[j] / effective) if effective > 0 else 1.0
-                ramp = _ramp(tenure[j], r.ramp_months, r.ramp_start)
+                ramp = ramp_factor(tenure[j], r.ramp_months, r.ramp_start)
                 seat_attention[j] = ramp * x.efficiency[j] * fit
             if covered:
                 cover = r.cover_attention * sum(seat_attention[j] for j in filled) / len(filled)
@@ -213,7 +208,7 @@ def _one_trial(x: ModelInputs, rng: np.random.Generator, trial: int, out: Refere
                 intensity = (
                     0.0
                     if vacant[j]
-                    else x.prospecting[j] * _ramp(tenure[j], r.ramp_months, r.ramp_start)
+                    else x.prospecting[j] * ramp_factor(tenure[j], r.ramp_months, r.ramp_start)
                 )
                 found = _poisson_count(rng.random(), intensity, r.max_logos)
                 if x.prospecting[j] <= 0:

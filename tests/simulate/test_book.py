@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assess.fileio import FileFormatError
 from simulate.book import Book, book_csv_text, read_book_csv
@@ -136,3 +139,50 @@ def test_missing_book_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileFormatError) as caught:
         read(tmp_path / "nope.csv")
     assert caught.value.message == f"{tmp_path / 'nope.csv'}: no such book CSV."
+
+
+def test_example_book_is_regenerated_byte_for_byte_by_its_generator() -> None:
+    spec = importlib.util.spec_from_file_location("make_book", EXAMPLES / "make_book.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = (EXAMPLES / "book.csv").read_text(encoding="utf-8")
+    assert book_csv_text(module.build_book()) == expected
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.floats(0, 1e6, allow_nan=False),
+            st.floats(1.0, 5.0),
+            st.integers(1, 12),
+            st.floats(0, 1),
+            st.floats(0, 0.2),
+            st.sampled_from(["", "farmer-1", "hunter-2"]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_any_valid_book_round_trips_through_csv(
+    tmp_path: Path, rows: list[tuple[float, float, int, float, float, str]]
+) -> None:
+    lines = [HEADER]
+    for i, (revenue, multiple, contacts, health, theta, owner) in enumerate(rows):
+        wallet = max(revenue * multiple, 1.0)
+        lines.append(
+            f"id{i},{revenue:.2f},{wallet:.2f},{contacts},{health:.3f},{theta:.5f},{owner},seg"
+        )
+    book = read(write(tmp_path, "\n".join(lines) + "\n"))
+    again = read(write(tmp_path, book_csv_text(book)))
+    assert again.account_id == book.account_id
+    assert again.owner == book.owner
+    np.testing.assert_allclose(again.revenue, book.revenue)
+    np.testing.assert_allclose(again.wallet, book.wallet)
+    np.testing.assert_array_equal(again.contacts, book.contacts)
+    np.testing.assert_allclose(again.health, book.health)
+    np.testing.assert_allclose(again.theta, book.theta)

@@ -105,3 +105,26 @@ def test_monthly_beta_theta_matches_its_closed_form() -> None:
     assert within(np.array(active.mean), np.array(active.se), expected)
     # A constant θ at the same mean loses more accounts: heterogeneity flattens survival.
     assert active.mean[-1] > 300 * (1 - a / (a + b)) ** 36 + 4 * active.se[-1]
+
+
+def test_churn_factors_are_exactly_one_when_their_effects_are_zero() -> None:
+    # Every mechanism runs (drift, growth, asks, health, management changes, rep
+    # attrition), but with each churn effect at 0 an account still churns with θ.
+    text = BASE.format(
+        horizon=24,
+        trials=300,
+        accounts=200,
+        revenue="{lognormal: {median: 6000, sigma: 0.9}}",
+        theta="0.03",
+    ).replace("effects: none\n", "effects: all\n") + (
+        "assumptions: {health_churn_effect: 0, contacts_churn_effect: 0,"
+        " owner_neglect_churn_effect: 0, mgmt_change_churn_uplift: 0,"
+        " ask_referral_success: 0, rep_attrition_annual: 0.5}\n"
+        "archetypes:\n  farmer: {capacity: 60}\n"
+    )
+    result = run_simulation(parse_scenario_text(text, "zero.yaml"))
+    active = result.metrics["active_accounts"]
+    expected = 200 * (1 - 0.03) ** np.arange(1, 25)
+    assert within(np.array(active.mean), np.array(active.se), expected)
+    assert result.metrics["reset_meetings"].mean[-1] > 0
+    assert result.metrics["new_logos"].mean[-1] == 0.0

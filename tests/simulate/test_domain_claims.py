@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from simulate.engine import run_simulation
-from simulate.model import Scenario, TeamEntry, load_scenario
+from simulate.model import Policies, Scenario, TeamEntry, load_scenario
 from simulate.results import SimulationResult
 from tests.conftest import EXAMPLES
 
@@ -74,3 +75,14 @@ def test_hybrids_do_worse_than_a_split_hunter_farmer_team(example: Scenario) -> 
     wins_fewer = logos_split - logos_hybrid > 4 * (logo_se_split**2 + logo_se_hybrid**2) ** 0.5
     assert loses_more or wins_fewer
     assert hybrids.metrics["revenue"].mean[23] < split.metrics["revenue"].mean[23]
+
+
+def test_handing_new_logos_to_farmers_keeps_more_accounts(example: Scenario) -> None:
+    scenario = example.with_overrides(trials=TRIALS)
+    handed = run_simulation(scenario.with_overrides(policies=Policies(new_logo_owner="farmer")))
+    kept = run_simulation(scenario.with_overrides(policies=Policies(new_logo_owner="hunter")))
+    # Same seed: a paired comparison, trial by trial.
+    extra_lost = kept.per_trial["accounts_lost"][:, -1] - handed.per_trial["accounts_lost"][:, -1]
+    paired_se = extra_lost.std(ddof=1) / np.sqrt(extra_lost.size)
+    assert extra_lost.mean() > 4 * paired_se
+    assert kept.by_archetype["hunter"].mean[-1] > handed.by_archetype["hunter"].mean[-1]

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from simulate.engine import BLOCK_TRIALS, SimulationInterrupted, run_simulation
+from simulate.errors import SimulateError
 from simulate.model import Scenario, parse_scenario_text
 from simulate.results import METRICS
 from tests.conftest import REPO_ROOT
@@ -137,3 +138,12 @@ def test_pure_modules_import_no_terminal_or_file_code() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_too_many_trials_for_memory_is_refused_before_running() -> None:
+    with pytest.raises(SimulateError) as caught:
+        run_simulation(scenario(trials=5_000_000))
+    assert caught.value.message == (
+        "trials: 5,000,000 trials over 15 months would keep 6.7 GiB of per-trial results; "
+        "expected at most 1,491,308 trials for this horizon (the limit is 2 GiB)."
+    )

@@ -8,6 +8,7 @@ import pytest
 
 from assess.fileio import RepfitError
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability, resolve_assumptions
+from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS
 from simulate.errors import SimulateError
 from simulate.model import TeamEntry, load_scenario, parse_scenario_text
 from tests.conftest import EXAMPLES, REPO_ROOT
@@ -220,3 +221,11 @@ def test_docs_list_every_assumption_with_its_default_value() -> None:
     text = (REPO_ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     for name, assumption in DEFAULT_ASSUMPTIONS.items():
         assert f"| `{name}` | {assumption.value:g} | {assumption.unit} |" in text, name
+
+
+def test_docs_list_the_bundled_archetypes_values() -> None:
+    text = (REPO_ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    names = list(BUNDLED_ARCHETYPES)
+    for name in NUMERIC_FIELDS:
+        cells = " | ".join(f"{getattr(BUNDLED_ARCHETYPES[a], name):g}" for a in names)
+        assert f"| `{name}` | {cells} |" in text, name
