@@ -1,23 +1,57 @@
 """``simulate``: project revenue and attrition of a book of accounts under a staffing plan.
 
 A thin layer over the pure engine and analyses: it parses options, reads
-scenarios and books, shows progress and writes reports.
+scenarios and books, shows progress and writes reports. stdout carries only the
+report (table, JSON or CSV); progress and notes go to stderr.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console, RenderableType
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from assess.clikit import run_cli
+from assess.fileio import atomic_write
 from simulate import __version__
-
-
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Example: simulate run examples/scenario.yaml",
+from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
+from simulate.engine import SimulationInterrupted, run_simulation
+from simulate.errors import SimulateError
+from simulate.model import Scenario, load_scenario
+from simulate.report import (
+    render_assumptions,
+    render_fan_chart,
+    render_run_table,
+    render_text,
+    result_to_csv,
+    result_to_json,
+    run_report_text,
 )
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+STARTER_SCENARIO = "starter-scenario.yaml"
+"""The commented starter scenario bundled in ``simulate/data`` (``simulate init``)."""
+FILE_REPORT_WIDTH = 100
+"""Width of a table report written with ``-o`` (no terminal to measure)."""
+
+
+@click.group(context_settings=CONTEXT, epilog="Example: simulate run examples/scenario.yaml")
 @click.version_option(__version__, "--version", prog_name="simulate")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
@@ -27,3 +61,253 @@ def cli(debug: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     return run_cli(cli, argv, "simulate")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _note(message: str) -> None:
+    """One line of information on stderr (never on stdout, which carries data)."""
+    click.echo(message, err=True)
+
+
+def _show(renderable: RenderableType, console: Console | None = None) -> None:
+    """Print a report on stdout: styled on a terminal, plain text without trailing blanks else."""
+    console = console or Console(highlight=False)
+    if console.is_terminal:
+        console.print(renderable)
+    else:
+        click.echo(render_text(renderable, width=console.width), nl=False)
+
+
+def _emit(text: str, output: Path | None, what: str) -> None:
+    """Print ``text`` to stdout, or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        _note(f"wrote {what} to {output}")
+
+
+def _describe_overrides(scenario: Scenario) -> str:
+    overridden = _overridden(scenario)
+    total = len(scenario.assumptions)
+    if not overridden:
+        return f"assumptions: the {total} defaults (see `simulate assumptions`)"
+    changed = "; ".join(
+        f"{name} = {scenario.assumptions[name].value:g} {scenario.assumptions[name].unit}"
+        for name in sorted(overridden)
+    )
+    return (
+        f"assumptions: defaults (see `simulate assumptions`) except {changed} (set by the scenario)"
+    )
+
+
+def _overridden(scenario: Scenario) -> set[str]:
+    return set(scenario.spec.assumptions) if scenario.spec is not None else set()
+
+
+def mark_overrides(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """Give each assumption of a result dict ``overridden``: true when the scenario set it."""
+    overridden = _overridden(scenario)
+    for name, entry in (result.get("assumptions") or {}).items():
+        if isinstance(entry, dict):
+            entry.setdefault("overridden", name in overridden)
+    return result
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback: a transient bar on stderr when it is a terminal, else nothing."""
+    console = _stderr()
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("trials"),
+        TimeElapsedColumn(),
+        TextColumn("elapsed,"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+# ---------------------------------------------------------------- run
+
+
+@cli.command(
+    "run",
+    context_settings=CONTEXT,
+    epilog="Example: simulate run examples/scenario.yaml --trials 500 --format csv -o run.csv",
+)
+@click.argument(
+    "scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "--trials",
+    type=click.IntRange(min=1),
+    help="Monte Carlo trials (default: the scenario's `trials`).",
+)
+@click.option(
+    "--seed", type=click.IntRange(min=0), help="Random seed (default: the scenario's `seed`)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: readable report with a fan chart; json: the full result; csv: one row a month.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (atomically, once the run has finished).",
+)
+def run_command(
+    scenario_path: Path,
+    trials: int | None,
+    seed: int | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Run a scenario and report its outcomes, month by month."""
+    scenario = load_scenario(scenario_path)
+    if trials is not None or seed is not None:
+        scenario = scenario.with_overrides(trials=trials, seed=seed)
+    accounts = scenario.book.size
+    _note(
+        f"{scenario.name}: {scenario.trials:,} trials, seed {scenario.seed}, "
+        f"{scenario.horizon_months} months, {accounts:,} accounts, "
+        f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
+    )
+    started = time.perf_counter()
+    try:
+        with _progress(scenario.trials, "simulating") as progress:
+            simulation = run_simulation(scenario, progress=progress)
+    except SimulationInterrupted:
+        raise KeyboardInterrupt from None
+    elapsed = time.perf_counter() - started
+    account_months = scenario.trials * accounts * scenario.horizon_months
+    _note(
+        f"simulated {scenario.trials:,} trials × {accounts:,} accounts × "
+        f"{scenario.horizon_months} months in {elapsed:.1f} s "
+        f"({account_months / max(elapsed, 1e-9) / 1e6:.1f} M account-months/s)"
+    )
+    result = mark_overrides(simulation.to_dict(), scenario)
+
+    if output_format == "json":
+        _emit(result_to_json(result), output, "the JSON result")
+    elif output_format == "csv":
+        _emit(result_to_csv(result), output, "the CSV")
+    elif output is not None:
+        _emit(run_report_text(result, width=FILE_REPORT_WIDTH), output, "the report")
+    else:
+        console = Console(highlight=False)
+        color = console.is_terminal and not console.no_color
+        chart = render_fan_chart(result, width=min(console.width, 100), color=color)
+        _show(render_run_table(result, chart=Text.from_ansi(chart)), console)
+
+
+# ---------------------------------------------------------------- assumptions
+
+
+@cli.command(
+    "assumptions",
+    context_settings=CONTEXT,
+    epilog="Example: simulate assumptions --scenario examples/scenario.yaml",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: readable; json: name -> value, unit, description, source, bounds.",
+)
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Show the values this scenario uses (its overrides marked) instead of the defaults.",
+)
+def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
+    """List every model assumption: value, unit, meaning, source."""
+    assumptions: Mapping[str, Assumption] = DEFAULT_ASSUMPTIONS
+    overridden: set[str] = set()
+    title = f"Model assumptions: the {len(assumptions)} defaults"
+    if scenario_path is not None:
+        scenario = load_scenario(scenario_path)
+        assumptions = scenario.assumptions
+        overridden = _overridden(scenario)
+        title = f"Model assumptions used by {scenario_path} ({len(overridden)} set by it)"
+    if output_format == "json":
+        data = {
+            name: {
+                "value": item.value,
+                "unit": item.unit,
+                "description": item.description,
+                "source": item.source,
+                "minimum": item.minimum,
+                "maximum": item.maximum,
+                "overridden": name in overridden,
+            }
+            for name, item in assumptions.items()
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    _show(render_assumptions(assumptions, detail=True, overridden=overridden, title=title))
+
+
+# ---------------------------------------------------------------- init
+
+
+def starter_scenario_text() -> str:
+    """The commented starter scenario bundled with repfit."""
+    return (resources.files("simulate") / "data" / STARTER_SCENARIO).read_text(encoding="utf-8")
+
+
+@cli.command(
+    "init",
+    context_settings=CONTEXT,
+    epilog="Example: simulate init -o my-team.yaml",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("scenario.yaml"),
+    show_default=True,
+    help="Where to write the starter scenario.",
+)
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+def init_command(output: Path, force: bool) -> None:
+    """Write a commented starter scenario that runs as it is."""
+    if output.exists() and not force:
+        raise SimulateError(
+            f"{output}: already exists; not overwritten. Pass --force to replace it, "
+            "or choose another file with -o."
+        )
+    atomic_write(output, starter_scenario_text())
+    _note(
+        f"wrote a starter scenario to {output}. Next steps:\n"
+        f"  1. edit {output}: the book (a CSV of your accounts, or the synthetic one), the team, "
+        "the target;\n"
+        f"  2. simulate run {output}   (a table and a fan chart of revenue)\n"
+        "  3. simulate assumptions   (every model constant the scenario can override)"
+    )
