@@ -259,13 +259,12 @@ def render_summary(profiles: list[Profile]) -> Group:
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
-        padding=(0, 1, 0, 0),
     )
-    table.add_column("Candidate", no_wrap=True)
-    table.add_column("Name", no_wrap=True, overflow="ellipsis", max_width=13)
+    table.add_column("Id", no_wrap=True)
+    table.add_column("Name", no_wrap=True, overflow="ellipsis", max_width=14)
     table.add_column("Applied", no_wrap=True)
     table.add_column("Best fit", no_wrap=True)
-    table.add_column("Applied fit", justify="right", no_wrap=True)
+    table.add_column("Fit as\napplied", justify="right", no_wrap=True)
     table.add_column("Red flags", min_width=12, overflow="fold")
     for profile in profiles:
         fits = {fit.role: fit for fit in profile.role_fit}
