@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import EXAMPLES, CliRunner
+from tests.conftest import EXAMPLES, REPO_ROOT, CliRunner
 
 
 def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliRunner) -> None:
@@ -39,3 +39,13 @@ def test_out_folder_needs_yaml_not_table(tmp_path: Path, assess_cli: CliRunner) 
     assert result.returncode == 2
     assert "--out writes one YAML profile per candidate" in result.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_readme_quick_start_shows_real_summary_output(assess_cli: CliRunner) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = quick_start.split("```console\n")[2].split("```", 1)[0]
+    shown = [line[3:].rstrip() for line in block.rstrip().splitlines()]
+    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table")
+    real = [line.rstrip() for line in result.stdout.splitlines()]
+    assert shown == real[: len(shown)]
