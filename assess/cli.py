@@ -74,16 +74,6 @@ def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
-def _load_norms_option(path: Path | None, q: Questionnaire) -> Norms | None:
-    from assess.profiles import check_norms_match, load_norms
-
-    if path is None:
-        return None
-    norms_file = load_norms(path)
-    check_norms_match(q, norms_file, str(path))
-    return norms_file.norms()
-
-
 def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> list[Profile]:
     from assess.scoring import score_matrix
 
@@ -160,6 +150,7 @@ def score(
     """
     from assess.profiles import (
         export_profiles,
+        load_norms_for,
         load_questionnaire,
         profile_filename,
         profile_to_data,
@@ -174,7 +165,7 @@ def score(
             f"--out writes one YAML profile per candidate; for --format {fmt}, {instead}."
         )
     q = load_questionnaire(questionnaire_ref)
-    norms = _load_norms_option(norms_path, q)
+    norms = None if norms_path is None else load_norms_for(norms_path, q)
     table = read_answers_run(answers, q, force=force)
     profiles = _score_all(q, table, norms)
     if force:  # record the override on exactly the profiles it changed

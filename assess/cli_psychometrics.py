@@ -191,12 +191,13 @@ def analyze(
     per item: n, mean, sd, corrected item-total correlation (r_drop), alpha if
     dropped and the answer distribution. Reverse-keyed items are reversed first.
     """
+    from assess.profiles import load_norms_for
     from assess.psychometrics import CarelessThresholds
     from assess.psychometrics_analysis import AnalysisOptions
     from assess.validity import DEFAULT_THRESHOLDS
 
     q, table = _read_sample(answers_csv, questionnaire_ref, group, GROUP_HINT)
-    norms = _norms_option(norms_path, q)
+    norms = None if norms_path is None else load_norms_for(norms_path, q)
     options = AnalysisOptions(
         missing="listwise" if missing == "listwise" else "pairwise",
         careless=CarelessThresholds(
@@ -221,16 +222,6 @@ def analyze(
         click.echo(
             f"wrote the analysis of {analysis.respondents} respondents to {output}", err=True
         )
-
-
-def _norms_option(path: Path | None, q: Questionnaire) -> Norms | None:
-    if path is None:
-        return None
-    from assess.profiles import check_norms_match, load_norms
-
-    norms_file = load_norms(path)
-    check_norms_match(q, norms_file, str(path))
-    return norms_file.norms()
 
 
 @click.command(

@@ -51,6 +51,7 @@ from assess.model import (
     Candidate,
     CrossFieldError,
     LikertItem,
+    Norms,
     NormsFile,
     Profile,
     Questionnaire,
@@ -598,6 +599,14 @@ def check_norms_match(q: Questionnaire, norms_file: NormsFile, source: str) -> N
         raise AssessError(
             f"{source}: traits: no norm for {', '.join(missing)} (every trait of {q.id} needs one)."
         )
+
+
+def load_norms_for(path: str | os.PathLike[str], q: Questionnaire) -> Norms:
+    """Read a norms file given with ``--norms`` and check it fits ``q``: the norms to score
+    against (what ``assess score`` and ``assess analyze`` both do with the option)."""
+    norms_file = load_norms(path)
+    check_norms_match(q, norms_file, str(path))
+    return norms_file.norms()
 
 
 # ------------------------------------------------------------------ Profiles
