@@ -254,7 +254,8 @@ def _profile_paths(paths: Sequence[Path]) -> list[Path]:
 
 @cli.command(
     epilog="Example: assess export profiles/ --format csv -o candidates.csv\n\n"
-    "Example: assess export c-001.profile.yaml c-002.profile.yaml --format json"
+    "Example: assess export c-001.profile.yaml c-002.profile.yaml --format json\n\n"
+    "Example: assess export all.yaml -o all.csv   (all.yaml saved from assess score's stdout)"
 )
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -269,21 +270,25 @@ def _profile_paths(paths: Sequence[Path]) -> list[Path]:
     "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout)."
 )
 def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Export profile files (or folders of *.profile.yaml) as CSV, JSON or YAML."""
-    from assess.profiles import export_profiles, load_profile
+    """Export profiles as CSV, JSON or YAML.
+
+    Reads profile files, folders of *.profile.yaml, and YAML files holding several
+    profiles (what assess score prints to stdout).
+    """
+    from assess.profiles import export_profiles, load_profiles
 
     loaded: list[Profile] = []
-    origin: dict[str, Path] = {}
+    origin: dict[str, str] = {}
     for path in _profile_paths(profiles):
-        profile = load_profile(path)
-        candidate_id = profile.candidate.id
-        if candidate_id in origin:
-            raise AssessError(
-                f"{path}: a second profile for candidate '{candidate_id}' (also "
-                f"{origin[candidate_id]}); export each candidate once."
-            )
-        origin[candidate_id] = path
-        loaded.append(profile)
+        for source, profile in load_profiles(path):
+            candidate_id = profile.candidate.id
+            if candidate_id in origin:
+                raise AssessError(
+                    f"{source}: a second profile for candidate '{candidate_id}' (also "
+                    f"{origin[candidate_id]}); export each candidate once."
+                )
+            origin[candidate_id] = source
+            loaded.append(profile)
     text = export_profiles(loaded, fmt)  # type: ignore[arg-type]
     if output is None:
         click.echo(text, nl=False)

@@ -23,7 +23,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal, TypeVar, overload
@@ -138,6 +138,13 @@ class YamlDocument:
     path: Path
     data: Any
     root: Node | None
+    number: int | None = None
+    """Position (from 1) of the document in a multi-document file; ``None`` for a file of one."""
+
+    @property
+    def source(self) -> str:
+        """How errors name the document: the file, and its number when the file holds several."""
+        return str(self.path) if self.number is None else f"{self.path}, document {self.number}"
 
     def line_of(self, location: Sequence[str | int]) -> int | None:
         """Line number (1-based) of the value at ``location``, or of its nearest parent."""
@@ -180,24 +187,19 @@ def _expanded_size(node: Node, memo: dict[int, int], depth: int = 0) -> int:
     return size
 
 
-def parse_yaml_text(text: str, path: Path) -> YamlDocument:
-    """Parse YAML text with the project's rules; raise :class:`FileFormatError` on any problem."""
-    loader = _RepfitLoader(io.StringIO(text))
+@contextlib.contextmanager
+def _yaml_errors(path: Path, number: Callable[[], int]) -> Iterator[None]:
+    """Turn every way PyYAML can fail into one :class:`FileFormatError` paragraph.
+
+    ``number`` gives the document being read (from 1); it is named when it is not the first.
+    """
     try:
-        root = loader.get_single_node()
-        if root is not None:
-            memo: dict[int, int] = {}
-            if _expanded_size(root, memo) > MAX_EXPANDED_NODES:
-                raise FileFormatError(
-                    f"{path}: the YAML expands to more than {MAX_EXPANDED_NODES:,} values "
-                    "(aliases repeating aliases); refusing to read it."
-                )
-            data = loader.construct_document(root)
-        else:
-            data = None
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        if number() > 1:
+            where += f" (document {number()})"
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise FileFormatError(
@@ -208,9 +210,65 @@ def parse_yaml_text(text: str, path: Path) -> YamlDocument:
         raise FileFormatError(f"{path}: not valid YAML: {exc}.") from None
     except RecursionError:
         raise FileFormatError(f"{path}: the YAML is nested too deeply to read.") from None
+
+
+def _check_expanded_size(root: Node, path: Path, budget: int) -> int:
+    """Refuse a node tree that expands past ``budget`` values; return the values it used."""
+    size = _expanded_size(root, {})
+    if size > budget:
+        raise FileFormatError(
+            f"{path}: the YAML expands to more than {MAX_EXPANDED_NODES:,} values "
+            "(aliases repeating aliases); refusing to read it."
+        )
+    return size
+
+
+def parse_yaml_text(text: str, path: Path) -> YamlDocument:
+    """Parse YAML text with the project's rules; raise :class:`FileFormatError` on any problem."""
+    loader = _RepfitLoader(io.StringIO(text))
+    try:
+        with _yaml_errors(path, lambda: 1):
+            root = loader.get_single_node()
+            if root is not None:
+                _check_expanded_size(root, path, MAX_EXPANDED_NODES)
+                data = loader.construct_document(root)
+            else:
+                data = None
     finally:
         loader.dispose()
     return YamlDocument(path=path, data=data, root=root)
+
+
+def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
+    """Parse a YAML stream of ``---``-separated documents with the same rules and limits.
+
+    The alias-expansion limit applies to the whole stream. Empty documents (such as a
+    trailing ``---``) are dropped; each kept document records its position in the
+    stream, or ``None`` when the stream holds just one document.
+    """
+    loader = _RepfitLoader(io.StringIO(text))
+    parsed: list[tuple[Node, Any]] = []
+    position = 0
+    budget = MAX_EXPANDED_NODES
+    try:
+        with _yaml_errors(path, lambda: position):
+            while True:
+                position += 1
+                if not loader.check_node():
+                    break
+                root = loader.get_node()
+                if root is None:
+                    break
+                budget -= _check_expanded_size(root, path, budget)
+                parsed.append((root, loader.construct_document(root)))
+    finally:
+        loader.dispose()
+    several = sum(data is not None for _, data in parsed) > 1
+    return [
+        YamlDocument(path=path, data=data, root=root, number=index if several else None)
+        for index, (root, data) in enumerate(parsed, start=1)
+        if data is not None
+    ]
 
 
 def read_text(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -247,6 +305,21 @@ def load_yaml(path: str | os.PathLike[str], what: str = "YAML file") -> YamlDocu
     if document.data is None:
         raise FileFormatError(f"{path}: the {what} is empty; expected a YAML mapping.")
     return document
+
+
+def load_yaml_documents(
+    path: str | os.PathLike[str], what: str = "YAML file"
+) -> list[YamlDocument]:
+    """Read one file holding one or more ``---``-separated YAML documents; none is an error.
+
+    Each document's errors name the file and, when there are several, its number
+    (see :attr:`YamlDocument.source`).
+    """
+    path = Path(path)
+    documents = parse_yaml_documents(read_text(path, what), path)
+    if not documents:
+        raise FileFormatError(f"{path}: the {what} is empty; expected a YAML mapping.")
+    return documents
 
 
 # ------------------------------------------------------------------------ Schemas
@@ -361,7 +434,7 @@ def validate_document(
     document: YamlDocument, model: type[ModelT], schema: str | None = None, major: int = 1
 ) -> ModelT:
     """Validate parsed YAML into ``model``, checking the schema header first when given."""
-    source = str(document.path)
+    source = document.source
     if schema is not None:
         check_schema(document.data, schema, major, source)
     try:

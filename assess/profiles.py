@@ -37,6 +37,7 @@ from assess.fileio import (
     describe_validation_error,
     dump_yaml,
     load_yaml,
+    load_yaml_documents,
     parse_yaml_text,
     read_text,
 )
@@ -129,7 +130,7 @@ def validate_yaml(
 
     Every problem is reported in one paragraph with its field path and line.
     """
-    source = str(document.path)
+    source = document.source
     check_schema(document.data, schema, SCHEMA_MAJOR, source)
     try:
         return model.model_validate(document.data)
@@ -625,6 +626,19 @@ def save_profile(path: str | os.PathLike[str], profile: Profile) -> None:
 def load_profile(path: str | os.PathLike[str]) -> Profile:
     """One profile YAML file (``repfit.profile/1``)."""
     return validate_yaml(load_yaml(path, "profile"), Profile, PROFILE_SCHEMA)
+
+
+def load_profiles(path: str | os.PathLike[str]) -> list[tuple[str, Profile]]:
+    """Every profile in one YAML file, each with where it came from for messages.
+
+    The file holds one profile, or the ``---``-separated documents that ``assess
+    score`` and ``assess export --format yaml`` print; the source is the file name,
+    plus ``document N`` when the file holds several.
+    """
+    return [
+        (document.source, validate_yaml(document, Profile, PROFILE_SCHEMA))
+        for document in load_yaml_documents(path, "profile")
+    ]
 
 
 def parse_profile_text(text: str, source: str) -> Profile:

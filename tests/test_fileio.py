@@ -20,7 +20,9 @@ from assess.fileio import (
     check_schema,
     load_model,
     load_yaml,
+    load_yaml_documents,
     parse_yaml_text,
+    validate_document,
 )
 from tests.conftest import REPO_ROOT
 
@@ -122,6 +124,55 @@ def test_empty_missing_and_binary_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(FileFormatError, match="not UTF-8"):
         load_yaml(binary)
+
+
+def test_multi_document_file_keeps_the_rules_and_names_each_document(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        ---
+        version: 1.10
+        labels: [No]
+        ---
+        version: 2
+        labels: [a]
+        items:
+          - {id: 0012, keyed: "+", weight: heavy}
+        ---
+        """,
+    )
+    first, second = load_yaml_documents(path)
+    assert validate_document(first, Doc).labels == ["No"]
+    assert validate_document(first, Doc).version == "1.10"
+    assert (first.source, second.source) == (f"{path}, document 1", f"{path}, document 2")
+    with pytest.raises(FileFormatError) as info:
+        validate_document(second, Doc)
+    assert str(info.value).startswith(f"{path}, document 2: 1 problem: items[0].weight (line 9): ")
+
+
+def test_multi_document_reader_on_one_document_matches_load_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\nlabels: [a]\n")
+    (only,) = load_yaml_documents(path)
+    assert (only.data, only.number, only.source) == (load_yaml(path).data, None, str(path))
+
+
+def test_multi_document_reader_refuses_what_load_yaml_refuses(tmp_path: Path) -> None:
+    with pytest.raises(FileFormatError, match="is empty"):
+        load_yaml_documents(write(tmp_path, "---\n# nothing\n---\n"))
+    with pytest.raises(FileFormatError, match=r"duplicate key 'a'"):
+        load_yaml_documents(write(tmp_path, "---\na: 1\n---\na: 1\na: 2\n"))
+    with pytest.raises(FileFormatError, match=r"not valid YAML at line 4, column 5 \(document 2\)"):
+        load_yaml_documents(write(tmp_path, "---\na: 1\n---\nb: c: d\n"))
+    # The alias limit covers the whole stream: twenty documents, each within it, exceed it.
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 6):
+        refs = ", ".join([f"*a{level - 1}"] * 10)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    document = "---\n" + "\n".join(lines) + "\n"
+    (single,) = load_yaml_documents(write(tmp_path, document))
+    assert single.data["a5"][0][0][0][0][0][0] == "x"
+    with pytest.raises(FileFormatError, match="expands to more than"):
+        load_yaml_documents(write(tmp_path, document * 20))
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from assess.errors import AssessError
 from assess.profiles import load_answers, load_profile, load_questionnaire
 from assess.tui.session import answers_filename, candidate_id_problem
+
+if TYPE_CHECKING:
+    from assess.tui.app import TakeOutcome
 
 
 @click.command(
@@ -106,15 +110,25 @@ def take(
             f"the last answers could not be saved ({outcome.save_error}); "
             f"{outcome.answers_path} may miss the most recent answers."
         )
-    click.echo(
+    click.echo(exit_report(outcome, candidate_mode), err=True)
+
+
+def exit_report(outcome: TakeOutcome, candidate_mode: bool) -> str:
+    """What ``assess take`` prints on stderr when the app closes.
+
+    In candidate mode a submitted assessment is reported as submitted and nothing
+    more: the candidate has no use for the profile, which the manager reads with
+    ``assess show`` or ``assess review``.
+    """
+    if candidate_mode and outcome.profile_path is not None:
+        return "Your answers were submitted. Thank you."
+    answered = (
         f"{outcome.answered} of {outcome.total} items answered; answers saved to "
-        f"{outcome.answers_path}",
-        err=True,
+        f"{outcome.answers_path}"
     )
     if outcome.profile_path is not None:
-        click.echo(f"profile saved to {outcome.profile_path}", err=True)
-    else:
-        click.echo("not submitted yet: run the same command again to continue.", err=True)
+        return f"{answered}\nprofile saved to {outcome.profile_path}"
+    return f"{answered}\nnot submitted yet: run the same command again to continue."
 
 
 def profile_paths(paths: tuple[Path, ...]) -> list[Path]:

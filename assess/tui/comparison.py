@@ -25,6 +25,30 @@ def role_choices(views: Sequence[ResultsView]) -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
+def duplicate_candidates(views: Sequence[ResultsView]) -> dict[str, str]:
+    """A warning for each candidate id shown in more than one column, naming every file.
+
+    Both columns stay on screen (a retake, or two people given the same id); the
+    warning tells the reviewer which files they are. Keyed by candidate id, in the
+    order the ids first appear.
+    """
+    sources: dict[str, list[str]] = {}
+    for view in views:
+        where = str(view.saved_to) if view.saved_to is not None else "(unsaved profile)"
+        sources.setdefault(view.candidate_id, []).append(where)
+    warnings = {}
+    for candidate_id, files in sources.items():
+        if len(files) < 2:
+            continue
+        times = "twice" if len(files) == 2 else f"{len(files)} times"
+        listed = ", ".join(files[:-1]) + " and " + files[-1]
+        warnings[candidate_id] = (
+            f"Candidate id '{candidate_id}' appears {times}: {listed}. "
+            "Both are shown; check which profile is the right one."
+        )
+    return warnings
+
+
 def sort_views(views: Sequence[ResultsView], sort_key: str | None) -> list[ResultsView]:
     """Candidates best first for ``sort_key`` (a role id or :data:`BEST_FIT`); None keeps the order.
 

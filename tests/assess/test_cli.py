@@ -182,6 +182,46 @@ def test_export_folder_to_csv_matches_score_csv(tmp_path: Path) -> None:
     assert "a second profile for candidate 'c-001'" in err
 
 
+def test_export_reads_what_score_prints_to_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "profiles"
+    assert assess("score", CSV_FILE, *Q, "--out", out)[0] == 0
+    code, printed, _ = assess("score", CSV_FILE, *Q)
+    assert code == 0
+    stream = tmp_path / "all.yaml"
+    stream.write_text(printed, encoding="utf-8")
+    for fmt in ("csv", "json", "yaml"):
+        from_stream = tmp_path / f"stream.{fmt}"
+        from_folder = tmp_path / f"folder.{fmt}"
+        code, _, err = assess("export", stream, "--format", fmt, "-o", from_stream)
+        assert (code, err) == (0, f"wrote 5 profiles to {from_stream}\n")
+        assert assess("export", out, "--format", fmt, "-o", from_folder)[0] == 0
+        assert from_stream.read_text(encoding="utf-8") == from_folder.read_text(encoding="utf-8")
+    code, _, err = assess("export", stream, out / "c-004.profile.yaml")
+    assert code == 2
+    assert err == (
+        f"error: {out / 'c-004.profile.yaml'}: a second profile for candidate 'c-004' (also "
+        f"{stream}, document 4); export each candidate once.\n"
+    )
+
+
+def test_export_names_the_bad_document_of_a_stream(tmp_path: Path) -> None:
+    _, printed, _ = assess("score", CSV_FILE, *Q)
+    documents = printed.split("---\n")[1:]
+    documents[1] = documents[1].replace("status: ok", "status: fine", 1)
+    stream = tmp_path / "all.yaml"
+    stream.write_text("".join(f"---\n{d}" for d in documents), encoding="utf-8")
+    line = 1 + sum(d.count("\n") + 1 for d in documents[:1]) + 1
+    line += documents[1].split("status: fine")[0].count("\n")
+    target = tmp_path / "x.csv"
+    code, stdout, err = assess("export", stream, "--format", "csv", "-o", target)
+    assert (code, stdout) == (2, "")
+    assert err == (
+        f"error: {stream}, document 2: 1 problem: traits.need_for_approval.status (line {line}): "
+        "Input should be 'ok' or 'insufficient'; found 'fine'.\n"
+    )
+    assert not target.exists()
+
+
 def test_validate_reports_each_file_and_exits_2_when_any_is_bad(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: repfit.questionnaire/1\nid: x\nversion: 1\ntitle: X\n"

@@ -12,7 +12,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from assess.fileio import RepfitError, atomic_write
-from assess.tui.comparison import BEST_FIT, comparison_csv, role_choices, sort_views
+from assess.tui.comparison import (
+    BEST_FIT,
+    comparison_csv,
+    duplicate_candidates,
+    role_choices,
+    sort_views,
+)
 from assess.tui.results_model import ResultsView
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.widgets.comparison_table import ComparisonTable
@@ -37,6 +43,7 @@ class ComparisonScreen(Screen[None]):
         self.roles = role_choices(views)
         self.sort_key: str | None = None
         self.shown: list[ResultsView] = list(views)
+        self.duplicates = duplicate_candidates(views)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-title")
@@ -48,6 +55,8 @@ class ComparisonScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.redraw()
+        for warning in self.duplicates.values():
+            self.notify(warning, title="Duplicate candidate id", severity="warning", timeout=30)
         table = self.query_one(ComparisonTable)
         table.focus()
         if len(self.shown) > 0:
@@ -70,10 +79,14 @@ class ComparisonScreen(Screen[None]):
         table.scroll_home(animate=False)
         if self.shown:
             table.move_cursor(column=1, scroll=False)
-        self.query_one("#review-title", Static).update(
+        title = (
             f"{len(self.views)} candidate{'s' if len(self.views) != 1 else ''}, "
             f"sorted {self.sort_label()}"
         )
+        if self.duplicates:
+            listed = ", ".join(self.duplicates)
+            title += f"\n⚠ candidate id in more than one file: {listed} (one column per file)"
+        self.query_one("#review-title", Static).update(title)
 
     def selected(self) -> ResultsView | None:
         """The candidate under the column cursor, if any."""

@@ -129,6 +129,39 @@ async def test_export_to_an_unwritable_place_says_so(
     assert blocker.read_text(encoding="utf-8") == "not a folder"
 
 
+@run_async
+async def test_two_profiles_with_one_candidate_id_are_both_shown_with_a_warning(
+    views: list[ResultsView], tmp_path: Path
+) -> None:
+    original = views[0].saved_to
+    assert original is not None
+    retake = tmp_path / "retake" / original.name
+    retake.parent.mkdir()
+    retake.write_bytes(original.read_bytes())
+    app = make_review_app([*views, results_view(load_profile(retake), retake)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert _shown(app) == ["c-101", "c-102", "c-103", "c-104", "c-101"]
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert [n.message for n in warnings] == [
+            f"Candidate id 'c-101' appears twice: {original} and {retake}. "
+            "Both are shown; check which profile is the right one."
+        ]
+        title = str(app.screen.query_one("#review-title").render())
+        assert "⚠ candidate id in more than one file: c-101 (one column per file)" in title
+        await pilot.press("r")
+        assert _shown(app).count("c-101") == 2, "sorting keeps both columns"
+
+
+@run_async
+async def test_distinct_candidate_ids_raise_no_warning(views: list[ResultsView]) -> None:
+    app = make_review_app(views)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not [n for n in app._notifications if n.severity == "warning"]
+        assert "⚠" not in str(app.screen.query_one("#review-title").render())
+
+
 def test_candidates_without_fit_sort_last(views: list[ResultsView]) -> None:
     without = ResultsView(
         candidate_id="z-0",

@@ -13,6 +13,7 @@ from assess.model import Questionnaire
 from assess.profiles import load_answers, load_profile
 from assess.tui.app import TakeApp, make_take_app
 from assess.tui.clock import FrozenClock
+from assess.tui.commands import exit_report
 from assess.tui.screens.help import HelpScreen
 from assess.tui.screens.question import QuestionScreen
 from assess.tui.screens.results import ResultsScreen
@@ -293,6 +294,44 @@ async def test_candidate_mode_thanks_and_never_reopens(
         await pilot.press("enter")
         assert isinstance(again.screen, StartScreen)
         assert "already submitted" in str(again.screen.query_one("#start-error").render())
+
+
+@pytest.mark.parametrize("candidate_mode", [True, False])
+@run_async
+async def test_exit_report_names_the_profile_only_to_the_manager(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path, candidate_mode: bool
+) -> None:
+    app = _app(mini, tmp_path, clock, candidate_mode=candidate_mode)
+    await _complete(app, clock, mini)
+    outcome = app.outcome()
+    assert outcome is not None
+    profile = tmp_path / "c-001.profile.yaml"
+    assert outcome.profile_path == profile
+    report = exit_report(outcome, candidate_mode=candidate_mode)
+    if candidate_mode:
+        assert report == "Your answers were submitted. Thank you."
+    else:
+        assert report == (
+            f"{len(mini.items)} of {len(mini.items)} items answered; answers saved to "
+            f"{tmp_path / 'c-001.answers.yaml'}\nprofile saved to {profile}"
+        )
+
+
+@run_async
+async def test_exit_report_before_submitting_says_how_to_continue(
+    mini: Questionnaire, clock: FrozenClock, tmp_path: Path
+) -> None:
+    app = _app(mini, tmp_path, clock, candidate_mode=True)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await press_answers(pilot, clock, answer_value_keys(app, [2]))
+    outcome = app.outcome()
+    assert outcome is not None
+    assert exit_report(outcome, candidate_mode=True) == (
+        f"1 of {len(mini.items)} items answered; answers saved to "
+        f"{tmp_path / 'c-001.answers.yaml'}\n"
+        "not submitted yet: run the same command again to continue."
+    )
 
 
 @run_async
