@@ -12,7 +12,6 @@ from pathlib import Path
 from aiohttp import web
 
 from assess.errors import AssessError
-from assess.remote.security import RedactingAccessLogger
 from assess.remote.server import RemoteServer, ServeConfig
 
 SHUTDOWN_TIMEOUT_S = 15.0
@@ -71,12 +70,7 @@ async def _serve(
     server = RemoteServer(
         ServeConfig(out_dir=out_dir, public_url=public_url, trust_forwarded=trust_forwarded)
     )
-    runner = web.AppRunner(
-        server.make_app(),
-        access_log_class=RedactingAccessLogger,
-        shutdown_timeout=SHUTDOWN_TIMEOUT_S,
-        handle_signals=False,
-    )
+    runner = server.runner(shutdown_timeout=SHUTDOWN_TIMEOUT_S, handle_signals=False)
     await runner.setup()
     await web.SockSite(runner, sock).start()
     print(

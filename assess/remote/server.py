@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
@@ -38,7 +39,12 @@ from textual_serve.download_manager import DownloadManager
 
 from assess.fileio import RepfitError
 from assess.remote.invitations import Invitation, link_for
-from assess.remote.security import BadTokenThrottle, redact, security_headers
+from assess.remote.security import (
+    BadTokenThrottle,
+    RedactingAccessLogger,
+    redact,
+    security_headers,
+)
 from assess.remote.store import find_by_token, invitation_path, load_invitation, status_of
 
 log = logging.getLogger("assess.serve")
@@ -220,6 +226,11 @@ class RemoteServer:
         app.on_startup.append(self._start_watch)
         app.on_shutdown.append(self._shutdown)
         return app
+
+    def runner(self, **options: Any) -> web.AppRunner:
+        """The application in a runner whose access log has the tokens redacted (aiohttp's
+        own access log writes the request line, token and all)."""
+        return web.AppRunner(self.make_app(), access_log_class=RedactingAccessLogger, **options)
 
     @web.middleware
     async def _only_404(

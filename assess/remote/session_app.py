@@ -11,6 +11,7 @@ only the invited candidate's answers file is opened.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -26,6 +27,9 @@ from assess.tui import app as tui_app
 from assess.tui.app import TakeApp, TakeConfig
 from assess.tui.screens.start import CandidateEntry, StartScreen
 from assess.tui.widgets.confirm import ConfirmScreen
+
+SITTING_UMASK = 0o077
+"""Files a sitting writes (answers, profile) are readable by the server's account only (0600)."""
 
 
 class InvitedTakeApp(TakeApp):
@@ -112,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--candidate-id", required=True)
     args = parser.parse_args(argv)
+    os.umask(SITTING_UMASK)
     try:
         app = build_app(args.out, args.candidate_id, datetime.now(UTC))
     except RepfitError as exc:
