@@ -26,12 +26,12 @@ SHELL_NAME = "Ann $(touch PWNED); rm -rf ~ `id` 'x' \"y\" | cat > /dev/null & ec
 """A candidate name full of shell metacharacters: it must stay text."""
 
 
-def _submitted(out: Path, candidate_id: str) -> None:
-    """A finished answers file for ``candidate_id`` (as if the candidate had submitted)."""
+def _submitted(out: Path, candidate_id: str, *, finished: bool = True) -> None:
+    """An answers file with one answer for ``candidate_id``, submitted unless told otherwise."""
     q = load_questionnaire(MINI)
     session = TakeSession.new(q, Candidate(id=candidate_id), datetime.now(UTC), None)
     session.record(3, 1000)
-    session.finished = datetime.now(UTC)
+    session.finished = datetime.now(UTC) if finished else None
     save_answers(out / f"{candidate_id}.answers.yaml", session.to_answers())
 
 
