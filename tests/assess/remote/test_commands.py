@@ -6,15 +6,18 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import click
 import pytest
 
 from assess.cli import main
 from assess.remote import store
+from assess.remote.commands import invite as invite_command
+from assess.remote.commands import invites, serve
 from assess.remote.invitations import looks_like_token, token_hash
 from tests.assess.helpers import MINI
 from tests.assess.remote.helpers import invite
 from tests.assess.remote.test_server import SHELL_NAME, _submitted
-from tests.conftest import CliRunner
+from tests.conftest import REPO_ROOT, CliRunner
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
@@ -127,3 +130,13 @@ def test_invite_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     )
     assert code == 2
     assert "already submitted" in stderr
+
+
+@pytest.mark.parametrize("command", [invite_command, invites, serve], ids=lambda c: c.name)
+def test_every_option_is_in_the_readme(command: click.Command) -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Inviting a candidate to take it remotely", 1)[1]
+    section = section.split("\n### ", 1)[0]
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.opts[0] in section, f"{param.opts[0]} is not in the README"
