@@ -158,10 +158,15 @@ class Sitting:
         with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
             await asyncio.wait_for(self.service.stop(), STOP_TIMEOUT_S)
         process = self.service.process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
+        if process is not None:
+            # Wait for the exit first: killing a process that already exited races with
+            # asyncio's child watcher for its exit status.
+            try:
+                await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
         with contextlib.suppress(ConnectionError, RuntimeError):
             await self.websocket.close()
 
@@ -245,6 +250,7 @@ class RemoteServer:
     async def _add_headers(self, request: web.Request, response: web.StreamResponse) -> None:
         for name, value in self.headers.items():
             response.headers[name] = value
+        response.headers["Server"] = "repfit"  # not the versions of Python and aiohttp
 
     # ------------------------------------------------------------------ the token check
 

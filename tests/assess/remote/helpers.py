@@ -5,17 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
 
 from assess.model import Candidate
+from assess.profiles import load_questionnaire, save_answers
 from assess.remote import store
 from assess.remote.server import RemoteServer, ServeConfig
+from assess.tui.session import TakeSession
 from tests.assess.helpers import MINI
-
-NOW = datetime.now(UTC)
 
 
 def invite(
@@ -33,9 +33,17 @@ def invite(
     return issued.token
 
 
-def expire_later(days: int = 8) -> datetime:
-    """A moment after every 7-day invitation made now has expired."""
-    return datetime.now(UTC) + timedelta(days=days)
+SHELL_NAME = "Ann $(touch PWNED); rm -rf ~ `id` 'x' \"y\" | cat > /dev/null & echo"
+"""A candidate name full of shell metacharacters: it must stay text."""
+
+
+def submitted_answers(out: Path, candidate_id: str, *, finished: bool = True) -> None:
+    """An answers file with one answer for ``candidate_id``, submitted unless told otherwise."""
+    q = load_questionnaire(MINI)
+    session = TakeSession.new(q, Candidate(id=candidate_id), datetime.now(UTC), None)
+    session.record(3, 1000)
+    session.finished = datetime.now(UTC) if finished else None
+    save_answers(out / f"{candidate_id}.answers.yaml", session.to_answers())
 
 
 def child_pids() -> set[int]:

@@ -15,8 +15,7 @@ from assess.remote.commands import invite as invite_command
 from assess.remote.commands import invites, serve
 from assess.remote.invitations import looks_like_token, token_hash
 from tests.assess.helpers import MINI
-from tests.assess.remote.helpers import invite
-from tests.assess.remote.test_server import SHELL_NAME, _submitted
+from tests.assess.remote.helpers import SHELL_NAME, invite, submitted_answers
 from tests.conftest import REPO_ROOT, CliRunner
 
 
@@ -71,9 +70,9 @@ def test_invites_lists_every_state(tmp_path: Path, capsys: pytest.CaptureFixture
     invite(out, "c-002", when=datetime.now(UTC) - timedelta(days=8))
     invite(out, "c-003")
     invite(out, "c-004")
-    _submitted(out, "c-004")
+    submitted_answers(out, "c-004")
     invite(out, "c-005")
-    _submitted(out, "c-005", finished=False)
+    submitted_answers(out, "c-005", finished=False)
     code, stdout, stderr = _run(capsys, "invite", "--revoke", "c-003", "--out", out)
     assert (code, stdout) == (0, "")
     assert "revoked" in stderr
@@ -123,7 +122,7 @@ def test_invite_refusals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert stdout.count("/take/") == 1
     assert store.load_invitation(out / "c-001.invitation.yaml").revoked is None
     # A candidate who submitted is not invited again.
-    _submitted(out, "c-001")
+    submitted_answers(out, "c-001")
     _run(capsys, "invite", "--revoke", "c-001", "--out", out)
     code, _, stderr = _run(
         capsys, "invite", "--candidate-id", "c-001", "--questionnaire", MINI, "--out", out

@@ -11,28 +11,20 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from assess.model import Candidate
-from assess.profiles import load_answers, load_questionnaire, save_answers
+from assess.profiles import load_answers
 from assess.remote import store
 from assess.remote.invitations import new_token
 from assess.remote.security import FREE_BAD_TOKENS
 from assess.remote.server import RemoteServer
-from assess.tui.session import TakeSession
-from tests.assess.helpers import MINI
-from tests.assess.remote.helpers import child_pids, invite, make_server, running
+from tests.assess.remote.helpers import (
+    SHELL_NAME,
+    child_pids,
+    invite,
+    make_server,
+    running,
+    submitted_answers,
+)
 from tests.assess.tui.conftest import run_async
-
-SHELL_NAME = "Ann $(touch PWNED); rm -rf ~ `id` 'x' \"y\" | cat > /dev/null & echo"
-"""A candidate name full of shell metacharacters: it must stay text."""
-
-
-def _submitted(out: Path, candidate_id: str, *, finished: bool = True) -> None:
-    """An answers file with one answer for ``candidate_id``, submitted unless told otherwise."""
-    q = load_questionnaire(MINI)
-    session = TakeSession.new(q, Candidate(id=candidate_id), datetime.now(UTC), None)
-    session.record(3, 1000)
-    session.finished = datetime.now(UTC) if finished else None
-    save_answers(out / f"{candidate_id}.answers.yaml", session.to_answers())
 
 
 class Sleeps:
@@ -63,12 +55,12 @@ async def test_refused_links_get_a_plain_404_and_start_no_process(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     out = tmp_path / "interviews"
-    invite(out, "c-001")
+    valid = invite(out, "c-001")
     expired = invite(out, "c-002", when=datetime.now(UTC) - timedelta(days=8))
     revoked = invite(out, "c-003")
     store.revoke(out, "c-003", datetime.now(UTC))
     submitted = invite(out, "c-004")
-    _submitted(out, "c-004")
+    submitted_answers(out, "c-004")
     wrong = new_token()
     sleeps = Sleeps()
     server = make_server(out, sleep=sleeps)
@@ -98,6 +90,12 @@ async def test_refused_links_get_a_plain_404_and_start_no_process(
             assert await _ws_status(session, f"{base}/take/{token}/ws") == 404
         async with session.post(f"{base}/take/{wrong}") as response:
             assert response.status == 404  # not 405: the routes are not revealed either
+        # A page of another site cannot open a sitting, even with a valid token.
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await session.ws_connect(
+                f"{base}/take/{valid}/ws", headers={"Origin": "https://evil.example"}
+            )
+        assert refused.value.status == 404
     assert server.processes_started == 0
     assert server.sittings == {}
     assert child_pids() <= before

@@ -14,8 +14,7 @@ from assess.remote import store
 from assess.remote.session_app import build_app, main
 from assess.tui.screens.question import QuestionScreen
 from assess.tui.screens.start import CandidateEntry, StartScreen
-from tests.assess.remote.helpers import invite
-from tests.assess.remote.test_server import _submitted
+from tests.assess.remote.helpers import invite, submitted_answers
 from tests.assess.tui.conftest import run_async
 
 pytestmark = pytest.mark.tui
@@ -26,7 +25,7 @@ async def test_the_start_screen_is_locked_to_the_invited_candidate(tmp_path: Pat
     out = tmp_path / "interviews"
     invite(out, "c-001", name="Jane Doe")
     invite(out, "c-002", name="Other Person")
-    _submitted(out, "c-002", finished=False)
+    submitted_answers(out, "c-002", finished=False)
     other_before = (out / "c-002.answers.yaml").read_bytes()
     app = build_app(out, "c-001", datetime.now(UTC))
     async with app.run_test(size=(80, 24)) as pilot:
