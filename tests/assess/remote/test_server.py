@@ -10,12 +10,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp.test_utils import make_mocked_request
 
 from assess.profiles import load_answers
 from assess.remote import store
 from assess.remote.invitations import new_token
 from assess.remote.security import FREE_BAD_TOKENS
-from assess.remote.server import RemoteServer
+from assess.remote.server import RemoteServer, ServeConfig
 from tests.assess.remote.helpers import (
     SHELL_NAME,
     child_pids,
@@ -238,3 +239,19 @@ async def test_revoking_a_link_closes_its_open_sitting(tmp_path: Path) -> None:
             assert message.type in ends
         status, _, _ = await _status(session, f"{base}/take/{token}")
         assert status == 404
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_visitor(tmp_path: Path) -> None:
+    request = make_mocked_request(
+        "GET", "/take/x", headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
+    )
+    proxied = RemoteServer(
+        ServeConfig(out_dir=tmp_path, public_url="https://assess.example.com", trust_forwarded=True)
+    )
+    assert proxied.client_address(request) == "203.0.113.7"  # what the proxy itself saw
+    # Without --trust-forwarded the header is ignored (anyone can send it).
+    assert make_server(tmp_path).client_address(request) != "203.0.113.7"
+    assert proxied.websocket_origin == "wss://assess.example.com"
+    assert (
+        "connect-src 'self' wss://assess.example.com" in proxied.headers["Content-Security-Policy"]
+    )
