@@ -81,14 +81,17 @@ class StreamingMoments:
     """
 
     def __init__(self, names: Sequence[str], months: int, block: int) -> None:
-        self.names = tuple(names)
+        self.months = months
         self.block = block
-        self.sum = {name: np.zeros(months) for name in self.names}
-        self.sum_sq = {name: np.zeros(months) for name in self.names}
+        self.sum = {name: np.zeros(months) for name in names}
+        self.sum_sq = {name: np.zeros(months) for name in names}
 
     def add(self, month: int, values: Mapping[str, NDArray[np.float64]]) -> None:
         """Add per-trial ``values`` of a 0-based month (a batch of whole blocks)."""
         for name, row in values.items():
+            if name not in self.sum:
+                self.sum[name] = np.zeros(self.months)
+                self.sum_sq[name] = np.zeros(self.months)
             total, total_sq = self.sum[name], self.sum_sq[name]
             for lo in range(0, row.shape[0], self.block):
                 part = row[lo : lo + self.block]
@@ -98,7 +101,7 @@ class StreamingMoments:
     def summary(self, trials: int) -> dict[str, StreamSummary]:
         """Mean and standard error of the mean per breakdown and month."""
         out: dict[str, StreamSummary] = {}
-        for name in self.names:
+        for name in self.sum:
             mean = self.sum[name] / trials
             if trials > 1:
                 var = np.maximum(self.sum_sq[name] - trials * mean * mean, 0.0) / (trials - 1)
