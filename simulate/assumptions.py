@@ -190,7 +190,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     # ------------------------------------------------------ growth and erosion
     Assumption(
         "win_capture_share",
-        0.5,
+        0.8,
         "share of the room to the ceiling",
         "A won opportunity moves this share of the way from the account's share s to its "
         "ceiling: s becomes s + capture × (ceiling − s).",
@@ -211,7 +211,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "share_floor_ratio",
-        0.8,
+        0.92,
         "share of the month-0 share",
         "Floor of an account's share of wallet: ratio × s0. Reactive business (orders that keep "
         "coming) holds it without any proactive work; competitors pull the share down to it.",
