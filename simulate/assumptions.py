@@ -283,10 +283,11 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "churn_reference_service",
-        0.9,
+        0.8,
         "service attention (0–1)",
         "Service attention of the reference owner in θ's reference state: θ is the churn of the "
-        "book's month-0 accounts served with this attention (a farmer on a normal load).",
+        "book's month-0 accounts served with this attention (a farmer carrying 100 accounts: "
+        "attention 0.84 × (1 − neglect 0.05)).",
         MODELLING,
         0.0,
         1.0,
