@@ -32,7 +32,9 @@ class Archetype:
     hunting_time: float
     """Share of working time spent prospecting for new logos (0–1); the rest goes to accounts."""
     capacity: float
-    """Accounts the rep could serve fully with all of their time (accounts)."""
+    """Accounts the rep is meant to carry with all of their time (accounts): the assignment
+    policy fills seats up to it, and a load above it raises the rep's quit hazard. Attention
+    itself comes from hours (``selling_hours_monthly``), not from this number."""
     proactive_rate: float
     """Proactive business conversations (reset meetings, discovery) per account-month at full
     attention."""
@@ -55,7 +57,7 @@ ARCHETYPE_FIELD_DOCS: Mapping[str, str] = MappingProxyType(
     {
         "role": "job the seat is hired into: hunter, account_manager or hybrid",
         "hunting_time": "share of time prospecting for new logos (0–1)",
-        "capacity": "accounts served fully with all of the rep's time",
+        "capacity": "accounts the rep is meant to carry (assignment; above it quits rise)",
         "proactive_rate": "proactive conversations per account-month at full attention",
         "close_rate": "probability an opportunity is won",
         "ask_rate": "probability of an ask per account-month at full attention",
