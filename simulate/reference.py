@@ -181,9 +181,8 @@ class _Model:
 
     def event_factor(self, contacts: int) -> float:
         v = self.v
-        return 1.0 + v("mgmt_change_churn_uplift") * max(contacts, 1) ** (
-            -v("mgmt_change_contacts_exponent")
-        )
+        exponent = -v("mgmt_change_contacts_exponent")
+        return float(1.0 + v("mgmt_change_churn_uplift") * float(max(contacts, 1)) ** exponent)
 
     def _churn_reference(self) -> float:
         book, v = self.s.book, self.v
@@ -192,9 +191,10 @@ class _Model:
             theta = float(book.theta[i]) if float(book.theta.sum()) > 0 else 1.0
             k = int(book.contacts[i])
             expected_event = 1.0 + v("mgmt_change_monthly") * (self.event_factor(k) - 1.0)
-            factor = self.hazard_factor(
-                float(book.health[i]), k, v("churn_reference_service")
-            ) * expected_event
+            factor = (
+                self.hazard_factor(float(book.health[i]), k, v("churn_reference_service"))
+                * expected_event
+            )
             total += theta * factor
             weight += theta
         return total / weight
@@ -224,9 +224,7 @@ def simulate_reference(scenario: Scenario, trials: int, seed: int) -> ReferenceR
 def _one_trial(m: _Model, rng: np.random.Generator, trial: int, out: ReferenceResult) -> None:
     s, v = m.s, m.v
     book = s.book
-    seats = [
-        _Seat(**{k: getattr(seat, k) for k in seat.__dataclass_fields__}) for seat in m.seats
-    ]
+    seats = [_Seat(**{k: getattr(seat, k) for k in seat.__dataclass_fields__}) for seat in m.seats]
     floor_ratio, gain = v("share_floor_ratio"), v("share_ceiling_gain")
     accounts: list[_Account] = []
     for i in range(book.size):
@@ -452,9 +450,7 @@ def _one_trial(m: _Model, rng: np.random.Generator, trial: int, out: ReferenceRe
                 )
                 wallet_new = size * v("new_logo_wallet_multiple")
                 share = 1.0 / v("new_logo_wallet_multiple")
-                quadrant = int(
-                    classify(np.array([size]), np.array([wallet_new]), m.thresholds)[0]
-                )
+                quadrant = int(classify(np.array([size]), np.array([wallet_new]), m.thresholds)[0])
                 accounts.append(
                     _Account(
                         wallet=wallet_new,

@@ -252,7 +252,9 @@ class SimulationResult:
                         for metric, summary in self.breakdown(f"quadrant.{q}").items()
                     }
                     for q in dict.fromkeys(
-                        name.split(".")[1] for name in self.breakdowns if name.startswith("quadrant.")
+                        name.split(".")[1]
+                        for name in self.breakdowns
+                        if name.startswith("quadrant.")
                     )
                 },
             },

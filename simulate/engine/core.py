@@ -530,9 +530,8 @@ class Batch:
         """(trials, groups) sums of ``weights`` (sequential in column order: deterministic)."""
         t = self.trials
         flat = group + (np.arange(t, dtype=np.int64) * n_groups)[:, None]
-        return np.bincount(flat.ravel(), weights=weights.ravel(), minlength=t * n_groups).reshape(
-            t, n_groups
-        )
+        sums = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=t * n_groups)
+        return np.asarray(sums, dtype=np.float64).reshape(t, n_groups)
 
     def _loads(self) -> FloatArray:
         """Active accounts per (trial, seat)."""
@@ -584,14 +583,12 @@ class Batch:
                 streams.uniform(self.base, month, ASK_REFERRAL) < ask * r.ask_referral_success
             )
             # Contacts beyond the first leave at the data-decay rate.
-            left = streams.uniform(self.base, month, CONTACT_DECAY) < self.leave_table[
-                self.contacts
-            ]
+            left = (
+                streams.uniform(self.base, month, CONTACT_DECAY) < self.leave_table[self.contacts]
+            )
             self.contacts = self.contacts - left
             # Health moves toward the service the account gets.
-            target = (
-                x.quality[self.owner] * service + r.health_neglected * (1.0 - service)
-            )
+            target = x.quality[self.owner] * service + r.health_neglected * (1.0 - service)
             self.health += r.health_rate * (target - self.health)
             # Management change and churn (θ keeps its meaning: the month-0 book's churn).
             event = active & (streams.uniform(self.base, month, MGMT_CHANGE) < r.mgmt_change)
@@ -627,9 +624,7 @@ class Batch:
         out["revenue"] = revenue
         out["revenue_cumulative"] = cumulative("revenue_cumulative", revenue)
         out["active_accounts"] = count
-        out["accounts_lost"] = cumulative(
-            "accounts_lost", self.row_sum(churned.astype(np.float64))
-        )
+        out["accounts_lost"] = cumulative("accounts_lost", self.row_sum(churned.astype(np.float64)))
         out["wallet_share"] = np.divide(revenue, wallet, out=np.zeros(t), where=wallet > 0)
         contacts = self.row_sum(np.where(active, self.contacts, 0).astype(np.float64))
         out["contacts_per_account"] = np.divide(contacts, count, out=np.zeros(t), where=count > 0)
@@ -661,10 +656,9 @@ class Batch:
             streamed[f"sourced_by.{name}"] = sourced[:, a + 1]
         if x.effects:
             filled = ~self.vacant
-            cost = (
-                np.where(filled, x.cost_month, 0.0).sum(axis=1)
-                + np.where(hires, 12.0 * x.cost_month * r.hiring_share, 0.0).sum(axis=1)
-            )
+            cost = np.where(filled, x.cost_month, 0.0).sum(axis=1) + np.where(
+                hires, 12.0 * x.cost_month * r.hiring_share, 0.0
+            ).sum(axis=1)
         else:
             cost = np.zeros(t)
         self.cost_total += cost
@@ -720,15 +714,15 @@ class Batch:
         per_weight = np.divide(hours, denominator, out=np.zeros_like(hours), where=denominator > 0)
         cover = np.where(
             covered,
-            r.cover_attention * np.where(filled, per_weight, 0.0).sum(axis=1) / np.maximum(
-                n_filled, 1
-            ),
+            r.cover_attention
+            * np.where(filled, per_weight, 0.0).sum(axis=1)
+            / np.maximum(n_filled, 1),
             0.0,
         )
         filled_owner = np.take_along_axis(filled, self.owner, axis=1)
-        unit = np.where(filled_owner, np.take_along_axis(per_weight, self.owner, axis=1), cover[
-            :, None
-        ])
+        unit = np.where(
+            filled_owner, np.take_along_axis(per_weight, self.owner, axis=1), cover[:, None]
+        )
         attention = 1.0 - np.exp(-weights * unit / r.hours_scale)
         neglect = x.neglect[self.owner]
         service = np.where(filled_owner, attention * (1.0 - neglect), attention)

@@ -23,8 +23,8 @@ from simulate.engine import (
     prepare,
     run_batch,
     run_simulation,
+    streams,
 )
-from simulate.engine import streams
 from simulate.model import Scenario, TeamEntry, _resolve, load_scenario, parse_scenario_text
 from simulate.results import TrialRecorder
 from tests.conftest import EXAMPLES
@@ -69,13 +69,16 @@ def test_streams_are_pure_functions_of_their_key() -> None:
     assert streams.uniform_scalar(3, 17, 42, 5, CHURN) == u[17, 42]
     np.testing.assert_array_equal(streams.uniform(base[10:20, 100:], 5, CHURN), u[10:20, 100:])
     # Uniform on (0, 1), and other months and mechanisms are different numbers.
-    assert 0.0 < u.min() and u.max() < 1.0
-    assert abs(u.mean() - 0.5) < 0.01 and abs(u.var() - 1 / 12) < 0.003
+    assert u.min() > 0.0
+    assert u.max() < 1.0
+    assert abs(u.mean() - 0.5) < 0.01
+    assert abs(u.var() - 1 / 12) < 0.003
     other = streams.uniform(base, 6, CHURN)
     assert abs(np.corrcoef(u.ravel(), other.ravel())[0, 1]) < 0.02
     assert not np.array_equal(u, streams.uniform(base, 5, WALLET))
     z = streams.normal(base, 5, WALLET)
-    assert abs(z.mean()) < 0.02 and abs(z.std() - 1.0) < 0.02
+    assert abs(z.mean()) < 0.02
+    assert abs(z.std() - 1.0) < 0.02
     # The integer hash matches its scalar twin (what a compiled kernel would call).
     words = np.array([0, 1, 2**63, 2**64 - 1], dtype=np.uint64)
     assert [int(w) for w in streams.mix(words)] == [streams.mix_int(int(w)) for w in words]
@@ -118,7 +121,8 @@ def test_adding_a_seat_moves_outcomes_only_through_assignment_and_load() -> None
     # Draws stay keyed by account: the same base keys everywhere in the book.
     np.testing.assert_array_equal(batch2.base[:, :n], batch3.base[:, :n])
     moved = x2.owner != x3.owner
-    assert moved.any() and (~moved).any()
+    assert moved.any()
+    assert (~moved).any()
     # Where the owner changed, outcomes do change: the comparison is not vacuous.
     assert not np.array_equal(batch2.share[:, :n][:, moved], batch3.share[:, :n][:, moved])
 

@@ -8,6 +8,7 @@ for teams of the same shape.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -57,7 +58,9 @@ def test_order_takers_leave_15_to_25_percent_behind_at_every_horizon(example: Sc
     for month in (24, 120):
         i = month - 1
         assert takers.metrics["wallet_share"].mean[i] < farmers.metrics["wallet_share"].mean[i]
-        assert takers.metrics["active_accounts"].mean[i] < farmers.metrics["active_accounts"].mean[i]
+        assert (
+            takers.metrics["active_accounts"].mean[i] < farmers.metrics["active_accounts"].mean[i]
+        )
 
 
 @pytest.mark.slow
@@ -70,7 +73,7 @@ def test_revenue_rises_with_every_farmer_with_shrinking_increments(example: Scen
     means = np.array([r.mean() for r in revenue])
     steps = np.diff(means)
     # Same seed: paired differences, trial by trial.
-    step_se = np.array([np.std(b - a, ddof=1) / np.sqrt(a.size) for a, b in zip(revenue, revenue[1:])])
+    step_se = np.array([np.std(b - a, ddof=1) / np.sqrt(a.size) for a, b in pairwise(revenue)])
     assert np.all(steps > 3 * step_se), (steps, step_se)
     assert np.all(np.diff(steps) < 0), steps
 

@@ -9,8 +9,8 @@ import pytest
 from assess.fileio import RepfitError
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS
-from simulate.errors import SimulateError
 from simulate.engine import assign_accounts
+from simulate.errors import SimulateError
 from simulate.model import TeamEntry, load_scenario, parse_scenario_text
 from tests.conftest import EXAMPLES, REPO_ROOT
 

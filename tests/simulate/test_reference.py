@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from simulate.engine import run_simulation
 from simulate.model import parse_scenario_text
 from simulate.reference import simulate_reference
-from simulate.results import CONTACT_BUCKETS, METRICS
+from simulate.results import CONTACT_BUCKETS, METRICS, MetricSummary, StreamSummary
 
 HEADER = """\
 schema: repfit.scenario/1
@@ -117,7 +118,9 @@ def assert_engine_matches_reference(body: str, trials: int, horizon: int) -> Non
     scenario = parse_scenario_text(HEADER.format(trials=trials, horizon=horizon) + body, "ref.yaml")
     engine = run_simulation(scenario)
     ref = simulate_reference(scenario, trials, seed=777)
-    pairs = [(name, engine.metrics[name], ref.values[name], 4.0) for name in METRICS]
+    pairs: list[tuple[str, MetricSummary | StreamSummary, NDArray[np.float64], float]] = [
+        (name, engine.metrics[name], ref.values[name], 4.0) for name in METRICS
+    ]
     pairs += [(name, s, ref.breakdowns[name], 4.5) for name, s in engine.breakdowns.items()]
     assert len(engine.breakdowns) == len(ref.breakdowns)
     for name, summary, values, k in pairs:
