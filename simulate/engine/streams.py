@@ -55,11 +55,19 @@ def mix_int(z: int) -> int:
 
 def mix(z: Uint64Array) -> Uint64Array:
     """SplitMix64's finaliser on a uint64 array (wrapping multiply, integer-only)."""
-    z = z ^ (z >> U64(30))
-    z = z * U64(_M1)
-    z = z ^ (z >> U64(27))
-    z = z * U64(_M2)
-    return z ^ (z >> U64(31))
+    z = np.array(z, dtype=np.uint64, copy=True)
+    return _mix_inplace(z, np.empty_like(z))
+
+
+def _mix_inplace(z: Uint64Array, tmp: Uint64Array) -> Uint64Array:
+    """:func:`mix` computed in ``z`` itself (``tmp`` is scratch space of the same shape)."""
+    for shift, multiplier in ((30, _M1), (27, _M2)):
+        np.right_shift(z, U64(shift), out=tmp)
+        np.bitwise_xor(z, tmp, out=z)
+        np.multiply(z, U64(multiplier), out=z)
+    np.right_shift(z, U64(31), out=tmp)
+    np.bitwise_xor(z, tmp, out=z)
+    return z
 
 
 def _as_u64(values: ArrayLike) -> Uint64Array:
@@ -82,12 +90,16 @@ def counter(month: int, mechanism: int) -> int:
 def bits(base: Uint64Array, month: int, mechanism: int) -> Uint64Array:
     """64 random bits per element of ``base`` for (month, mechanism)."""
     with np.errstate(over="ignore"):
-        return mix(base + U64(counter(month, mechanism)))
+        z = np.add(base, U64(counter(month, mechanism)), dtype=np.uint64)
+        return _mix_inplace(z, np.empty_like(z))
 
 
 def to_unit(word: Uint64Array) -> FloatArray:
     """The top 53 bits as a float in the open interval (0, 1)."""
-    return ((word >> U64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
+    unit = (word >> U64(11)).astype(np.float64)
+    unit += 0.5
+    unit *= 1.0 / 9007199254740992.0
+    return unit
 
 
 def uniform(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
