@@ -382,9 +382,10 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "vacancy_cover_attention",
         0.5,
         "share of the covering reps' attention",
-        "Under vacancy_coverage: shared, a vacant seat's accounts get this share of the "
-        "attention the remaining reps can give (service only, no proactive work or asks); "
-        "the covering reps' load grows by the orphaned accounts.",
+        "Under vacancy_coverage: shared, a vacant seat's accounts get this share of the hours "
+        "per unit of time weight the filled seats give their own accounts (service only, no "
+        "proactive work or asks); the filled seats' hours are spread over the orphaned "
+        "accounts too.",
         MODELLING,
         0.0,
         1.0,

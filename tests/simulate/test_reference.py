@@ -150,7 +150,7 @@ def test_every_mechanism_agrees_with_the_reference() -> None:
 
 @pytest.mark.slow
 def test_kept_logos_uncovered_vacancies_and_ramp_agree_with_the_reference() -> None:
-    assert_engine_matches_reference(KEPT_AND_UNCOVERED, trials=300, horizon=18)
+    assert_engine_matches_reference(KEPT_AND_UNCOVERED, trials=240, horizon=15)
 
 
 @pytest.mark.slow
