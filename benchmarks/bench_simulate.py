@@ -5,7 +5,7 @@ Prints three figures:
 - throughput: account-months per second of :func:`simulate.engine.run_simulation`
   on the standard scenario (2,000 trials × 1,000 accounts × 60 months; 200
   trials with ``--quick``), a synthetic book worked by seven farmers and two
-  hunters, every effect on;
+  hunters, every effect on; and its inverse, the cost in µs per account-month;
 - speed-up: the engine's account-months per second over the scalar reference
   model's (:mod:`simulate.reference`) on a small scenario, both timed in this
   run, so the ratio holds on any machine; and "at scale", the engine's rate on
