@@ -51,7 +51,9 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         0.10,
         "probability per account-year",
         "Base churn θ for book accounts without a churn_propensity and for new logos when the "
-        "book gives θ per account; used monthly as 1 − (1 − p)^(1/12) ≈ 0.87 %.",
+        "book gives θ per account; used monthly as 1 − (1 − p)^(1/12) ≈ 0.87 %. θ is the "
+        "observed churn of the book in its month-0 state (hazards are divided by the month-0 "
+        "book's mean hazard factor).",
         "B2B SaaS median annual logo churn, KBCM SaaS survey 2016 (secondary)",
         0.0,
         1.0,
@@ -87,11 +89,12 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "contacts_churn_effect",
-        0.35,
+        0.08,
         "log-hazard per contact",
         "Contacts factor = exp(−effect × (min(contacts, cap) − reference)): one contact "
-        "multiplies churn by 1.42, four by 0.50; 0 switches the factor off.",
-        MODELLING + " (no controlled study of multi-threading found; SOURCES.md)",
+        "multiplies churn by 1.08, four by 0.85; 0 switches the factor off.",
+        MODELLING + " (no controlled study of multi-threading found; SOURCES.md); kept small so "
+        "that the order-taker gap settles (docs/model.md, calibration)",
         0.0,
         5.0,
     ),
@@ -127,7 +130,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "mgmt_change_churn_uplift",
-        25.0,
+        10.0,
         "hazard multiplier increase with one contact",
         "Event factor in a month with a management change = 1 + uplift × contacts^(−exponent); "
         "0 switches the effect off.",
@@ -139,8 +142,8 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "mgmt_change_contacts_exponent",
         2.5,
         "exponent",
-        "How fast the management-change multiplier shrinks with contacts: with the defaults 26× "
-        "for one contact, 5.4× for two, 2.6× for three.",
+        "How fast the management-change multiplier shrinks with contacts: with the defaults 11× "
+        "for one contact, 2.8× for two, 1.6× for three.",
         MODELLING,
         0.0,
         10.0,
@@ -167,7 +170,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "ask_contact_success",
-        0.5,
+        0.25,
         "probability per ask at health 1",
         "An ask adds a contact (an introduction) with probability success × health, so asks "
         "work better where the relationship is good.",
@@ -177,7 +180,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "ask_referral_success",
-        0.02,
+        0.01,
         "probability per ask at health 1",
         "An ask yields a referral new logo with probability success × health.",
         MODELLING,
@@ -187,33 +190,45 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
     # ------------------------------------------------------ growth and erosion
     Assumption(
         "win_capture_share",
-        0.08,
-        "share of uncaptured wallet",
-        "A won opportunity moves this share of the uncaptured wallet W − r to us "
-        "(share s becomes s + capture × (1 − s)).",
-        MODELLING + "; calibrated with erosion_annual (docs/model.md)",
+        0.8,
+        "share of the room to the ceiling",
+        "A won opportunity moves this share of the way from the account's share s to its "
+        "ceiling: s becomes s + capture × (ceiling − s).",
+        MODELLING + "; calibrated with competitor_pressure_monthly and the ceiling and floor "
+        "(docs/model.md, calibration)",
         0.0,
         1.0,
     ),
     Assumption(
-        "erosion_annual",
-        0.02,
-        "log-share per year",
-        "Competitors' erosion of our share of wallet on an account with no proactive work; "
-        "proactive work protects the share in proportion to its rate.",
-        MODELLING + "; calibrated so that order-takers leave 15–25 % of a farmer team's month-24 "
-        "revenue behind (DESIGN.md §1.6, a calibration target)",
+        "share_ceiling_gain",
+        0.5,
+        "share of the month-0 uncaptured wallet",
+        "Ceiling of an account's share of wallet: s0 + gain × (1 − s0), s0 its month-0 share. "
+        "Proactive wins move the share toward it; nobody wins the whole wallet.",
+        MODELLING + "; calibrated (docs/model.md)",
         0.0,
-        5.0,
+        1.0,
     ),
     Assumption(
-        "protection_reference_rate",
-        0.2,
-        "proactive conversations per account-month",
-        "Proactive rate (× attention) at which an account is fully protected from erosion.",
-        MODELLING,
-        1e-6,
-        10.0,
+        "share_floor_ratio",
+        0.92,
+        "share of the month-0 share",
+        "Floor of an account's share of wallet: ratio × s0. Reactive business (orders that keep "
+        "coming) holds it without any proactive work; competitors pull the share down to it.",
+        MODELLING + "; calibrated (docs/model.md)",
+        0.0,
+        1.0,
+    ),
+    Assumption(
+        "competitor_pressure_monthly",
+        0.08,
+        "share of the excess over the floor per month",
+        "Competitors take this share of (s − floor) every month from every account, whoever owns "
+        "it; only proactive wins push back, so every account settles between floor and ceiling.",
+        MODELLING + "; calibrated so that order-takers leave 15–25 % of a farmer team's revenue "
+        "behind at every horizon from 24 to 120 months (DESIGN.md §1.6, a calibration target)",
+        0.0,
+        1.0,
     ),
     Assumption(
         "max_conversations_per_month",
@@ -223,6 +238,59 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         MODELLING,
         1.0,
         20.0,
+    ),
+    # ------------------------------------------------------------- attention
+    Assumption(
+        "selling_hours_monthly",
+        100.0,
+        "hours per rep-month",
+        "Hours a full-time rep spends on customers and their accounts in a month (of a "
+        "full-time month's ~173 hours; internal meetings, admin and travel take the rest). "
+        "Prospecting takes hunting_time of it.",
+        MODELLING + " (a full-time month is 40 h × 52 / 12 ≈ 173 h)",
+        1.0,
+        400.0,
+    ),
+    Assumption(
+        "attention_hours_scale",
+        0.55,
+        "hours per account-month",
+        "Attention an account gets from t hours of its owner's time is 1 − exp(−t / scale): "
+        "diminishing returns, so spare capacity is worth something and overload hurts.",
+        MODELLING + "; two farmers on 300 accounts give each about 0.7",
+        0.01,
+        100.0,
+    ),
+    Assumption(
+        "priority_exponent",
+        0.5,
+        "exponent",
+        "Under attention: size or potential, an account's share of its owner's time is "
+        "proportional to (its revenue or uncaptured wallet / the book's median)^exponent.",
+        MODELLING,
+        0.0,
+        3.0,
+    ),
+    Assumption(
+        "key_account_time_weight",
+        2.5,
+        "time weight",
+        "Under attention: key_accounts, high-potential accounts (key and develop quadrants) get "
+        "this many times the time of the others.",
+        MODELLING + " (DESIGN.md §1.7: key accounts are those with the most potential)",
+        1.0,
+        100.0,
+    ),
+    Assumption(
+        "churn_reference_service",
+        0.8,
+        "service attention (0–1)",
+        "Service attention of the reference owner in θ's reference state: θ is the churn of the "
+        "book's month-0 accounts served with this attention (a farmer carrying 100 accounts: "
+        "attention 0.84 × (1 − neglect 0.05)).",
+        MODELLING,
+        0.0,
+        1.0,
     ),
     # ---------------------------------------------------------------- health
     Assumption(
@@ -314,9 +382,10 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "vacancy_cover_attention",
         0.5,
         "share of the covering reps' attention",
-        "Under vacancy_coverage: shared, a vacant seat's accounts get this share of the "
-        "attention the remaining reps can give (service only, no proactive work or asks); "
-        "the covering reps' load grows by the orphaned accounts.",
+        "Under vacancy_coverage: shared, a vacant seat's accounts get this share of the hours "
+        "per unit of time weight the filled seats give their own accounts (service only, no "
+        "proactive work or asks); the filled seats' hours are spread over the orphaned "
+        "accounts too.",
         MODELLING,
         0.0,
         1.0,
@@ -325,11 +394,51 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "role_switching_cost",
         0.25,
         "effectiveness lost at a 50/50 split",
-        "A rep splitting time between hunting and farming works at effectiveness "
-        "1 − cost × 4 × hunting_time × (1 − hunting_time): pure roles lose nothing.",
+        "The one penalty a hybrid pays: a rep splitting time between hunting and farming "
+        "has 1 − cost × 4 × hunting_time × (1 − hunting_time) of their hours' worth on both jobs "
+        "(pure roles lose nothing); behaviour values are otherwise those of the pure roles.",
         MODELLING + " (DESIGN.md §1.8: one person doing both meets only some goals)",
         0.0,
         1.0,
+    ),
+    Assumption(
+        "overload_quit_effect",
+        1.0,
+        "quit hazard increase per 100 % overload",
+        "A rep's quit probability is multiplied by 1 + effect × max(0, load / capacity − 1): "
+        "a rep carrying twice their capacity quits twice as often with the default.",
+        MODELLING,
+        0.0,
+        20.0,
+    ),
+    Assumption(
+        "departure_health_loss",
+        0.15,
+        "share of health",
+        "When a rep leaves, each of their accounts loses this share of its health.",
+        MODELLING,
+        0.0,
+        1.0,
+    ),
+    Assumption(
+        "departure_contact_loss",
+        0.5,
+        "probability per account",
+        "When a rep leaves, each of their accounts with more than one contact loses one with "
+        "this probability (the contact who dealt with the rep).",
+        MODELLING,
+        0.0,
+        1.0,
+    ),
+    Assumption(
+        "hiring_cost_share",
+        0.25,
+        "share of the seat's yearly cost",
+        "Cost of filling a vacant seat (recruiting fees, interviews), as a share of the seat's "
+        "yearly cost.",
+        MODELLING + " (no solid public figure for the cost of a replacement hire; SOURCES.md)",
+        0.0,
+        5.0,
     ),
     # ------------------------------------------------------------- new logos
     Assumption(

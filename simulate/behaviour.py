@@ -32,7 +32,9 @@ class Archetype:
     hunting_time: float
     """Share of working time spent prospecting for new logos (0–1); the rest goes to accounts."""
     capacity: float
-    """Accounts the rep could serve fully with all of their time (accounts)."""
+    """Accounts the rep is meant to carry with all of their time (accounts): the assignment
+    policy fills seats up to it, and a load above it raises the rep's quit hazard. Attention
+    itself comes from hours (``selling_hours_monthly``), not from this number."""
     proactive_rate: float
     """Proactive business conversations (reset meetings, discovery) per account-month at full
     attention."""
@@ -47,19 +49,22 @@ class Archetype:
     """Share of attention the rep withholds from accounts (0 attentive, 1 ignores them)."""
     prospecting_rate: float
     """New logos per month of full-time prospecting at full productivity."""
+    cost_annual: float = 0.0
+    """Yearly cost of a filled seat: salary and variable pay (currency units a year)."""
 
 
 ARCHETYPE_FIELD_DOCS: Mapping[str, str] = MappingProxyType(
     {
         "role": "job the seat is hired into: hunter, account_manager or hybrid",
         "hunting_time": "share of time prospecting for new logos (0–1)",
-        "capacity": "accounts served fully with all of the rep's time",
+        "capacity": "accounts the rep is meant to carry (assignment; above it quits rise)",
         "proactive_rate": "proactive conversations per account-month at full attention",
         "close_rate": "probability an opportunity is won",
         "ask_rate": "probability of an ask per account-month at full attention",
         "service_quality": "health an account drifts to under full attention (0–1)",
         "neglect": "share of attention withheld from accounts (0–1)",
         "prospecting_rate": "new logos per month of full-time prospecting",
+        "cost_annual": "yearly cost of a filled seat, salary and variable (currency a year)",
     }
 )
 """One line per archetype field (with its unit), for help text and docs."""
@@ -72,7 +77,10 @@ BUNDLED_ARCHETYPES: Mapping[str, Archetype] = MappingProxyType(
     {
         # Capacity: 150 accounts for a full-time account manager (SMB/mid-market 80–200 per
         # account manager, one consultant's view, secondary). Close rate of a hunter: about
-        # 20 % (HubSpot survey of >1,000 reps, secondary); the rest are modelling assumptions.
+        # 20 % (HubSpot survey of >1,000 reps, secondary); yearly cost: on-target earnings of an
+        # account manager $85–150 k and of an SMB account executive $100–140 k (a 2024–25
+        # compilation of Bridge Group, RepVue and Pavilion figures, secondary), taken near the
+        # middle; the rest are modelling assumptions.
         "farmer": Archetype(
             name="farmer",
             role="account_manager",
@@ -84,6 +92,7 @@ BUNDLED_ARCHETYPES: Mapping[str, Archetype] = MappingProxyType(
             service_quality=0.85,
             neglect=0.05,
             prospecting_rate=0.0,
+            cost_annual=115_000.0,
         ),
         "order_taker": Archetype(
             name="order_taker",
@@ -96,6 +105,7 @@ BUNDLED_ARCHETYPES: Mapping[str, Archetype] = MappingProxyType(
             service_quality=0.85,
             neglect=0.05,
             prospecting_rate=0.0,
+            cost_annual=115_000.0,
         ),
         "hunter": Archetype(
             name="hunter",
@@ -108,18 +118,22 @@ BUNDLED_ARCHETYPES: Mapping[str, Archetype] = MappingProxyType(
             service_quality=0.5,
             neglect=0.4,
             prospecting_rate=1.2,
+            cost_annual=120_000.0,
         ),
+        # A hybrid behaves like a farmer with accounts and like a hunter when prospecting; it
+        # pays one penalty, role_switching_cost (an assumption), on the hours of both jobs.
         "hybrid": Archetype(
             name="hybrid",
             role="hybrid",
             hunting_time=0.5,
             capacity=150.0,
-            proactive_rate=0.20,
-            close_rate=0.25,
-            ask_rate=0.15,
-            service_quality=0.75,
-            neglect=0.15,
+            proactive_rate=0.25,
+            close_rate=0.30,
+            ask_rate=0.20,
+            service_quality=0.85,
+            neglect=0.05,
             prospecting_rate=1.2,
+            cost_annual=120_000.0,
         ),
     }
 )

@@ -107,6 +107,20 @@ def _describe_overrides(scenario: Scenario) -> str:
     )
 
 
+def unknown_owner_note(scenario: Scenario) -> str | None:
+    """The one stderr note for book owners that name no seat of the team, if any."""
+    if not scenario.unknown_owner_accounts:
+        return None
+    n = scenario.unknown_owner_accounts
+    seats = ", ".join(scenario.unknown_owners)
+    return (
+        f"note: {n:,} account{'s' if n != 1 else ''} of {scenario.book.source} name"
+        f"{'' if n != 1 else 's'} an owner that is not a seat of this team ({seats}); "
+        f"{'they are' if n != 1 else 'it is'} unowned and placed by policies.assignment "
+        f"({scenario.policies.assignment})."
+    )
+
+
 def _overridden(scenario: Scenario) -> set[str]:
     return set(scenario.spec.assumptions) if scenario.spec is not None else set()
 
@@ -191,6 +205,9 @@ def run_command(
     if trials is not None or seed is not None:
         scenario = scenario.with_overrides(trials=trials, seed=seed)
     accounts = scenario.book.size
+    note = unknown_owner_note(scenario)
+    if note is not None:
+        _note(note)
     _note(
         f"{scenario.name}: {scenario.trials:,} trials, seed {scenario.seed}, "
         f"{scenario.horizon_months} months, {accounts:,} accounts, "

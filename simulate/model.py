@@ -255,6 +255,18 @@ class Policies(_Strict):
     """A vacant seat's accounts: covered by the other reps (over capacity) or left alone."""
     assignment: Literal["potential", "size", "round_robin"] = "potential"
     """Order in which accounts without an owner are placed with account managers."""
+    attention: Literal["uniform", "potential", "size", "key_accounts"] = "uniform"
+    """How a rep splits account time: evenly, by uncaptured wallet, by revenue, or key
+    accounts (high potential) first."""
+
+
+class QuadrantSpec(_Strict):
+    """Thresholds of the size × potential quadrants (default: the book's month-0 medians)."""
+
+    size: float | None = Field(default=None, ge=0)
+    """Monthly revenue at or above which an account is large."""
+    potential: float | None = Field(default=None, ge=0)
+    """Monthly uncaptured wallet (W − r) at or above which an account has high potential."""
 
 
 class Economy(_Strict):
@@ -310,6 +322,8 @@ class ArchetypeSpec(_Strict):
     """Share of attention withheld from accounts."""
     prospecting_rate: float | None = Field(default=None, ge=0, le=100)
     """New logos per month of full-time prospecting."""
+    cost_annual: float | None = Field(default=None, ge=0, le=1e9)
+    """Yearly cost of a filled seat (salary and variable; default 0 for a new archetype)."""
 
 
 class ScenarioFile(_Strict):
@@ -339,6 +353,8 @@ class ScenarioFile(_Strict):
     """``none``: validation mode, only base churn θ acts."""
     assumptions: dict[str, float] = {}
     """Overrides of model constants by name (see ``simulate assumptions``)."""
+    quadrants: QuadrantSpec = QuadrantSpec()
+    """Key-account quadrant thresholds (money per month; default the book's medians)."""
     archetypes: dict[str, ArchetypeSpec] = {}
     """New archetypes, or overrides of bundled ones' fields."""
 
@@ -377,6 +393,10 @@ class Scenario:
     assumptions: Mapping[str, Assumption]
     archetypes: Mapping[str, Archetype]
     source: str = ""
+    unknown_owners: tuple[str, ...] = ()
+    """Book owners that name no seat of the team, in book order (their accounts are unowned)."""
+    unknown_owner_accounts: int = 0
+    """Accounts whose owner names no seat of the team (placed by ``policies.assignment``)."""
     spec: ScenarioFile | None = field(default=None, repr=False)
     base_dir: Path = field(default=Path("."), repr=False)
 
@@ -476,7 +496,9 @@ def _resolve_archetypes(spec: ScenarioFile) -> dict[str, Archetype]:
         else:
             start = archetypes.get(name)
         if start is None:
-            missing = [f for f in ("role", *NUMERIC_FIELDS) if f not in given]
+            missing = [
+                f for f in ("role", *NUMERIC_FIELDS) if f not in given and f != "cost_annual"
+            ]
             if missing:
                 raise SimulateError(
                     f"{where}: a new archetype needs 'base' (one of "
@@ -584,19 +606,10 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
             )
     if book is None:
         book = _load_book(spec, source, base_dir, assumptions)
+    # Owners that name no seat of this team are unowned: the engine's assignment policy places
+    # them, so a team can change without editing the book (the CLI notes it on stderr).
     seat_ids = {seat.seat_id for seat in seats}
-    for i, owner in enumerate(book.owner):
-        if owner is not None and owner not in seat_ids:
-            where = (
-                f"line {book.line_numbers[i]}, column owner"
-                if book.line_numbers
-                else f"account '{book.account_id[i]}', owner"
-            )
-            known = ", ".join(s.seat_id for s in seats)
-            raise FileFormatError(
-                f"{book.source}: {where}: unknown seat '{owner}'; expected one of the "
-                f"team's seats ({known}) or empty."
-            )
+    unknown = [o for o in book.owner if o is not None and o not in seat_ids]
     economy = ResolvedEconomy(
         drift_annual=(
             spec.economy.drift_annual
@@ -624,6 +637,8 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         assumptions=assumptions,
         archetypes=archetypes,
         source=source,
+        unknown_owners=tuple(dict.fromkeys(unknown)),
+        unknown_owner_accounts=len(unknown),
         spec=spec,
         base_dir=base_dir,
     )

@@ -30,6 +30,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from simulate.quadrants import QUADRANT_LABELS
+
 STATISTICS = ("mean", "se", "p10", "p50", "p90")
 """The per-month statistics of every metric, in the order of the CSV columns."""
 
@@ -245,6 +247,77 @@ def render_archetype_table(
     return table
 
 
+def render_quadrant_table(result: Mapping[str, Any]) -> Table | None:
+    """Key-account quadrants at the horizon: revenue, wallet share, accounts lost, meetings."""
+    quadrants: Mapping[str, Any] = result.get("quadrants") or {}
+    rows = {name: data for name, data in quadrants.items() if name != "thresholds"}
+    if not rows:
+        return None
+    horizon = _horizon(result)
+    all_months: Sequence[int] = result["months"]
+    thresholds = quadrants.get("thresholds") or {}
+    caption = None
+    if thresholds:
+        caption = (
+            f"large: revenue ≥ {format_money(thresholds['size'])} a month; high potential: "
+            f"uncaptured wallet ≥ {format_money(thresholds['potential'])} a month (at entry)"
+        )
+    table = _table(f"Key-account quadrants, month {horizon} (mean ± standard error)", caption)
+    table.add_column("quadrant", overflow="fold")
+    for label in ("revenue in the month", "wallet share", "accounts lost", "reset meetings"):
+        table.add_column(label, justify="right", no_wrap=True)
+
+    def cell(data: Mapping[str, Any], metric: str, value: Formatter, error: Formatter) -> str:
+        summary = data.get(metric) or {}
+        mean = _at(summary.get("mean", []), all_months, horizon)
+        se = _at(summary.get("se", []), all_months, horizon)
+        return f"{_missing_safe(value)(mean)} ± {_missing_safe(error)(se)}"
+
+    for name, data in rows.items():
+        table.add_row(
+            QUADRANT_LABELS.get(name, name),
+            cell(data, "revenue", format_money, format_money),
+            cell(data, "wallet_share", format_share, format_share_se),
+            cell(data, "accounts_lost", format_count, format_count_se),
+            cell(data, "reset_meetings", format_count, format_count_se),
+        )
+    return table
+
+
+def render_sourced_and_costs_table(result: Mapping[str, Any]) -> Table | None:
+    """Revenue by who sourced the account, and team cost, at the horizon (mean ± SE)."""
+    sourced: Mapping[str, Any] = result.get("sourced_by") or {}
+    costs: Mapping[str, Any] = result.get("costs") or {}
+    if not sourced and not costs:
+        return None
+    horizon = _horizon(result)
+    all_months: Sequence[int] = result["months"]
+    table = _table(f"Revenue sourced and team cost, month {horizon} (mean ± standard error)")
+    table.add_column("", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True)
+    money = _missing_safe(format_money)
+
+    def row(label: str, summary: Mapping[str, Any], end: bool = False) -> None:
+        mean = _at(summary.get("mean", []), all_months, horizon)
+        se = _at(summary.get("se", []), all_months, horizon)
+        table.add_row(label, f"{money(mean)} ± {money(se)}", end_section=end)
+
+    items = list(sourced.items())
+    for i, (name, data) in enumerate(items):
+        label = "revenue from the book" if name == "book" else f"revenue sourced by {name}"
+        row(label, data.get("revenue") or {}, end=i == len(items) - 1)
+    labels = {
+        "team_cost": "team cost in the month",
+        "revenue_minus_cost": "revenue minus team cost in the month",
+        "team_cost_cumulative": f"team cost, months 1–{horizon}",
+        "revenue_minus_cost_cumulative": f"revenue minus team cost, months 1–{horizon}",
+    }
+    for name, label in labels.items():
+        if name in costs:
+            row(label, costs[name])
+    return table
+
+
 def describe_target(target: Mapping[str, Any], horizon: int) -> str | None:
     """The target in words (``revenue in month 24 of at least 2,150,000``), if the result says."""
     metric = target.get("metric")
@@ -390,6 +463,9 @@ def render_run_table(
     archetypes = render_archetype_table(result, months)
     if archetypes is not None:
         parts.append(archetypes)
+    for extra in (render_sourced_and_costs_table(result), render_quadrant_table(result)):
+        if extra is not None:
+            parts.append(extra)
     parts.append(render_target(result))
     parts.append(Text())
     contacts = render_contacts_table(result)

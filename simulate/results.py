@@ -48,6 +48,69 @@ METRIC_DESCRIPTIONS: Mapping[str, str] = {
 
 CONTACT_BUCKETS: tuple[str, ...] = ("1", "2", "3+")
 
+QUADRANT_METRICS: tuple[str, ...] = ("revenue", "wallet_share", "accounts_lost", "reset_meetings")
+"""Metrics reported per key-account quadrant (streamed: mean and standard error)."""
+
+BREAKDOWN_DESCRIPTIONS: Mapping[str, str] = {
+    "quadrant": "per size × potential quadrant (at entry): revenue in the month, wallet share, "
+    "accounts lost from month 1, reset meetings in the month",
+    "sourced_by": "revenue in the month by who sourced the account: the book, or the archetype "
+    "of the seat that won the new logo (hunters) or owned the referring account (referrals)",
+    "costs": "team cost (filled seats' yearly cost / 12, plus hiring cost per replacement) and "
+    "revenue minus team cost, in the month and cumulative",
+}
+
+
+@dataclass(frozen=True)
+class StreamSummary:
+    """A streamed breakdown per month: mean and standard error over trials only."""
+
+    mean: tuple[float, ...]
+    se: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, list[float]]:
+        """Plain lists keyed mean, se."""
+        return {"mean": list(self.mean), "se": list(self.se)}
+
+
+class StreamingMoments:
+    """Sums and sums of squares per (breakdown, month), added block by block in block order.
+
+    Memory is flat in trials. Each call adds whole blocks of trials (the last may be
+    partial), so the totals do not depend on how blocks are grouped into batches.
+    """
+
+    def __init__(self, names: Sequence[str], months: int, block: int) -> None:
+        self.months = months
+        self.block = block
+        self.sum = {name: np.zeros(months) for name in names}
+        self.sum_sq = {name: np.zeros(months) for name in names}
+
+    def add(self, month: int, values: Mapping[str, NDArray[np.float64]]) -> None:
+        """Add per-trial ``values`` of a 0-based month (a batch of whole blocks)."""
+        for name, row in values.items():
+            if name not in self.sum:
+                self.sum[name] = np.zeros(self.months)
+                self.sum_sq[name] = np.zeros(self.months)
+            total, total_sq = self.sum[name], self.sum_sq[name]
+            for lo in range(0, row.shape[0], self.block):
+                part = row[lo : lo + self.block]
+                total[month] += part.sum()
+                total_sq[month] += (part * part).sum()
+
+    def summary(self, trials: int) -> dict[str, StreamSummary]:
+        """Mean and standard error of the mean per breakdown and month."""
+        out: dict[str, StreamSummary] = {}
+        for name in self.sum:
+            mean = self.sum[name] / trials
+            if trials > 1:
+                var = np.maximum(self.sum_sq[name] - trials * mean * mean, 0.0) / (trials - 1)
+                se = np.sqrt(var / trials)
+            else:
+                se = np.zeros_like(mean)
+            out[name] = StreamSummary(mean=_floats(mean), se=_floats(se))
+        return out
+
 
 @dataclass(frozen=True)
 class MetricSummary:
@@ -150,6 +213,21 @@ class SimulationResult:
     assumptions: Mapping[str, Assumption]
     per_trial: Mapping[str, NDArray[np.float64]] = field(repr=False)
     """Per-trial values (trials × months) of every metric, for paired comparisons."""
+    breakdowns: Mapping[str, StreamSummary] = field(default_factory=dict)
+    """Streamed breakdowns (mean and SE per month): ``quadrant.<q>.<metric>``,
+    ``sourced_by.<book|archetype>`` and ``costs.<name>``."""
+    quadrant_thresholds: Mapping[str, float] = field(default_factory=dict)
+    """The quadrant thresholds used (money per month): ``size`` and ``potential``."""
+
+    def breakdown(self, group: str) -> dict[str, StreamSummary]:
+        """The breakdowns under ``group`` (``quadrant``, ``sourced_by``, ``costs``) by the rest
+        of their name."""
+        prefix = group + "."
+        return {
+            name.removeprefix(prefix): s
+            for name, s in self.breakdowns.items()
+            if name.startswith(prefix)
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The ``repfit.result/1`` JSON contract (plain, JSON-serialisable data)."""
@@ -166,6 +244,25 @@ class SimulationResult:
             "by_archetype": {
                 name: {"revenue": summary.to_dict()} for name, summary in self.by_archetype.items()
             },
+            "quadrants": {
+                "thresholds": dict(self.quadrant_thresholds),
+                **{
+                    q: {
+                        metric: summary.to_dict()
+                        for metric, summary in self.breakdown(f"quadrant.{q}").items()
+                    }
+                    for q in dict.fromkeys(
+                        name.split(".")[1]
+                        for name in self.breakdowns
+                        if name.startswith("quadrant.")
+                    )
+                },
+            },
+            "sourced_by": {
+                name: {"revenue": summary.to_dict()}
+                for name, summary in self.breakdown("sourced_by").items()
+            },
+            "costs": {name: summary.to_dict() for name, summary in self.breakdown("costs").items()},
             "target": self.target.to_dict() if self.target is not None else None,
             "assumptions": {
                 name: {
@@ -182,9 +279,18 @@ class SimulationResult:
 class TrialRecorder:
     """Collects per-trial, per-month values as batches finish, then summarises them."""
 
-    def __init__(self, trials: int, months: int, archetypes: Sequence[str]) -> None:
+    def __init__(
+        self,
+        trials: int,
+        months: int,
+        archetypes: Sequence[str],
+        *,
+        streamed: Sequence[str] = (),
+        block: int = 32,
+    ) -> None:
         self.trials = trials
         self.months = months
+        self.moments = StreamingMoments(streamed, months, block)
         self.values = {name: np.zeros((trials, months)) for name in METRICS}
         self.archetypes = tuple(archetypes)
         self.by_archetype = np.zeros((len(self.archetypes), trials, months))
@@ -197,12 +303,18 @@ class TrialRecorder:
         month: int,
         values: Mapping[str, NDArray[np.float64]],
         by_archetype: NDArray[np.float64],
+        streamed: Mapping[str, NDArray[np.float64]] | None = None,
     ) -> None:
-        """Store the month's (0-based) values for trials ``start`` … ``start + len - 1``."""
+        """Store the month's (0-based) values for trials ``start`` … ``start + len - 1``.
+
+        ``streamed`` breakdowns are only summed (``start`` must begin a block).
+        """
         for name, row in values.items():
             self.values[name][start : start + row.shape[0], month] = row
         stop = start + by_archetype.shape[1]
         self.by_archetype[:, start:stop, month] = by_archetype
+        if streamed:
+            self.moments.add(month, streamed)
 
     def add_events(self, events: NDArray[np.float64], lost: NDArray[np.float64]) -> None:
         """Count management changes and the accounts lost with them, by contacts bucket."""
@@ -217,6 +329,7 @@ class TrialRecorder:
         effects: str,
         target: tuple[str, int | None, float] | None,
         assumptions: Mapping[str, Assumption],
+        quadrant_thresholds: Mapping[str, float] | None = None,
     ) -> SimulationResult:
         """Summaries of everything recorded."""
         shares = {
@@ -245,4 +358,6 @@ class TrialRecorder:
             ),
             assumptions=dict(assumptions),
             per_trial=self.values,
+            breakdowns=self.moments.summary(self.trials),
+            quadrant_thresholds=dict(quadrant_thresholds or {}),
         )

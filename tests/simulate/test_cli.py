@@ -353,3 +353,21 @@ def test_starter_is_commented_and_parses() -> None:
     assert sum(line.lstrip().startswith("#") for line in text.splitlines()) >= 10
     scenario = parse_scenario_text(text, "starter-scenario.yaml")
     assert [seat.seat_id for seat in scenario.seats] == ["farmer-1", "farmer-2", "hunter-1"]
+
+
+def test_owners_that_name_no_seat_get_one_note_and_the_run_goes_on(tmp_path: Path) -> None:
+    book = (REPO_ROOT / "examples" / "book.csv").read_text(encoding="utf-8")
+    book = book.replace(",hunter-1,", ",hunter-7,")
+    moved = book.count(",hunter-7,")
+    (tmp_path / "book.csv").write_text(book, encoding="utf-8")
+    scenario = (REPO_ROOT / SCENARIO).read_text(encoding="utf-8")
+    scenario = scenario.replace("{archetype: hunter, count: 1}", "{archetype: farmer, count: 1}")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")
+    result = run_module("simulate", "run", tmp_path / "s.yaml", "--trials", "8", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1
+    assert f"{moved} accounts of {tmp_path / 'book.csv'}" in notes[0]
+    assert "(hunter-7)" in notes[0]
+    assert "policies.assignment (potential)" in notes[0]
+    assert json.loads(result.stdout)["trials"] == 8

@@ -9,6 +9,7 @@ import pytest
 from assess.fileio import RepfitError
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS
+from simulate.engine import assign_accounts
 from simulate.errors import SimulateError
 from simulate.model import TeamEntry, load_scenario, parse_scenario_text
 from tests.conftest import EXAMPLES, REPO_ROOT
@@ -191,10 +192,10 @@ def test_bad_scenario_names_file_field_expected_and_found(
     assert error_of(SCENARIO.replace(old, new)) == message
 
 
-def test_unknown_owner_seat_names_the_csv_line_and_column(tmp_path: Path) -> None:
+def test_owners_that_name_no_seat_are_unowned_and_placed_by_policy(tmp_path: Path) -> None:
     (tmp_path / "b.csv").write_text(
         "account_id,revenue_monthly,wallet_monthly,owner\nX1,100,200,farmer-1\n"
-        "X2,100,200,farmer-7\n",
+        "X2,100,200,farmer-7\nX3,100,200,hunter-9\nX4,100,200,farmer-7\n",
         encoding="utf-8",
     )
     text = SCENARIO.replace(
@@ -202,12 +203,17 @@ def test_unknown_owner_seat_names_the_csv_line_and_column(tmp_path: Path) -> Non
     )
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RepfitError) as caught:
-        load_scenario(path)
-    assert caught.value.message == (
-        f"{tmp_path / 'b.csv'}: line 3, column owner: unknown seat 'farmer-7'; expected one of "
-        "the team's seats (farmer-1, farmer-2, hunter-1) or empty."
-    )
+    scenario = load_scenario(path)
+    assert scenario.unknown_owners == ("farmer-7", "hunter-9")
+    assert scenario.unknown_owner_accounts == 3
+    owner = assign_accounts(scenario)
+    seats = [seat.seat_id for seat in scenario.seats]
+    assert seats[owner[0]] == "farmer-1"
+    # Unowned accounts go to account managers by the assignment policy.
+    assert {seats[i] for i in owner[1:]} <= {"farmer-1", "farmer-2"}
+    # The team can change without touching the book: a third farmer keeps the note count.
+    bigger = scenario.with_overrides(team=[TeamEntry(archetype="farmer", count=3)])
+    assert bigger.unknown_owners == ("farmer-7", "hunter-9")
 
 
 def test_book_needs_exactly_one_source() -> None:

@@ -1,19 +1,26 @@
 """The vectorised engine agrees with the scalar reference model within Monte Carlo error.
 
-Each scenario switches on a different set of mechanisms; every metric's mean in
-every month must agree within 4 combined standard errors, and so must the
-share of accounts lost after a management change by contacts.
+The reference (simulate/reference.py) resolves the scenario on its own and draws
+its own random numbers. Four scenarios between them switch on every mechanism
+(all four attention policies, shared and uncovered vacancies, departures and
+overload quits, hand-over and kept logos, referrals, ramp, Beta and constant θ,
+default and set quadrant thresholds, costs); every metric's mean in every month
+must agree within 4 combined standard errors, every streamed breakdown within
+4.5 (there are many more of them), and so must the share of accounts lost after a
+management change by contacts. The runs are seeded: they pass or fail the same
+way every time.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
-from simulate.engine import prepare, run_simulation
+from simulate.engine import run_simulation
 from simulate.model import parse_scenario_text
 from simulate.reference import simulate_reference
-from simulate.results import CONTACT_BUCKETS, METRICS
+from simulate.results import CONTACT_BUCKETS, METRICS, MetricSummary, StreamSummary
 
 HEADER = """\
 schema: repfit.scenario/1
@@ -34,9 +41,11 @@ team:
   - {archetype: farmer, count: 1}
   - {archetype: hunter, count: 1}
   - {archetype: hybrid, count: 1}
-policies: {new_logo_owner: farmer, vacancy_coverage: shared, assignment: potential}
+policies: {new_logo_owner: farmer, vacancy_coverage: shared, assignment: potential,
+  attention: potential}
 economy: {drift_annual: 0.05, volatility_annual: 0.2}
-assumptions: {rep_attrition_annual: 0.6, mgmt_change_monthly: 0.05, ask_referral_success: 0.1}
+assumptions: {rep_attrition_annual: 0.6, mgmt_change_monthly: 0.05, ask_referral_success: 0.1,
+  selling_hours_monthly: 20, departure_contact_loss: 0.8}
 archetypes:
   farmer: {capacity: 15}
 """
@@ -51,10 +60,46 @@ book:
 team:
   - {archetype: order_taker, count: 1}
   - {archetype: hunter, count: 2}
-policies: {new_logo_owner: hunter, vacancy_coverage: uncovered, assignment: round_robin}
-assumptions: {rep_attrition_annual: 0.8, vacancy_months_mean: 3, ramp_months: 4}
+policies: {new_logo_owner: hunter, vacancy_coverage: uncovered, assignment: round_robin,
+  attention: key_accounts}
+quadrants: {size: 5000, potential: 2000}
+assumptions: {rep_attrition_annual: 0.8, vacancy_months_mean: 3, ramp_months: 4,
+  selling_hours_monthly: 15}
 archetypes:
   hunter: {prospecting_rate: 3}
+"""
+
+OVERLOADED_BY_SIZE = """\
+book:
+  synthetic:
+    accounts: 40
+    revenue_monthly: {lognormal: {median: 6000, sigma: 1.2}}
+    contacts: {poisson: {mean: 2, min: 1}}
+    churn_propensity: {beta: {a: 1.5, b: 90}}
+team:
+  - {archetype: farmer, count: 1}
+  - {archetype: order_taker, count: 1}
+  - {archetype: hunter, count: 1}
+policies: {new_logo_owner: farmer, vacancy_coverage: shared, assignment: size, attention: size}
+assumptions: {rep_attrition_annual: 0.3, overload_quit_effect: 4, departure_health_loss: 0.5,
+  selling_hours_monthly: 12, hiring_cost_share: 1, mgmt_change_monthly: 0.04}
+archetypes:
+  farmer: {capacity: 8}
+  order_taker: {capacity: 8}
+"""
+
+UNIFORM_HYBRIDS = """\
+book:
+  synthetic:
+    accounts: 30
+    revenue_monthly: {lognormal: {median: 6000, sigma: 0.9}}
+    churn_propensity: 0.02
+team:
+  - {archetype: hybrid, count: 2}
+  - {archetype: farmer, count: 1}
+  - {archetype: hunter, count: 1}
+policies: {attention: uniform, vacancy_coverage: shared, assignment: round_robin}
+assumptions: {rep_attrition_annual: 0.5, selling_hours_monthly: 10, ask_referral_success: 0.1}
 """
 
 VALIDATION = """\
@@ -72,14 +117,18 @@ effects: none
 def assert_engine_matches_reference(body: str, trials: int, horizon: int) -> None:
     scenario = parse_scenario_text(HEADER.format(trials=trials, horizon=horizon) + body, "ref.yaml")
     engine = run_simulation(scenario)
-    ref = simulate_reference(prepare(scenario), trials, seed=777)
-    for name in METRICS:
-        mean = np.array(engine.metrics[name].mean)
-        se = np.array(engine.metrics[name].se)
-        values = ref.values[name]
+    ref = simulate_reference(scenario, trials, seed=777)
+    pairs: list[tuple[str, MetricSummary | StreamSummary, NDArray[np.float64], float]] = [
+        (name, engine.metrics[name], ref.values[name], 4.0) for name in METRICS
+    ]
+    pairs += [(name, s, ref.breakdowns[name], 4.5) for name, s in engine.breakdowns.items()]
+    assert len(engine.breakdowns) == len(ref.breakdowns)
+    for name, summary, values, k in pairs:
+        mean = np.array(summary.mean)
+        se = np.array(summary.se)
         ref_mean = values.mean(axis=0)
         ref_se = values.std(axis=0, ddof=1) / np.sqrt(trials)
-        tolerance = 4.0 * np.sqrt(se**2 + ref_se**2) + 1e-9 * (1.0 + np.abs(ref_mean))
+        tolerance = k * np.sqrt(se**2 + ref_se**2) + 1e-9 * (1.0 + np.abs(ref_mean))
         worst = np.max(np.abs(mean - ref_mean) / tolerance)
         assert worst <= 1.0, f"{name}: engine {mean} vs reference {ref_mean}"
     for i, bucket in enumerate(CONTACT_BUCKETS):
@@ -101,7 +150,17 @@ def test_every_mechanism_agrees_with_the_reference() -> None:
 
 @pytest.mark.slow
 def test_kept_logos_uncovered_vacancies_and_ramp_agree_with_the_reference() -> None:
-    assert_engine_matches_reference(KEPT_AND_UNCOVERED, trials=300, horizon=18)
+    assert_engine_matches_reference(KEPT_AND_UNCOVERED, trials=240, horizon=15)
+
+
+@pytest.mark.slow
+def test_overload_departures_and_size_priority_agree_with_the_reference() -> None:
+    assert_engine_matches_reference(OVERLOADED_BY_SIZE, trials=300, horizon=18)
+
+
+@pytest.mark.slow
+def test_uniform_attention_and_hybrids_agree_with_the_reference() -> None:
+    assert_engine_matches_reference(UNIFORM_HYBRIDS, trials=240, horizon=15)
 
 
 def test_validation_mode_agrees_with_the_reference() -> None:
@@ -116,7 +175,7 @@ def test_the_reference_is_not_trivially_equal() -> None:
     scenario = parse_scenario_text(HEADER.format(trials=200, horizon=12) + body, "ref.yaml")
     original = parse_scenario_text(HEADER.format(trials=200, horizon=12) + EVERYTHING, "r.yaml")
     engine = run_simulation(scenario)
-    ref = simulate_reference(prepare(original), 200, seed=777)
+    ref = simulate_reference(original, 200, seed=777)
     lost = engine.metrics["accounts_lost"]
     ref_lost = ref.values["accounts_lost"]
     gap = lost.mean[-1] - ref_lost[:, -1].mean()

@@ -53,10 +53,16 @@ def truncated(result: dict[str, Any], horizon: int) -> dict[str, Any]:
     for summary in short["metrics"].values():
         for stat in summary:
             summary[stat] = summary[stat][:horizon]
-    for series in short["by_archetype"].values():
-        for summary in series.values():
-            for stat in summary:
-                summary[stat] = summary[stat][:horizon]
+    for group in ("by_archetype", "sourced_by", "quadrants"):
+        for name, series in short.get(group, {}).items():
+            if name == "thresholds":
+                continue
+            for summary in series.values():
+                for stat in summary:
+                    summary[stat] = summary[stat][:horizon]
+    for summary in short.get("costs", {}).values():
+        for stat in summary:
+            summary[stat] = summary[stat][:horizon]
     return short
 
 

@@ -1,0 +1,71 @@
+"""The Monte Carlo engine: keyed random streams, the monthly step and batching (pure).
+
+``from simulate.engine import run_simulation`` is the public entry point: a
+resolved :class:`~simulate.model.Scenario` in, a
+:class:`~simulate.results.SimulationResult` out (per-trial headline metrics,
+streamed breakdowns). :mod:`simulate.engine.streams` holds the counter-based
+random numbers every draw comes from; :mod:`simulate.engine.core` the monthly
+step.
+"""
+
+from simulate.engine.core import (
+    ASK_CONTACT,
+    ASK_REFERRAL,
+    ATTENTION_POLICIES,
+    BLOCK_TRIALS,
+    CHURN,
+    CONTACT_DECAY,
+    CONVERSATIONS,
+    DEPARTURE,
+    ECONOMY,
+    LOGO_SIZE,
+    LOGO_SLOT_CHUNK,
+    MGMT_CHANGE,
+    PROSPECTING,
+    REP_QUIT,
+    SEAT_FILL,
+    THETA,
+    WALLET,
+    WIN,
+    Batch,
+    ModelInputs,
+    Rates,
+    SimulationInterrupted,
+    assign_accounts,
+    churn_reference,
+    prepare,
+    run_batch,
+    run_simulation,
+    seat_key,
+)
+
+__all__ = [
+    "ASK_CONTACT",
+    "ASK_REFERRAL",
+    "ATTENTION_POLICIES",
+    "BLOCK_TRIALS",
+    "CHURN",
+    "CONTACT_DECAY",
+    "CONVERSATIONS",
+    "DEPARTURE",
+    "ECONOMY",
+    "LOGO_SIZE",
+    "LOGO_SLOT_CHUNK",
+    "MGMT_CHANGE",
+    "PROSPECTING",
+    "REP_QUIT",
+    "SEAT_FILL",
+    "THETA",
+    "WALLET",
+    "WIN",
+    "Batch",
+    "ModelInputs",
+    "Rates",
+    "SimulationInterrupted",
+    "assign_accounts",
+    "churn_reference",
+    "prepare",
+    "run_batch",
+    "run_simulation",
+    "seat_key",
+]
