@@ -627,3 +627,13 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         spec=spec,
         base_dir=base_dir,
     )
+
+
+def resolve_scenario_file(
+    spec: ScenarioFile, source: str, base_dir: Path, book: Book | None = None
+) -> Scenario:
+    """Resolve an already validated scenario file (e.g. after command-line overrides).
+
+    ``book`` reuses an already read book instead of reading or drawing it again.
+    """
+    return _resolve(spec, source, base_dir, book=book)
