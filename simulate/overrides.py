@@ -340,11 +340,19 @@ def responsible(overrides: Sequence[Override], field: str) -> list[Override]:
     return found
 
 
+def _value_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(f"{e.get('archetype')}={e.get('count')}" for e in value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def describe(overrides: Sequence[Override]) -> str:
-    """The overrides as the user wrote them, for headers (``team.farmer=3, seed=2``)."""
-    return ", ".join(
-        o.text.split(" ", 1)[1].strip("'") if " " in o.text else o.text for o in overrides
-    )
+    """The overrides in the override syntax, for headers (``team.farmer=3, seed=2``)."""
+    return ", ".join(f"{o.dotted}={_value_text(o.value)}" for o in overrides)
 
 
 __all__ = [

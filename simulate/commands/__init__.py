@@ -1,0 +1,20 @@
+"""The analysis commands of ``simulate`` (compare, sweep, sensitivity, calibrate, book).
+
+Each module defines one click command over the pure :mod:`simulate.analysis`
+functions; :func:`register` adds them to the ``simulate`` group. Shared options,
+progress and output live in :mod:`simulate.commands.common`.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add every analysis command to ``group``."""
+    from simulate.commands.compare import compare_command
+
+    for command in (
+        compare_command,
+    ):
+        group.add_command(command)
