@@ -12,9 +12,11 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every analysis command to ``group``."""
+    from simulate.commands.calibrate import calibrate_command
     from simulate.commands.compare import compare_command
 
     for command in (
+        calibrate_command,
         compare_command,
     ):
         group.add_command(command)
