@@ -73,7 +73,7 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else v) for v in row])
+        writer.writerow(["" if v is None else (repr(round(v, 6)) if isinstance(v, float) else v) for v in row])
     return out.getvalue()
 
 

@@ -12,10 +12,12 @@ import click
 
 def register(group: click.Group) -> None:
     """Add every analysis command to ``group``."""
+    from simulate.commands.book import book_command
     from simulate.commands.calibrate import calibrate_command
     from simulate.commands.compare import compare_command
 
     for command in (
+        book_command,
         calibrate_command,
         compare_command,
     ):
