@@ -156,6 +156,41 @@ def parse_variant(text: str, option: str = "--variant") -> tuple[str, list[Overr
     return name, overrides
 
 
+def parse_grid(text: str) -> tuple[str, list[Scalar]]:
+    """``hunter=0..4`` (whole numbers, both ends included) or ``PATH=a,b,c`` as path and values."""
+    label = f"--grid {_quote(text)}"
+    if "=" not in text:
+        raise OverrideError(
+            f"{label}: expected PATH=LOW..HIGH or PATH=A,B,… (for example hunter=0..4 or "
+            "policies.new_logo_owner=farmer,hunter); found no '='."
+        )
+    path, body = (part.strip() for part in text.split("=", 1))
+    parse_assignment(f"{path}=0", option="--grid")  # the path's own checks
+    span = re.fullmatch(r"(-?\d+)\s*\.\.\s*(-?\d+)", body)
+    if span:
+        low, high = int(span.group(1)), int(span.group(2))
+        if low > high:
+            raise OverrideError(
+                f"{label}: expected LOW..HIGH with LOW ≤ HIGH; found {low}..{high}."
+            )
+        if high - low >= 1000:
+            raise OverrideError(
+                f"{label}: expected at most 1000 values; found {high - low + 1}."
+            )
+        return path, list(range(low, high + 1))
+    if ".." in body:
+        raise OverrideError(
+            f"{label}: expected LOW..HIGH with whole numbers (for example 0..4); "
+            f"found {_quote(body)}."
+        )
+    values = [parse_scalar(item) for item in body.split(",") if item.strip()]
+    if not values:
+        raise OverrideError(f"{label}: expected at least one value after '='; found none.")
+    if len(set(map(str, values))) != len(values):
+        raise OverrideError(f"{label}: a value is given twice; give each value once.")
+    return path, values
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -364,6 +399,7 @@ __all__ = [
     "did_you_mean",
     "expand_shorthand",
     "parse_assignment",
+    "parse_grid",
     "parse_scalar",
     "parse_team",
     "parse_variant",
