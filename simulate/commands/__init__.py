@@ -15,12 +15,14 @@ def register(group: click.Group) -> None:
     from simulate.commands.book import book_command
     from simulate.commands.calibrate import calibrate_command
     from simulate.commands.compare import compare_command
+    from simulate.commands.sensitivity import sensitivity_command
     from simulate.commands.sweep import sweep_command
 
     for command in (
         book_command,
         calibrate_command,
         compare_command,
+        sensitivity_command,
         sweep_command,
     ):
         group.add_command(command)
