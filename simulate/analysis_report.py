@@ -73,7 +73,9 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else (repr(round(v, 6)) if isinstance(v, float) else v) for v in row])
+        writer.writerow(
+            ["" if v is None else (repr(round(v, 6)) if isinstance(v, float) else v) for v in row]
+        )
     return out.getvalue()
 
 
@@ -85,9 +87,7 @@ def render_comparison(data: Mapping[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
     header = Text()
     header.append(f"Compared with '{data['baseline']}'", style="bold")
-    header.append(
-        f"  ({data['trials']:,} trials each, seed {data['seed']}, common random numbers)"
-    )
+    header.append(f"  ({data['trials']:,} trials each, seed {data['seed']}, common random numbers)")
     parts.append(header)
     means = data["means"]
     for variant in data["comparisons"]:
@@ -102,9 +102,7 @@ def render_comparison(data: Mapping[str, Any]) -> RenderableType:
         )
         for column in ("outcome", "month", "baseline", "difference", "± SE", "95 % CI",
                        "P(better)", "indep. SE"):  # fmt: skip
-            t.add_column(
-                column, justify="left" if column == "outcome" else "right", no_wrap=True
-            )
+            t.add_column(column, justify="left" if column == "outcome" else "right", no_wrap=True)
         months = data["months"]
         for d in variant["differences"]:
             label, kind = OUTCOME_LABELS.get(d["outcome"], (d["outcome"], "count"))
@@ -128,13 +126,30 @@ def render_comparison(data: Mapping[str, Any]) -> RenderableType:
 def comparison_csv(data: Mapping[str, Any]) -> str:
     """One row per variant, outcome and month."""
     header = [
-        "variant", "outcome", "month", "baseline_mean", "variant_mean", "difference", "se",
-        "se_independent", "ci95_low", "ci95_high", "p_better",
+        "variant",
+        "outcome",
+        "month",
+        "baseline_mean",
+        "variant_mean",
+        "difference",
+        "se",
+        "se_independent",
+        "ci95_low",
+        "ci95_high",
+        "p_better",
     ]
     rows = [
         [
-            v["name"], d["outcome"], d["month"], d["baseline_mean"], d["variant_mean"],
-            d["difference"], d["se"], d["se_independent"], d["ci95"][0], d["ci95"][1],
+            v["name"],
+            d["outcome"],
+            d["month"],
+            d["baseline_mean"],
+            d["variant_mean"],
+            d["difference"],
+            d["se"],
+            d["se_independent"],
+            d["ci95"][0],
+            d["ci95"][1],
             d["p_better"],
         ]
         for v in data["comparisons"]

@@ -52,9 +52,7 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def read_history(
-    path: Path, *, period: str, segment_column: str | None = None
-) -> History:
+def read_history(path: Path, *, period: str, segment_column: str | None = None) -> History:
     """Read a history CSV into lifetimes (in months, or years with ``period='year'``)."""
     header, rows = _rows(path)
     if all(c in header for c in COHORT_COLUMNS) and "account_id" not in header:
@@ -157,6 +155,7 @@ def _histories(
     records: list[tuple[str, int, int | None]] = []
     latest = 0
     for line, row in rows:
+
         def cell(column: str, row: list[str] = row) -> str:
             i = index[column]
             return row[i].strip() if i < len(row) else ""

@@ -139,7 +139,7 @@ def parse_variant(text: str, option: str = "--variant") -> tuple[str, list[Overr
     label = f"{option} {_quote(text)}"
     if ":" not in text:
         raise OverrideError(
-            f"{label}: expected \"NAME: PATH=VALUE, PATH=VALUE\" (for example "
+            f'{label}: expected "NAME: PATH=VALUE, PATH=VALUE" (for example '
             "\"three farmers: team.farmer=3\"); found no ':' after a name."
         )
     name, body = text.split(":", 1)
@@ -174,9 +174,7 @@ def parse_grid(text: str) -> tuple[str, list[Scalar]]:
                 f"{label}: expected LOW..HIGH with LOW ≤ HIGH; found {low}..{high}."
             )
         if high - low >= 1000:
-            raise OverrideError(
-                f"{label}: expected at most 1000 values; found {high - low + 1}."
-            )
+            raise OverrideError(f"{label}: expected at most 1000 values; found {high - low + 1}.")
         return path, list(range(low, high + 1))
     if ".." in body:
         raise OverrideError(
@@ -214,9 +212,7 @@ def _unwrap(annotation: Any) -> Any:
 
 def _fields(model: type[BaseModel]) -> dict[str, Any]:
     """Field name as written in the file (alias if any) -> annotation."""
-    return {
-        (info.alias or name): info.annotation for name, info in model.model_fields.items()
-    }
+    return {(info.alias or name): info.annotation for name, info in model.model_fields.items()}
 
 
 def _is_model(annotation: Any) -> bool:
@@ -366,11 +362,11 @@ def responsible(overrides: Sequence[Override], field: str) -> list[Override]:
     found = []
     for override in overrides:
         dotted = override.dotted
-        if override.path and override.path[0] == "team" and (
-            field == "team" or field.startswith("team[") or field.startswith("team.")
-        ):
-            found.append(override)
-        elif field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
+        if (
+            override.path
+            and override.path[0] == "team"
+            and (field == "team" or field.startswith("team[") or field.startswith("team."))
+        ) or field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
             found.append(override)
     return found
 

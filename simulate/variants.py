@@ -62,8 +62,14 @@ def apply_to_scenario(scenario: Scenario, overrides: Sequence[Override]) -> Scen
     touched = {o.path[0] for o in overrides} | {
         o.path[1] for o in overrides if o.path[0] == "assumptions" and len(o.path) > 1
     }
-    redraw = "book" in touched or bool(touched & BOOK_DEFAULTS) or (
-        "seed" in touched and spec.book.synthetic is not None and spec.book.synthetic.seed is None
+    redraw = (
+        "book" in touched
+        or bool(touched & BOOK_DEFAULTS)
+        or (
+            "seed" in touched
+            and spec.book.synthetic is not None
+            and spec.book.synthetic.seed is None
+        )
     )
     try:
         return resolve_scenario_file(

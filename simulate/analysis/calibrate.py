@@ -88,8 +88,10 @@ def lifetimes_from_cohort(alive: Sequence[int]) -> Lifetimes:
     counts = np.asarray(alive, dtype=np.int64)
     lost_counts = counts[:-1] - counts[1:]
     periods = np.concatenate(
-        [np.repeat(np.arange(1, len(counts), dtype=np.int64), lost_counts),
-         np.full(int(counts[-1]), len(counts) - 1, dtype=np.int64)]
+        [
+            np.repeat(np.arange(1, len(counts), dtype=np.int64), lost_counts),
+            np.full(int(counts[-1]), len(counts) - 1, dtype=np.int64),
+        ]
     )
     lost = np.concatenate(
         [np.ones(int(lost_counts.sum()), dtype=np.bool_), np.zeros(int(counts[-1]), np.bool_)]
@@ -100,7 +102,8 @@ def lifetimes_from_cohort(alive: Sequence[int]) -> Lifetimes:
 
 def sbg_survival(a: float, b: float, t: NDArray[np.float64] | float) -> NDArray[np.float64]:
     """``S(t) = B(a, b + t) / B(a, b)``."""
-    return np.exp(special.betaln(a, b + np.asarray(t, dtype=np.float64)) - special.betaln(a, b))
+    log_s = special.betaln(a, b + np.asarray(t, dtype=np.float64)) - special.betaln(a, b)
+    return np.asarray(np.exp(log_s), dtype=np.float64)
 
 
 def sbg_loglik(a: float, b: float, data: Lifetimes) -> float:
@@ -162,9 +165,9 @@ def _hessian(f: Any, x: NDArray[np.float64]) -> NDArray[np.float64]:
             ej = np.zeros(n)
             ei[i] = h[i]
             ej[j] = h[j]
-            value = (
-                f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)
-            ) / (4 * h[i] * h[j])
+            value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (
+                4 * h[i] * h[j]
+            )
             hess[i, j] = hess[j, i] = value
     return hess
 
@@ -192,7 +195,9 @@ def fit_sbg(data: Lifetimes) -> SbgFit:
     best = None
     for start in ((0.0, 0.0), (-1.0, 1.0), (1.0, 2.0)):
         found = optimize.minimize(
-            negative, np.array(start), method="Nelder-Mead",
+            negative,
+            np.array(start),
+            method="Nelder-Mead",
             options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20_000},
         )
         if best is None or found.fun < best.fun:

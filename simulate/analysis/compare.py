@@ -72,9 +72,7 @@ def paired_difference(
     mean = float(diff.mean())
     if n > 1:
         se = float(diff.std(ddof=1) / math.sqrt(n))
-        se_ind = math.sqrt(
-            float(baseline.var(ddof=1)) / n + float(variant.var(ddof=1)) / n
-        )
+        se_ind = math.sqrt(float(baseline.var(ddof=1)) / n + float(variant.var(ddof=1)) / n)
         half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * se
     else:
         se = se_ind = half = 0.0
@@ -136,9 +134,7 @@ class Comparison:
         }
 
 
-def compare_results(
-    names: Sequence[str], results: Sequence[SimulationResult]
-) -> Comparison:
+def compare_results(names: Sequence[str], results: Sequence[SimulationResult]) -> Comparison:
     """Each result against the first, at months 12, 24 and the (shortest) horizon."""
     if len(results) < 2 or len(names) != len(results):
         raise SimulateError("compare: expected at least two variants with a name each.")
@@ -156,9 +152,7 @@ def compare_results(
         o for o in OUTCOMES if all(outcome_values(r, o.name) is not None for r in results)
     )
     means = {
-        name: {
-            o.name: [float(_values(r, o)[:, m - 1].mean()) for m in months] for o in outcomes
-        }
+        name: {o.name: [float(_values(r, o)[:, m - 1].mean()) for m in months] for o in outcomes}
         for name, r in zip(names, results, strict=True)
     }
     variants = tuple(

@@ -191,9 +191,9 @@ def summarise_sweep(
                 "marginals": tuple(marginals),
             }
         )
-    costs = [float(r["cost_yearly"] if with_cost else r["seats"]) for r in rows]
-    values = [float(r["revenue_mean"]) for r in rows]
-    front = pareto_front(costs, values)
+    costs: list[float] = [float(r["cost_yearly"] if with_cost else r["seats"]) for r in rows]
+    revenues: list[float] = [float(r["revenue_mean"]) for r in rows]
+    front = pareto_front(costs, revenues)
     return Sweep(
         axes=tuple((name, tuple(values)) for name, values in axes),
         trials=first.trials,

@@ -91,8 +91,14 @@ def book_command(
 def book_csv(data: dict[str, Any]) -> str:
     """One row per quadrant."""
     keys = [
-        "quadrant", "accounts", "revenue_monthly", "wallet_monthly", "uncaptured_monthly",
-        "wallet_share", "single_threaded", "single_threaded_revenue_monthly",
+        "quadrant",
+        "accounts",
+        "revenue_monthly",
+        "wallet_monthly",
+        "uncaptured_monthly",
+        "wallet_share",
+        "single_threaded",
+        "single_threaded_revenue_monthly",
     ]
     return csv_text(keys, [[q[k] for k in keys] for q in data["quadrants"]])
 
@@ -143,10 +149,14 @@ def render_book(data: dict[str, Any], source: str) -> RenderableType:
             "lists them all",
         )
         for column in ("account", "quadrant", "revenue", "wallet"):
-            risk.add_column(column, justify="left" if column in ("account", "quadrant") else "right")
+            risk.add_column(
+                column, justify="left" if column in ("account", "quadrant") else "right"
+            )
         for a in single["list"][:AT_RISK_SHOWN]:
             risk.add_row(
-                a["account_id"], a["quadrant"], format_money(a["revenue_monthly"]),
+                a["account_id"],
+                a["quadrant"],
+                format_money(a["revenue_monthly"]),
                 format_money(a["wallet_monthly"]),
             )
         parts.append(risk)

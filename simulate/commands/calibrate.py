@@ -109,8 +109,14 @@ def render_fit(
             seg.add_column(column, justify="left" if column == "segment" else "right")
         for name, s in segments.items():
             seg.add_row(
-                name, f"{s.accounts:,}", f"{s.lost:,}", f"{s.a:.3f}", _se(s.a_se),
-                f"{s.b:.3f}", _se(s.b_se), f"{100 * s.mean_churn:.1f} %",
+                name,
+                f"{s.accounts:,}",
+                f"{s.lost:,}",
+                f"{s.a:.3f}",
+                _se(s.a_se),
+                f"{s.b:.3f}",
+                _se(s.b_se),
+                f"{100 * s.mean_churn:.1f} %",
             )
         parts.append(seg)
     return Group(*parts)

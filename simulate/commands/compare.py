@@ -29,7 +29,7 @@ from simulate.variants import apply_to_scenario
     context_settings=CONTEXT,
     epilog=(
         "Example: simulate compare examples/scenario.yaml --variant "
-        "\"hunter owns logos: policies.new_logo_owner=hunter\" --trials 500"
+        '"hunter owns logos: policies.new_logo_owner=hunter" --trials 500'
     ),
 )
 @click.argument(
@@ -75,7 +75,7 @@ def compare_command(
     if len(scenarios) < 2:
         raise SimulateError(
             "compare: expected at least two options: two or more scenario files, or one "
-            "scenario and at least one --variant \"NAME: PATH=VALUE, …\"."
+            'scenario and at least one --variant "NAME: PATH=VALUE, …".'
         )
     for i, name in enumerate(names):
         if names.count(name) > 1:

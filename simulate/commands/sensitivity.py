@@ -210,9 +210,22 @@ def _evaluator(base: Scenario, month: int, runner: Runner) -> Any:
 def sensitivity_csv(data: dict[str, Any]) -> str:
     """The tornado (and Sobol indices) as rows."""
     header = [
-        "method", "name", "value", "low", "high", "p50_low", "p50_high", "swing",
-        "mean_difference", "se", "first_order", "first_order_ci_low", "first_order_ci_high",
-        "total_order", "total_order_ci_low", "total_order_ci_high",
+        "method",
+        "name",
+        "value",
+        "low",
+        "high",
+        "p50_low",
+        "p50_high",
+        "swing",
+        "mean_difference",
+        "se",
+        "first_order",
+        "first_order_ci_low",
+        "first_order_ci_high",
+        "total_order",
+        "total_order_ci_low",
+        "total_order_ci_high",
     ]
     rows: list[list[Any]] = []
     for b in data.get("tornado", []):
@@ -259,9 +272,13 @@ def render_sensitivity(data: dict[str, Any]) -> RenderableType:
         for b in bars:
             length = round(BAR_WIDTH * b["swing"] / largest)
             t.add_row(
-                b["name"], format_value(round(b["low"], 6)), format_value(round(b["high"], 6)),
-                format_money(b["p50_low"]), format_money(b["p50_high"]),
-                format_money(b["swing"]), "█" * length,
+                b["name"],
+                format_value(round(b["low"], 6)),
+                format_value(round(b["high"], 6)),
+                format_money(b["p50_low"]),
+                format_money(b["p50_high"]),
+                format_money(b["swing"]),
+                "█" * length,
                 f"{'+' if b['mean_difference'] >= 0 else '−'}"
                 f"{format_money(abs(b['mean_difference']))} ± {format_money(b['se'])}",
             )

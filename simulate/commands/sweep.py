@@ -126,9 +126,20 @@ def sweep_csv(data: dict[str, Any]) -> str:
     """One row per point."""
     axes = [a["path"] for a in data["axes"]]
     header = [
-        *axes, "seats", "revenue_p10", "revenue_p50", "revenue_p90", "revenue_mean",
-        "revenue_se", "accounts_lost", "p_target", "team_cost_yearly", "revenue_minus_cost",
-        "revenue_per_cost", *(f"marginal_{a}" for a in axes), *(f"marginal_{a}_se" for a in axes),
+        *axes,
+        "seats",
+        "revenue_p10",
+        "revenue_p50",
+        "revenue_p90",
+        "revenue_mean",
+        "revenue_se",
+        "accounts_lost",
+        "p_target",
+        "team_cost_yearly",
+        "revenue_minus_cost",
+        "revenue_per_cost",
+        *(f"marginal_{a}" for a in axes),
+        *(f"marginal_{a}_se" for a in axes),
         "pareto",
     ]
     rows = []
@@ -159,8 +170,11 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
     with_cost = data["points"][0]["team_cost_yearly"] is not None
     caption = (
         "P10/P50/P90: eight trials in ten fall between P10 and P90; "
-        + ("+1 X: the paired gain in revenue − cost from one more of X (± SE); " if with_cost
-           else "+1 X: the paired gain in revenue from one more of X (± SE); ")
+        + (
+            "+1 X: the paired gain in revenue − cost from one more of X (± SE); "
+            if with_cost
+            else "+1 X: the paired gain in revenue from one more of X (± SE); "
+        )
         + f"◆ Pareto-efficient: no other point earns more for no more {cost}"
     )
     t = table("Every point of the grid", caption=caption)
@@ -172,9 +186,9 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
     if with_cost:
         for column in ("cost/yr", "rev − cost", "rev/cost"):
             t.add_column(column, justify="right")
-    marginal_axes = [a for a in axes if any(
-        m["axis"] == a for p in data["points"] for m in p["marginal"]
-    )]
+    marginal_axes = [
+        a for a in axes if any(m["axis"] == a for p in data["points"] for m in p["marginal"])
+    ]
     for a in marginal_axes:
         t.add_column(f"+1 {_axis_label(a)}", justify="right")
     t.add_column("", justify="left")
@@ -190,9 +204,7 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
         marginal = {m["axis"]: m for m in p["marginal"]}
         for a in marginal_axes:
             m = marginal.get(a)
-            row.append(
-                "" if m is None else f"{_signed_money(m['mean'])} ±{_short(m['se'])}"
-            )
+            row.append("" if m is None else f"{_signed_money(m['mean'])} ±{_short(m['se'])}")
         row.append("◆" if p["pareto"] else "")
         t.add_row(*row)
     parts: list[RenderableType] = [head, t]
@@ -223,9 +235,7 @@ def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
         (_text(p["settings"][first["path"]]), _text(p["settings"][second["path"]])): p
         for p in data["points"]
     }
-    values = [
-        p["revenue_minus_cost"] if with_cost else p["revenue"]["p50"] for p in data["points"]
-    ]
+    values = [p["revenue_minus_cost"] if with_cost else p["revenue"]["p50"] for p in data["points"]]
     low, high = min(values), max(values)
     t = table(
         f"Heat map: {what}, {_axis_label(first['path'])} down × "
