@@ -101,6 +101,10 @@ def sensitivity_command(
 ) -> None:
     """Rank the assumptions by how much they move revenue in the target month."""
     relative = _relative(range_text)
+    if method == "sobol" and samples & (samples - 1):
+        raise SimulateError(
+            f"--samples: expected a power of two ≥ 8 (Sobol sequences); found {samples}."
+        )
     if method == "sobol" and trials is None:
         trials = SOBOL_TRIALS
     base = load_with_overrides(
