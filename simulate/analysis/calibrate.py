@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize, special
 
 from simulate.errors import SimulateError
 
@@ -102,12 +101,16 @@ def lifetimes_from_cohort(alive: Sequence[int]) -> Lifetimes:
 
 def sbg_survival(a: float, b: float, t: NDArray[np.float64] | float) -> NDArray[np.float64]:
     """``S(t) = B(a, b + t) / B(a, b)``."""
+    from scipy import special  # imported on use: keeps the CLI's start-up fast
+
     log_s = special.betaln(a, b + np.asarray(t, dtype=np.float64)) - special.betaln(a, b)
     return np.asarray(np.exp(log_s), dtype=np.float64)
 
 
 def sbg_loglik(a: float, b: float, data: Lifetimes) -> float:
     """Log-likelihood of the lifetimes under sBG(a, b)."""
+    from scipy import special
+
     t = data.periods.astype(np.float64)
     base = special.betaln(a, b)
     churn = special.betaln(a + 1.0, b + t[data.lost] - 1.0) - base
@@ -187,6 +190,8 @@ def fit_sbg(data: Lifetimes) -> SbgFit:
             "calibrate: the history covers one period only; expected lifetimes over at least "
             "two periods to tell a from b."
         )
+
+    from scipy import optimize
 
     def negative(log_ab: NDArray[np.float64]) -> float:
         a, b = np.exp(log_ab)

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from simulate.analysis.metrics import OUTCOMES, Outcome, checkpoints, outcome_values
 from simulate.errors import SimulateError
@@ -73,6 +72,8 @@ def paired_difference(
     if n > 1:
         se = float(diff.std(ddof=1) / math.sqrt(n))
         se_ind = math.sqrt(float(baseline.var(ddof=1)) / n + float(variant.var(ddof=1)) / n)
+        from scipy import stats  # imported on use: keeps the CLI's start-up fast
+
         half = float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * se
     else:
         se = se_ind = half = 0.0

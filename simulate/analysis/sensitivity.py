@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from simulate.assumptions import Assumption
 from simulate.errors import SimulateError
@@ -206,6 +205,8 @@ def sobol(
         raise SimulateError(
             f"sensitivity: Sobol indices need at least two assumptions; found {len(levels)}."
         )
+    from scipy import stats  # imported on use: keeps the CLI's start-up fast
+
     names = [level.name for level in levels]
     dists = [stats.uniform(loc=lv.low, scale=lv.high - lv.low) for lv in levels]
 

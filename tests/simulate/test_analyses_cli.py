@@ -123,7 +123,7 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert {r["variant"] for r in rows} == {"Erosion 4 %"}
     # More erosion never raises the share of wallet.
-    share = [r for r in rows if r["outcome"] == "wallet_share" and r["month"] == "36"][0]
+    share = next(r for r in rows if r["outcome"] == "wallet_share" and r["month"] == "36")
     assert float(share["difference"]) < 0
 
 
@@ -188,7 +188,8 @@ def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner, unown
 
 def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner, unowned: Path) -> None:
     result = simulate_cli(
-        "sweep", unowned, "--grid", "hunter=1..2", "--grid", "policies.new_logo_owner=farmer,hunter",
+        "sweep", unowned, "--grid", "hunter=1..2",
+        "--grid", "policies.new_logo_owner=farmer,hunter",
         "--trials", "40",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
