@@ -1,4 +1,4 @@
-"""The analysis commands of ``simulate`` (compare, sweep, sensitivity, calibrate, book).
+"""The analysis commands of ``simulate`` (compare, sweep, sensitivity, uncertainty, calibrate, book).
 
 Each module defines one click command over the pure :mod:`simulate.analysis`
 functions; :func:`register` adds them to the ``simulate`` group. Shared options,
@@ -17,6 +17,7 @@ def register(group: click.Group) -> None:
     from simulate.commands.compare import compare_command
     from simulate.commands.sensitivity import sensitivity_command
     from simulate.commands.sweep import sweep_command
+    from simulate.commands.uncertainty import uncertainty_command
 
     for command in (
         book_command,
@@ -24,5 +25,6 @@ def register(group: click.Group) -> None:
         compare_command,
         sensitivity_command,
         sweep_command,
+        uncertainty_command,
     ):
         group.add_command(command)
