@@ -1,4 +1,4 @@
-"""The analysis commands of ``simulate`` (compare, sweep, sensitivity, uncertainty, calibrate, book).
+"""The analysis commands of ``simulate``: compare, sweep, sensitivity, uncertainty, and more.
 
 Each module defines one click command over the pure :mod:`simulate.analysis`
 functions; :func:`register` adds them to the ``simulate`` group. Shared options,
