@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from simulate.analysis.metrics import cumulative_cost
+from simulate.analysis.metrics import cost_means, cumulative_cost
 from simulate.overrides import Scalar
 from simulate.results import SimulationResult
 
@@ -138,19 +138,19 @@ def summarise_sweep(
         raise ValueError("a sweep needs at least one point that ran")
     first = points[0][2]
     horizon = len(first.months)
-    with_cost = all(cumulative_cost(r.per_trial) is not None for _, _, r in points)
+    with_cost = all(cost_means(r) is not None for _, _, r in points)
     totals = [_total(r) for _, _, r in points]
     index = {tuple(s[name] for name, _ in axes): i for i, (s, _, _) in enumerate(points)}
     rows: list[dict[str, Any]] = []
     for (settings, seats, result), total in zip(points, totals, strict=True):
         p10, p50, p90 = (float(v) for v in np.percentile(total, [10.0, 50.0, 90.0]))
         cost_yearly = revenue_minus_cost = per_cost = None
-        cost = cumulative_cost(result.per_trial)
-        if cost is not None:
-            spent = cost[:, -1]
-            cost_yearly = float(spent.mean()) * 12.0 / horizon
-            revenue_minus_cost = float((total - spent).mean())
-            per_cost = float(total.mean() / spent.mean()) if spent.mean() > 0 else None
+        costs = cost_means(result)
+        if costs is not None:
+            spent = float(costs.mean[-1])
+            cost_yearly = spent * 12.0 / horizon
+            revenue_minus_cost = float(total.mean()) - spent
+            per_cost = float(total.mean()) / spent if spent > 0 else None
         marginals = []
         key = tuple(settings[name] for name, _ in axes)
         for a, (name, values) in enumerate(axes):
@@ -163,12 +163,19 @@ def summarise_sweep(
             j = index.get(neighbour)
             if j is None:
                 continue
-            value = total if cost is None else total - cost[:, -1]
-            other = totals[j]
-            other_cost = cumulative_cost(points[j][2].per_trial)
-            if other_cost is not None and cost is not None:
-                other = other - other_cost[:, -1]
-            mean, se = _paired(other, value)
+            mean, se = _paired(totals[j], total)
+            other_costs = cost_means(points[j][2])
+            if costs is not None and other_costs is not None:
+                mine, theirs = (cumulative_cost(p.per_trial) for p in (result, points[j][2]))
+                if mine is not None and theirs is not None:
+                    mean, se = _paired(totals[j] - theirs[:, -1], total - mine[:, -1])
+                else:
+                    # Only mean costs: the net gain is the paired revenue gain less the
+                    # difference in mean cost; the costs' standard errors are added.
+                    mean -= float(costs.mean[-1] - other_costs.mean[-1])
+                    se = math.sqrt(
+                        se**2 + float(costs.se[-1]) ** 2 + float(other_costs.se[-1]) ** 2
+                    )
             marginals.append(Marginal(axis=name, step=values[position - 1], mean=mean, se=se))
         rows.append(
             {
@@ -191,9 +198,9 @@ def summarise_sweep(
                 "marginals": tuple(marginals),
             }
         )
-    costs: list[float] = [float(r["cost_yearly"] if with_cost else r["seats"]) for r in rows]
+    cost_axis: list[float] = [float(r["cost_yearly"] if with_cost else r["seats"]) for r in rows]
     revenues: list[float] = [float(r["revenue_mean"]) for r in rows]
-    front = pareto_front(costs, revenues)
+    front = pareto_front(cost_axis, revenues)
     return Sweep(
         axes=tuple((name, tuple(values)) for name, values in axes),
         trials=first.trials,
