@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,8 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
     )
     with_cost = data["points"][0]["team_cost_yearly"] is not None
     caption = (
-        "P10/P50/P90: eight trials in ten fall between P10 and P90; "
+        "P10/P50/P90: eight trials in ten fall between P10 and P90; target: the probability "
+        "of meeting the scenario's target; "
         + (
             "+1 X: the paired gain in revenue − cost from one more of X (± SE); "
             if with_cost
@@ -181,7 +183,7 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
     for a in axes:
         t.add_column(_axis_label(a), justify="right")
     t.add_column("seats", justify="right")
-    for column in ("P10", "P50", "P90", "lost", "P(target)"):
+    for column in ("P10", "P50", "P90", "lost", "target"):
         t.add_column(column, justify="right")
     if with_cost:
         for column in ("cost/yr", "rev − cost", "rev/cost"):
@@ -190,13 +192,13 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
         a for a in axes if any(m["axis"] == a for p in data["points"] for m in p["marginal"])
     ]
     for a in marginal_axes:
-        t.add_column(f"+1 {_axis_label(a)}", justify="right")
+        t.add_column(f"+1 {_axis_label(a)}", justify="right", no_wrap=True)
     t.add_column("", justify="left")
     for p in data["points"]:
         r = p["revenue"]
         row = [_text(p["settings"][a]) for a in axes]
-        row += [str(p["seats"]), format_money(r["p10"]), format_money(r["p50"]),
-                format_money(r["p90"]), f"{p['accounts_lost']:.1f}",
+        row += [str(p["seats"]), _four(r["p10"]), _four(r["p50"]),
+                _four(r["p90"]), f"{p['accounts_lost']:.1f}",
                 "—" if p["p_target"] is None else f"{100 * p['p_target']:.0f} %"]  # fmt: skip
         if with_cost:
             row += [format_money(p["team_cost_yearly"]), format_money(p["revenue_minus_cost"]),
@@ -204,7 +206,9 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
         marginal = {m["axis"]: m for m in p["marginal"]}
         for a in marginal_axes:
             m = marginal.get(a)
-            row.append("" if m is None else f"{_signed_money(m['mean'])} ±{_short(m['se'])}")
+            row.append(
+                "" if m is None else f"{_signed_money(m['mean'])} ±{_short(_two_digits(m['se']))}"
+            )
         row.append("◆" if p["pareto"] else "")
         t.add_row(*row)
     parts: list[RenderableType] = [head, t]
@@ -220,6 +224,24 @@ def _short(value: float) -> str:
         if size >= scale:
             return f"{value / scale:.3g}{unit}"
     return f"{value:.3g}"
+
+
+def _four(value: float) -> str:
+    """Money with four significant digits: ``110.6 M``, ``98.59 M``, ``6,120``."""
+    size = abs(value)
+    for scale, unit in ((1e9, " B"), (1e6, " M"), (1e3, " k")):
+        if size >= scale:
+            scaled = value / scale
+            decimals = max(0, 3 - math.floor(math.log10(abs(scaled))))
+            return f"{scaled:.{decimals}f}{unit}"
+    return f"{value:,.0f}"
+
+
+def _two_digits(value: float) -> float:
+    """``value`` rounded to two significant digits (a standard error needs no more)."""
+    if value <= 0 or not math.isfinite(value):
+        return value
+    return round(value, 1 - math.floor(math.log10(value)))
 
 
 def _signed_money(value: float) -> str:
@@ -242,8 +264,11 @@ def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
         f"{_axis_label(second['path'])} across",
         caption="on a terminal, lighter = more; ◆ Pareto-efficient; · no seat",
     )
-    t.add_column(f"{_axis_label(first['path'])} \\ {_axis_label(second['path'])}",
-                 justify="right")  # fmt: skip
+    t.add_column(
+        f"{_axis_label(first['path'])} \\ {_axis_label(second['path'])}",
+        justify="right",
+        no_wrap=True,
+    )
     for v in second["values"]:
         t.add_column(_text(v), justify="right")
     for u in first["values"]:
@@ -257,6 +282,6 @@ def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
             level = 0.0 if high == low else (value - low) / (high - low)
             shade = int(236 + round(level * 19)) if level < 1 else 255
             style = Style(bgcolor=f"color({shade})", color="black" if level > 0.5 else "white")
-            row.append(Text(format_money(value) + (" ◆" if p["pareto"] else "  "), style=style))
+            row.append(Text(_four(value) + (" ◆" if p["pareto"] else "  "), style=style))
         t.add_row(*row)
     return t
