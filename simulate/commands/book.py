@@ -62,7 +62,7 @@ def book_command(
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Show a book by size × potential: key accounts, wallet left, single threads at risk."""
+    """Show a book by size × potential and its single-threaded accounts at risk."""
     book = read_book_csv(
         book_path,
         default_contacts=int(DEFAULT_ASSUMPTIONS["default_contacts"].value),

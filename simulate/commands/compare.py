@@ -60,7 +60,7 @@ def compare_command(
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Compare staffing options against the first, trial by trial on common random numbers."""
+    """Compare staffing options with the first, on common random numbers."""
     parsed = [parse_variant(text) for text in variants]
     scenarios: list[Scenario] = []
     names: list[str] = []

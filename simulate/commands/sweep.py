@@ -65,7 +65,7 @@ def sweep_command(
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Run every point of a grid of teams or policies; revenue, cost, Pareto points, marginals."""
+    """Run a grid of teams or policies: revenue, cost, Pareto points, marginal reps."""
     axes = [parse_grid(text) for text in grids]
     names = [name for name, _ in axes]
     if len(set(names)) != len(names):

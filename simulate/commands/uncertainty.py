@@ -56,7 +56,7 @@ def uncertainty_command(
     output_format: str,
     output: Path | None,
 ) -> None:
-    """Split the spread of revenue into chance and uncertain assumptions (K draws × M trials)."""
+    """Split the spread of revenue into chance and uncertain assumptions."""
     base = load_with_overrides(scenario_path, trials=None, seed=seed, team=team, settings=settings)
     spec = base.spec.uncertainty if base.spec is not None else None
     if spec is None:

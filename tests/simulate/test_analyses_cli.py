@@ -137,7 +137,8 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
          "after a name."),
         ((SCENARIO, "--variant", "x: farmr=3"), "error: --variant 'x': 'farmr=3': unknown field "
          "or archetype 'farmr'; expected a scenario field (schema, name, horizon_months, trials, "
-         "seed, book, team, policies, economy, target, effects, assumptions, archetypes) or an "
+         "seed, book, team, policies, economy, target, effects, assumptions, archetypes, "
+         "uncertainty) or an "
          "archetype (farmer, hunter, hybrid, order_taker) (did you mean 'farmer'?)."),
     ],
 )  # fmt: skip

@@ -100,7 +100,8 @@ BAD_OVERRIDES = {
     "farmr=3": (
         "--set 'farmr=3': unknown field or archetype 'farmr'; expected a scenario field (schema, "
         "name, horizon_months, trials, seed, book, team, policies, economy, target, effects, "
-        "assumptions, archetypes) or an archetype (farmer, hunter, hybrid, order_taker) (did "
+        "assumptions, archetypes, uncertainty) or an archetype (farmer, hunter, hybrid, "
+        "order_taker) (did "
         "you mean 'farmer'?)."
     ),
     "team.farmer=-1": (
