@@ -48,7 +48,7 @@ def comparison() -> dict[str, object]:
     result = run_module(
         "simulate", "compare", SCENARIO, "--variant", "three farmers: farmer=3",
         "--variant", "hunter owns logos: policies.new_logo_owner=hunter",
-        "--trials", "200", "--format", "json",
+        "--trials", "120", "--format", "json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     data: dict[str, object] = json.loads(result.stdout)
@@ -62,7 +62,7 @@ def test_compare_json_contract(comparison: dict[str, object]) -> None:
         "Demo book, two farmers and a hunter", "three farmers", "hunter owns logos",
     ]  # fmt: skip
     assert data["months"] == [12, 24, 36]
-    assert data["trials"] == 200
+    assert data["trials"] == 120
     comparisons = data["comparisons"]
     assert isinstance(comparisons, list)
     assert [c["name"] for c in comparisons] == ["three farmers", "hunter owns logos"]
@@ -154,7 +154,7 @@ def test_compare_bad_input(simulate_cli: CliRunner, args: tuple[str, ...], messa
 
 def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner, unowned: Path) -> None:
     result = simulate_cli(
-        "sweep", unowned, "--grid", "hunter=0..1", "--grid", "farmer=0..3", "--trials", "100",
+        "sweep", unowned, "--grid", "hunter=0..1", "--grid", "farmer=0..3", "--trials", "60",
         "--format", "json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
