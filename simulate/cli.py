@@ -31,9 +31,12 @@ from assess.clikit import run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
+from simulate.commands import register
+from simulate.commands.common import command_overrides, load_with_overrides, team_options
 from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
+from simulate.overrides import describe
 from simulate.report import (
     render_assumptions,
     render_fan_chart,
@@ -193,17 +196,23 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file (atomically, once the run has finished).",
 )
+@team_options[0]
+@team_options[1]
 def run_command(
     scenario_path: Path,
     trials: int | None,
     seed: int | None,
     output_format: str,
     output: Path | None,
+    team: str | None,
+    settings: tuple[str, ...],
 ) -> None:
     """Run a scenario and report its outcomes, month by month."""
-    scenario = load_scenario(scenario_path)
-    if trials is not None or seed is not None:
-        scenario = scenario.with_overrides(trials=trials, seed=seed)
+    scenario = load_with_overrides(
+        scenario_path, trials=trials, seed=seed, team=team, settings=settings
+    )
+    if team is not None or settings:
+        _note(f"changed by the command line: {describe(command_overrides(team, settings))}")
     accounts = scenario.book.size
     note = unknown_owner_note(scenario)
     if note is not None:
@@ -328,3 +337,6 @@ def init_command(output: Path, force: bool) -> None:
         f"  2. simulate run {output}   (a table and a fan chart of revenue)\n"
         "  3. simulate assumptions   (every model constant the scenario can override)"
     )
+
+
+register(cli)

@@ -13,11 +13,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from assess.fileio import (
     FileFormatError,
@@ -326,6 +333,32 @@ class ArchetypeSpec(_Strict):
     """Yearly cost of a filled seat (salary and variable; default 0 for a new archetype)."""
 
 
+UNCERTAINTY_KINDS = ("uniform", "triangular", "beta", "lognormal")
+"""Distributions an uncertain assumption may be drawn from."""
+
+
+def _uncertain(distribution: Distribution) -> Distribution:
+    if distribution.kind not in UNCERTAINTY_KINDS:
+        found = "a constant" if distribution.kind == "constant" else distribution.kind
+        raise ValueError(f"expected a distribution ({', '.join(UNCERTAINTY_KINDS)}); found {found}")
+    return distribution
+
+
+class UncertaintySpec(_Strict):
+    """Assumptions we do not know exactly, each drawn from a distribution (``simulate
+    uncertainty``): K draws of the assumptions × M trials each."""
+
+    draws: int = Field(default=20, ge=2, le=100_000)
+    """K: how many sets of assumption values are drawn."""
+    trials_per_draw: int = Field(default=200, ge=2, le=10_000_000)
+    """M: Monte Carlo trials run for each draw."""
+    assumptions: dict[str, Annotated[Distribution, AfterValidator(_uncertain)]] = Field(
+        min_length=1
+    )
+    """Assumption name -> its distribution: ``uniform``, ``triangular``, ``beta`` or
+    ``lognormal`` (with optional ``min``/``max`` bounds)."""
+
+
 class ScenarioFile(_Strict):
     """The scenario file as written (``schema: repfit.scenario/1``)."""
 
@@ -357,6 +390,9 @@ class ScenarioFile(_Strict):
     """Key-account quadrant thresholds (money per month; default the book's medians)."""
     archetypes: dict[str, ArchetypeSpec] = {}
     """New archetypes, or overrides of bundled ones' fields."""
+    uncertainty: UncertaintySpec | None = None
+    """Assumptions drawn from distributions for ``simulate uncertainty`` (``simulate run``
+    uses their values under ``assumptions``/the defaults)."""
 
 
 @dataclass(frozen=True)
@@ -590,6 +626,13 @@ def _load_book(
 
 def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None = None) -> Scenario:
     assumptions = resolve_assumptions(spec.assumptions)
+    if spec.uncertainty is not None:
+        for name in spec.uncertainty.assumptions:
+            if name not in assumptions:
+                raise SimulateError(
+                    f"uncertainty.assumptions.{name}: unknown assumption '{name}'; expected one "
+                    f"of: {', '.join(sorted(assumptions))}."
+                )
     archetypes = _resolve_archetypes(spec)
     seats = _seats(spec.team, archetypes)
     target = spec.target
@@ -642,3 +685,13 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         spec=spec,
         base_dir=base_dir,
     )
+
+
+def resolve_scenario_file(
+    spec: ScenarioFile, source: str, base_dir: Path, book: Book | None = None
+) -> Scenario:
+    """Resolve an already validated scenario file (e.g. after command-line overrides).
+
+    ``book`` reuses an already read book instead of reading or drawing it again.
+    """
+    return _resolve(spec, source, base_dir, book=book)

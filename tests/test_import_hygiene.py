@@ -21,6 +21,12 @@ PURE_MODULES = [
     "simulate.engine",
     "simulate.results",
     "simulate.reference",
+    "simulate.overrides",
+    "simulate.analysis.compare",
+    "simulate.analysis.sweep",
+    "simulate.analysis.sensitivity",
+    "simulate.analysis.calibrate",
+    "simulate.analysis.book_view",
 ]
 FORBIDDEN = ["textual", "rich", "click", "yaml", "plotext", "assess.fileio", "assess.cli"]
 

@@ -1,0 +1,163 @@
+"""``simulate book``: the key-account view of a book (quadrants, single threads)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from assess.fileio import read_text
+from simulate.analysis.book_view import book_view
+from simulate.analysis_report import csv_text, table
+from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability
+from simulate.book import read_book_csv
+from simulate.commands.common import CONTEXT, emit, show
+from simulate.quadrants import QUADRANT_LABELS
+from simulate.report import format_money
+
+AT_RISK_SHOWN = 10
+"""Single-threaded accounts listed in the table (all of them are in the JSON)."""
+
+
+@click.command(
+    "book",
+    context_settings=CONTEXT,
+    epilog="Example: simulate book examples/book.csv --format json",
+)
+@click.argument("book_path", metavar="BOOK.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--size-threshold",
+    type=click.FloatRange(min=0),
+    help="Monthly revenue at or above which an account is large (default: the book's median).",
+)
+@click.option(
+    "--potential-threshold",
+    type=click.FloatRange(min=0),
+    help="Monthly uncaptured wallet at or above which potential is high (default: the median).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: readable; json: quadrants and every single-threaded account; csv: per quadrant.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (atomically).",
+)
+def book_command(
+    book_path: Path,
+    size_threshold: float | None,
+    potential_threshold: float | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Show a book by size × potential and its single-threaded accounts at risk."""
+    book = read_book_csv(
+        book_path,
+        default_contacts=int(DEFAULT_ASSUMPTIONS["default_contacts"].value),
+        default_health=DEFAULT_ASSUMPTIONS["default_health"].value,
+        default_theta=monthly_probability(DEFAULT_ASSUMPTIONS["base_churn_annual"].value),
+    )
+    header = next(csv.reader(io.StringIO(read_text(book_path, "book CSV"))), [])
+    view = book_view(
+        book.account_id,
+        book.revenue,
+        book.wallet,
+        book.contacts,
+        size=size_threshold,
+        potential=potential_threshold,
+        contacts_known="contacts" in [c.strip() for c in header],
+    )
+    data = view.to_dict()
+    if output_format == "json":
+        emit(json.dumps(data, indent=2) + "\n", output, "the JSON book view")
+    elif output_format == "csv":
+        emit(book_csv(data), output, "the CSV book view")
+    else:
+        show(render_book(data, str(book_path)), output)
+
+
+def book_csv(data: dict[str, Any]) -> str:
+    """One row per quadrant."""
+    keys = [
+        "quadrant",
+        "accounts",
+        "revenue_monthly",
+        "wallet_monthly",
+        "uncaptured_monthly",
+        "wallet_share",
+        "single_threaded",
+        "single_threaded_revenue_monthly",
+    ]
+    return csv_text(keys, [[q[k] for k in keys] for q in data["quadrants"]])
+
+
+def render_book(data: dict[str, Any], source: str) -> RenderableType:
+    """Quadrant table, single threads and the book's share of wallet."""
+    head = Text()
+    head.append(f"Book: {source}", style="bold")
+    head.append(
+        f"  ({data['accounts']:,} accounts, {format_money(data['revenue_monthly'])} a month "
+        f"of a {format_money(data['wallet_monthly'])} wallet: "
+        f"{100 * data['wallet_share']:.1f} % share)"
+    )
+    th = data["thresholds"]
+    quads = table(
+        "By size × potential (money per month)",
+        caption=(
+            f"large: revenue ≥ {format_money(th['size_revenue_monthly'])}; high potential: "
+            f"uncaptured wallet ≥ {format_money(th['potential_uncaptured_monthly'])} "
+            "(the book's medians unless set)"
+        ),
+    )
+    for column in ("quadrant", "accounts", "revenue", "uncaptured", "share", "1 contact",
+                   "their revenue"):  # fmt: skip
+        quads.add_column(column, justify="left" if column == "quadrant" else "right")
+    for q in data["quadrants"]:
+        quads.add_row(
+            QUADRANT_LABELS[q["quadrant"]],
+            f"{q['accounts']:,}",
+            format_money(q["revenue_monthly"]),
+            format_money(q["uncaptured_monthly"]),
+            f"{100 * q['wallet_share']:.1f} %",
+            f"{q['single_threaded']:,}",
+            format_money(q["single_threaded_revenue_monthly"]),
+        )
+    parts: list[RenderableType] = [head, quads]
+    single = data["single_threaded"]
+    if not data["contacts_known"]:
+        parts.append(
+            Text("The book has no contacts column: single-threaded accounts cannot be told.")
+        )
+    elif single["accounts"]:
+        risk = table(
+            f"Single-threaded accounts at risk: {single['accounts']:,} carry "
+            f"{format_money(single['revenue_monthly'])} a month "
+            f"({100 * single['share_of_revenue']:.1f} % of revenue)",
+            caption=f"the {min(AT_RISK_SHOWN, single['accounts'])} largest; --format json "
+            "lists them all",
+        )
+        for column in ("account", "quadrant", "revenue", "wallet"):
+            risk.add_column(
+                column, justify="left" if column in ("account", "quadrant") else "right"
+            )
+        for a in single["list"][:AT_RISK_SHOWN]:
+            risk.add_row(
+                a["account_id"],
+                a["quadrant"],
+                format_money(a["revenue_monthly"]),
+                format_money(a["wallet_monthly"]),
+            )
+        parts.append(risk)
+    return Group(*parts)

@@ -1,0 +1,322 @@
+"""``simulate sensitivity``: which assumptions move revenue (tornado or Sobol indices)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from simulate.analysis.sensitivity import Level, oat_levels, sobol, target_month_values, tornado
+from simulate.analysis_report import csv_text, table
+from simulate.commands.common import (
+    CONTEXT,
+    Runner,
+    emit,
+    engine_options,
+    load_with_overrides,
+    note,
+    progress_runner,
+    show,
+)
+from simulate.errors import SimulateError
+from simulate.model import Scenario
+from simulate.overrides import Override, did_you_mean
+from simulate.report import format_money, format_value
+from simulate.results import SimulationResult
+from simulate.variants import apply_to_scenario
+
+SOBOL_TRIALS = 100
+"""Trials per model run for Sobol indices unless --trials is given."""
+SOBOL_DEFAULT_PARAMS = 5
+"""Without --params, Sobol takes this many assumptions from the top of the tornado."""
+
+
+def _relative(text: str) -> float:
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise SimulateError(
+            f"--range: expected a share such as 20% or 0.2; found '{text}'."
+        ) from None
+    if not 0 < value < 1:
+        raise SimulateError(f"--range: expected a share above 0 % and below 100 %; found '{text}'.")
+    return value
+
+
+@click.command(
+    "sensitivity",
+    context_settings=CONTEXT,
+    epilog="Example: simulate sensitivity examples/scenario.yaml --trials 200 --range 20%",
+)
+@click.argument(
+    "scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "--method",
+    type=click.Choice(["oat", "sobol"]),
+    default="oat",
+    show_default=True,
+    help="oat: one-at-a-time tornado; sobol: first-order and total Sobol indices.",
+)
+@click.option(
+    "--params",
+    metavar="A,B,…",
+    help=(
+        "Assumptions to vary (default: every assumption for oat; the tornado's top "
+        f"{SOBOL_DEFAULT_PARAMS} for sobol)."
+    ),
+)
+@click.option(
+    "--range",
+    "range_text",
+    default="20%",
+    show_default=True,
+    help="Each assumption goes from value × (1 − range) to value × (1 + range).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=8),
+    default=64,
+    show_default=True,
+    help="Sobol base sample N (a power of two); the model runs N × (assumptions + 2) times.",
+)
+@engine_options()
+def sensitivity_command(
+    scenario_path: Path,
+    method: str,
+    params: str | None,
+    range_text: str,
+    samples: int,
+    trials: int | None,
+    seed: int | None,
+    team: str | None,
+    settings: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Rank the assumptions by how much they move revenue in the target month."""
+    relative = _relative(range_text)
+    if method == "sobol" and samples & (samples - 1):
+        raise SimulateError(
+            f"--samples: expected a power of two ≥ 8 (Sobol sequences); found {samples}."
+        )
+    if method == "sobol" and trials is None:
+        trials = SOBOL_TRIALS
+    base = load_with_overrides(
+        scenario_path, trials=trials, seed=seed, team=team, settings=settings
+    )
+    month = _target_month(base)
+    names = list(base.assumptions) if params is None else _names(params, base)
+    levels = oat_levels(base.assumptions, names, relative)
+    if params is not None and len(levels) < len(names):
+        fixed = sorted(set(names) - {lv.name for lv in levels})
+        raise SimulateError(
+            f"--params: {', '.join(fixed)} cannot move ±{100 * relative:g} % (its value is 0 or "
+            "pinned by its bounds); choose other assumptions."
+        )
+    data: dict[str, Any] = {
+        "schema": "repfit.sensitivity/1",
+        "scenario": base.name,
+        "method": method,
+        "month": month,
+        "range": relative,
+        "trials_per_run": base.trials,
+        "seed": base.seed,
+    }
+    oat_needed = method == "oat" or params is None
+    runs = (1 + 2 * len(levels)) if oat_needed else 0
+    sobol_levels: list[Level] = levels if params is not None else []
+    if method == "sobol":
+        width = len(levels) if params is not None else min(SOBOL_DEFAULT_PARAMS, len(levels))
+        runs += samples * (width + 2)
+    note(
+        f"{base.name}: {method} sensitivity of revenue in month {month}, ±{100 * relative:g} % "
+        f"around each value; {runs:,} model runs × {base.trials:,} trials on seed {base.seed} "
+        "(common random numbers)"
+    )
+    with progress_runner(runs * base.trials, "sensitivity") as runner:
+        if oat_needed:
+            base_result = runner.run(base)
+            pairs = {
+                lv.name: (
+                    runner.run(_with(base, lv.name, lv.low)),
+                    runner.run(_with(base, lv.name, lv.high)),
+                )
+                for lv in levels
+            }
+            bars = tornado(levels, pairs, month)
+            data["base_p50"] = float(
+                sorted(target_month_values(base_result, month))[base_result.trials // 2]
+            )
+            data["tornado"] = [b.to_dict() for b in bars]
+            data["model_runs_oat"] = 1 + 2 * len(levels)
+            if method == "sobol" and params is None:
+                top = {b.name for b in bars[:SOBOL_DEFAULT_PARAMS]}
+                sobol_levels = [lv for lv in levels if lv.name in top]
+        if method == "sobol":
+            found = sobol(sobol_levels, _evaluator(base, month, runner), samples, base.seed)
+            data["sobol"] = found.to_dict()
+            if found.too_wide and output_format != "table":
+                note(
+                    "warning: the Sobol intervals are too wide to rank the assumptions (the top "
+                    "two overlap); raise --samples or --trials."
+                )
+    if output_format == "json":
+        emit(json.dumps(data, indent=2) + "\n", output, "the JSON sensitivity")
+    elif output_format == "csv":
+        emit(sensitivity_csv(data), output, "the CSV sensitivity")
+    else:
+        show(render_sensitivity(data), output)
+
+
+def _names(params: str, scenario: Scenario) -> list[str]:
+    names = [p.strip() for p in params.split(",") if p.strip()]
+    if not names:
+        raise SimulateError("--params: expected assumption names separated by commas; found none.")
+    for name in names:
+        if name not in scenario.assumptions:
+            raise SimulateError(
+                f"--params: unknown assumption '{name}'; see `simulate assumptions` for the "
+                f"list{did_you_mean(name, scenario.assumptions)}."
+            )
+    return list(dict.fromkeys(names))
+
+
+def _target_month(scenario: Scenario) -> int:
+    target = scenario.target
+    if target is not None and target.metric == "revenue_month" and target.month is not None:
+        return target.month
+    return scenario.horizon_months
+
+
+def _with(base: Scenario, name: str, value: float) -> Scenario:
+    override = Override(text=f"--params {name}", path=("assumptions", name), value=value)
+    return apply_to_scenario(base, [override])
+
+
+def _evaluator(base: Scenario, month: int, runner: Runner) -> Any:
+    def evaluate(values: dict[str, float]) -> float:
+        overrides = [
+            Override(text=f"--params {n}", path=("assumptions", n), value=v)
+            for n, v in values.items()
+        ]
+        result: SimulationResult = runner.run(apply_to_scenario(base, overrides))
+        return float(target_month_values(result, month).mean())
+
+    return evaluate
+
+
+def sensitivity_csv(data: dict[str, Any]) -> str:
+    """The tornado (and Sobol indices) as rows."""
+    header = [
+        "method",
+        "name",
+        "value",
+        "low",
+        "high",
+        "p50_low",
+        "p50_high",
+        "swing",
+        "mean_difference",
+        "se",
+        "first_order",
+        "first_order_ci_low",
+        "first_order_ci_high",
+        "total_order",
+        "total_order_ci_low",
+        "total_order_ci_high",
+    ]
+    rows: list[list[Any]] = []
+    for b in data.get("tornado", []):
+        rows.append(["oat", b["name"], b["value"], b["low"], b["high"], b["p50_low"],
+                     b["p50_high"], b["swing"], b["mean_difference"], b["se"],
+                     None, None, None, None, None, None])  # fmt: skip
+    for s in data.get("sobol", {}).get("indices", []):
+        rows.append(["sobol", s["name"], None, s["low"], s["high"], None, None, None, None,
+                     None, s["first_order"], *s["first_order_ci"], s["total_order"],
+                     *s["total_order_ci"]])  # fmt: skip
+    return csv_text(header, rows)
+
+
+BAR_WIDTH = 10
+
+
+def render_sensitivity(data: dict[str, Any]) -> RenderableType:
+    """The tornado (bars by swing) and the Sobol table."""
+    head = Text()
+    head.append(f"Sensitivity of {data['scenario']}", style="bold")
+    head.append(
+        f"  (revenue in month {data['month']}; each assumption ±{100 * data['range']:g} %; "
+        f"{data['trials_per_run']:,} trials per run, seed {data['seed']}, common random numbers)"
+    )
+    parts: list[RenderableType] = [head]
+    bars = data.get("tornado")
+    if bars:
+        largest = max(b["swing"] for b in bars) or 1.0
+        t = table(
+            f"Tornado: median revenue in month {data['month']} with each assumption low / high "
+            f"(base {format_money(data['base_p50'])})",
+            caption=(
+                f"{data['model_runs_oat']} model runs; swing = |P50 high − P50 low|; "
+                "high − low = paired mean difference ± SE"
+            ),
+        )
+        for column in ("assumption", "low", "high", "P50 low", "P50 high", "swing", "",
+                       "high − low"):  # fmt: skip
+            t.add_column(
+                column,
+                justify="left" if column in ("assumption", "") else "right",
+                no_wrap=column == "assumption",
+            )
+        for b in bars:
+            length = round(BAR_WIDTH * b["swing"] / largest)
+            t.add_row(
+                b["name"],
+                format_value(round(b["low"], 6)),
+                format_value(round(b["high"], 6)),
+                format_money(b["p50_low"]),
+                format_money(b["p50_high"]),
+                format_money(b["swing"]),
+                "█" * length,
+                f"{'+' if b['mean_difference'] >= 0 else '−'}"
+                f"{format_money(abs(b['mean_difference']))} ± {format_money(b['se'])}",
+            )
+        parts.append(t)
+    found = data.get("sobol")
+    if found:
+        t = table(
+            f"Sobol indices of mean revenue in month {data['month']} "
+            f"(N = {found['samples']}, {found['model_runs']:,} model runs)",
+            caption=(
+                "first order: the share of the variance due to the assumption alone; total: "
+                "with its interactions; [95 % bootstrap interval]; ≈0 = the interval includes "
+                "0: not distinguishable from 0"
+            ),
+        )
+        for column in ("assumption", "range", "first order", "", "total", ""):
+            t.add_column(column, justify="left" if column in ("assumption", "") else "right")
+        for s in found["indices"]:
+            t.add_row(
+                s["name"],
+                f"{format_value(round(s['low'], 6))}–{format_value(round(s['high'], 6))}",
+                f"{s['first_order']:.2f} [{s['first_order_ci'][0]:.2f}, "
+                f"{s['first_order_ci'][1]:.2f}]",
+                "" if s["first_order_distinguishable"] else "≈0",
+                f"{s['total_order']:.2f} [{s['total_order_ci'][0]:.2f}, "
+                f"{s['total_order_ci'][1]:.2f}]",
+                "" if s["total_order_distinguishable"] else "≈0",
+            )
+        parts.append(t)
+        if found["too_wide_to_rank"]:
+            parts.append(
+                Text(
+                    "warning: the intervals are too wide to rank the assumptions (the top two "
+                    "total indices overlap); raise --samples or --trials."
+                )
+            )
+    return Group(*parts)

@@ -1,0 +1,190 @@
+"""``simulate uncertainty``: outcomes when the assumptions themselves are uncertain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+from rich.console import Console, Group, RenderableType
+from rich.text import Text
+
+from simulate.analysis.metrics import checkpoints
+from simulate.analysis.uncertainty import pooled_fan, variance_split
+from simulate.analysis_report import csv_text, table
+from simulate.commands.common import (
+    CONTEXT,
+    emit,
+    engine_options,
+    load_with_overrides,
+    note,
+    progress_runner,
+    show,
+)
+from simulate.errors import SimulateError
+from simulate.overrides import Override
+from simulate.report import format_money, format_value, render_fan_chart
+from simulate.variants import apply_to_scenario
+
+STREAM = 0x0CE7
+"""Spawn key of the assumption draws and of each draw's seed (independent of the engine's)."""
+
+
+@click.command(
+    "uncertainty",
+    context_settings=CONTEXT,
+    epilog="Example: simulate uncertainty examples/uncertain.yaml --draws 20 --trials 200",
+)
+@click.argument(
+    "scenario_path", metavar="SCENARIO", type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=2),
+    help="K: sets of assumption values drawn (default: the block's `draws`).",
+)
+@engine_options()
+def uncertainty_command(
+    scenario_path: Path,
+    draws: int | None,
+    trials: int | None,
+    seed: int | None,
+    team: str | None,
+    settings: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """Split the spread of revenue into chance and uncertain assumptions."""
+    base = load_with_overrides(scenario_path, trials=None, seed=seed, team=team, settings=settings)
+    spec = base.spec.uncertainty if base.spec is not None else None
+    if spec is None:
+        raise SimulateError(
+            f"{scenario_path}: no `uncertainty:` block; expected one naming the assumptions to "
+            "draw, e.g. uncertainty: {draws: 20, trials_per_draw: 200, assumptions: "
+            "{erosion_annual: {triangular: {low: 0.01, mode: 0.02, high: 0.04}}}}."
+        )
+    k = draws if draws is not None else spec.draws
+    m = trials if trials is not None else spec.trials_per_draw
+    if m < 2:
+        raise SimulateError(f"--trials: expected at least 2 trials per draw; found {m}.")
+    rng = np.random.default_rng(np.random.SeedSequence(base.seed, spawn_key=(STREAM,)))
+    values: dict[str, list[float]] = {}
+    for name in sorted(spec.assumptions):
+        drawn = spec.assumptions[name].sample(rng, k)
+        a = base.assumptions[name]
+        where = f"{scenario_path}: uncertainty.assumptions.{name}"
+        if a.minimum is not None and float(drawn.min()) < a.minimum:
+            raise SimulateError(
+                f"{where}: draws reach {float(drawn.min()):g}, below the assumption's minimum of "
+                f"{a.minimum:g} ({a.unit}); add `min: {a.minimum:g}` to the distribution."
+            )
+        if a.maximum is not None and float(drawn.max()) > a.maximum:
+            raise SimulateError(
+                f"{where}: draws reach {float(drawn.max()):g}, above the assumption's maximum of "
+                f"{a.maximum:g} ({a.unit}); add `max: {a.maximum:g}` to the distribution."
+            )
+        values[name] = [float(v) for v in drawn]
+    scenarios = []
+    for i in range(k):
+        overrides = [
+            Override(text=f"uncertainty draw {i + 1}", path=("assumptions", n), value=v[i])
+            for n, v in values.items()
+        ]
+        draw_seed = int(
+            np.random.SeedSequence(base.seed, spawn_key=(STREAM, i)).generate_state(1)[0]
+        )
+        scenarios.append(
+            apply_to_scenario(base, overrides).with_overrides(trials=m, seed=draw_seed)
+        )
+    note(
+        f"{base.name}: {k} draws of {', '.join(values)} × {m:,} trials each "
+        f"({k * m:,} trials), seed {base.seed}"
+    )
+    revenue: list[Any] = []
+    cumulative: list[Any] = []
+    with progress_runner(k * m, "uncertainty") as runner:
+        for scenario in scenarios:
+            result = runner.run(scenario)
+            revenue.append(np.asarray(result.per_trial["revenue"]))
+            cumulative.append(np.asarray(result.per_trial["revenue_cumulative"]))
+    months = checkpoints(base.horizon_months)
+    splits = [
+        {
+            "outcome": outcome,
+            **variance_split(np.stack([a[:, mo - 1] for a in arrays]), mo).to_dict(),
+        }
+        for outcome, arrays in (("revenue", revenue), ("revenue_cumulative", cumulative))
+        for mo in months
+    ]
+    data: dict[str, Any] = {
+        "schema": "repfit.uncertainty/1",
+        "scenario": base.name,
+        "draws": k,
+        "trials_per_draw": m,
+        "seed": base.seed,
+        "assumptions": {
+            name: {
+                "distribution": spec.assumptions[name].kind,
+                "params": spec.assumptions[name].params,
+                "draws": drawn,
+            }
+            for name, drawn in values.items()
+        },
+        "months": list(range(1, base.horizon_months + 1)),
+        "metrics": {"revenue": pooled_fan(revenue)},
+        "split": splits,
+    }
+    if output_format == "json":
+        emit(json.dumps(data, indent=2) + "\n", output, "the JSON result")
+    elif output_format == "csv":
+        keys = ["outcome", "month", "mean", "p10", "p50", "p90", "chance_sd", "assumption_sd",
+                "assumption_share", "f_statistic", "p_value"]  # fmt: skip
+        emit(csv_text(keys, [[s[key] for key in keys] for s in splits]), output, "the CSV")
+    else:
+        console = Console(highlight=False)
+        color = output is None and console.is_terminal and not console.no_color
+        width = 100 if output is not None else min(console.width, 100)
+        chart = render_fan_chart(data, width=width, color=color)
+        show(render_uncertainty(data, Text.from_ansi(chart)), output)
+
+
+def render_uncertainty(data: dict[str, Any], chart: Text) -> RenderableType:
+    """The draws, the split of the spread, and the pooled fan chart."""
+    head = Text()
+    head.append(f"Uncertainty: {data['scenario']}", style="bold")
+    head.append(
+        f"  ({data['draws']} draws of the assumptions × {data['trials_per_draw']:,} trials, "
+        f"seed {data['seed']})"
+    )
+    drawn = table("Assumptions drawn")
+    for column in ("assumption", "distribution", "lowest", "median", "highest"):
+        drawn.add_column(column, justify="left" if column in ("assumption", "distribution")
+                         else "right")  # fmt: skip
+    for name, entry in data["assumptions"].items():
+        params = ", ".join(f"{k} {format_value(v)}" for k, v in entry["params"].items())
+        drawn.add_row(
+            name, f"{entry['distribution']} ({params})", f"{min(entry['draws']):.4g}",
+            f"{float(np.median(entry['draws'])):.4g}", f"{max(entry['draws']):.4g}",
+        )  # fmt: skip
+    split = table(
+        "Where the spread comes from (one-way analysis of variance)",
+        caption=(
+            "chance SD: the spread within a draw (luck); assumptions SD: the spread of the "
+            "draws' means beyond luck; share: of the total variance, the part the assumptions "
+            "cause. P10/P50/P90 pool every trial of every draw."
+        ),
+    )
+    for column in ("outcome", "month", "mean", "P10", "P50", "P90", "chance SD",
+                   "assumptions SD", "share"):  # fmt: skip
+        split.add_column(column, justify="left" if column == "outcome" else "right")
+    labels = {"revenue": "revenue (month)", "revenue_cumulative": "revenue to date"}
+    for s in data["split"]:
+        split.add_row(
+            labels[s["outcome"]], str(s["month"]), format_money(s["mean"]),
+            format_money(s["p10"]), format_money(s["p50"]), format_money(s["p90"]),
+            format_money(s["chance_sd"]), format_money(s["assumption_sd"]),
+            f"{100 * s['assumption_share']:.0f} %",
+        )  # fmt: skip
+    return Group(head, drawn, split, chart)
