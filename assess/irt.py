@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize
 from scipy.special import expit, log_ndtr
 
 FloatArray = npt.NDArray[np.float64]
@@ -293,44 +292,62 @@ def _expected_loglik_and_grad(
     return value, grad_a, grad_b
 
 
-def _onehot(x: FloatArray, categories: int) -> FloatArray:
-    """Respondents × (items·K) indicator matrix of the answers (all zero where missing)."""
-    n, n_items = x.shape
-    out = np.zeros((n, n_items * categories))
-    rows, cols = np.nonzero(~np.isnan(x))
-    out[rows, cols * categories + x[rows, cols].astype(np.int64)] = 1.0
-    return out
+@dataclass(frozen=True)
+class _Coded:
+    """Answers coded for fast E-steps without BLAS (whose threads contend on a shared
+    machine): a row index into the stacked log-probabilities per answer (missing answers
+    point at a row of zeros) and, per item and category, the respondents who gave it."""
+
+    index: npt.NDArray[np.int64]
+    """Respondents × items: ``item · K + category``, or ``items · K`` when missing."""
+    chosen: tuple[tuple[npt.NDArray[np.int64], ...], ...]
+    """[item][category] -> rows of the respondents who gave that answer."""
+    categories: int
+    """K."""
+
+
+def _code(x: FloatArray, categories: int) -> _Coded:
+    n_items = x.shape[1]
+    missing = np.isnan(x)
+    values = np.where(missing, 0, x).astype(np.int64)
+    index = np.where(missing, n_items * categories, np.arange(n_items) * categories + values)
+    chosen = tuple(
+        tuple(np.flatnonzero(~missing[:, j] & (values[:, j] == k)) for k in range(categories))
+        for j in range(n_items)
+    )
+    return _Coded(index=index, chosen=chosen, categories=categories)
 
 
 def _log_probs(a: FloatArray, b: FloatArray, nodes: FloatArray) -> FloatArray:
-    """(items·K) × nodes matrix of log P(X_j = k | θ_q)."""
+    """(items·K + 1) × nodes: log P(X_j = k | θ_q) stacked, then a row of zeros."""
     rows = [
-        np.log(
-            np.maximum(category_probabilities(GrmItem(float(a[j]), tuple(b[j])), nodes), 1e-300)
-        ).T
+        np.log(np.maximum(category_probabilities(GrmItem(float(a[j]), tuple(b[j])), nodes), 1e-300))
         for j in range(a.size)
     ]
-    return np.concatenate(rows, axis=0)
+    return np.concatenate([*(row.T for row in rows), np.zeros((1, nodes.size))], axis=0)
 
 
 def _posterior_counts(
-    a: FloatArray, b: FloatArray, y: FloatArray, nodes: FloatArray, log_prior: FloatArray
+    a: FloatArray, b: FloatArray, coded: _Coded, nodes: FloatArray, log_prior: FloatArray
 ) -> tuple[FloatArray, float]:
     """E-step: expected answers per item, node and category (items × nodes × K) and the
-    marginal log-likelihood; ``y`` is the indicator matrix of :func:`_onehot`."""
-    log_joint = y @ _log_probs(a, b, nodes) + log_prior
+    marginal log-likelihood."""
+    log_joint = _log_probs(a, b, nodes)[coded.index].sum(axis=1) + log_prior
     peak = log_joint.max(axis=1, keepdims=True)
     joint = np.exp(log_joint - peak)
     total = joint.sum(axis=1, keepdims=True)
     loglik = float(np.sum(np.log(total) + peak))
     post = joint / total  # N × Q
-    k = b.shape[1] + 1
-    counts = (y.T @ post).reshape(a.size, k, nodes.size).transpose(0, 2, 1)
-    return np.ascontiguousarray(counts), loglik
+    counts = np.zeros((a.size, nodes.size, coded.categories))
+    for j, by_category in enumerate(coded.chosen):
+        for k, rows in enumerate(by_category):
+            if rows.size:
+                counts[j, :, k] = post[rows].sum(axis=0)
+    return counts, loglik
 
 
 def _marginal_score(
-    a: FloatArray, b: FloatArray, y: FloatArray, nodes: FloatArray, log_prior: FloatArray
+    a: FloatArray, b: FloatArray, y: _Coded, nodes: FloatArray, log_prior: FloatArray
 ) -> FloatArray:
     """Gradient of the marginal log-likelihood in (a, b), flattened per item (Fisher's
     identity: the expected complete-data score under the posterior at these parameters)."""
@@ -414,6 +431,8 @@ def fit_grm(
     items already reversed), NaN = not answered; respondents with no answer are left out.
     Raises :class:`IrtError` when the trait is not identified (see :func:`check_identified`).
     """
+    from scipy.optimize import minimize
+
     x = np.asarray(responses, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != len(item_ids):
         raise ValueError(f"responses must be respondents × {len(item_ids)} items")
@@ -421,7 +440,7 @@ def fit_grm(
         raise IrtError("a trait needs at least two items for a graded response model")
     n, warnings = check_identified(item_ids, x, categories)
     x = x[~np.all(np.isnan(x), axis=1)]
-    y = _onehot(x, categories)
+    y = _code(x, categories)
     nodes, prior = quadrature()
     log_prior = np.log(prior)
     a, b = _starting_values(x, categories)
@@ -493,7 +512,7 @@ def fit_grm(
 
 
 def _standard_errors(
-    a: FloatArray, b: FloatArray, y: FloatArray, nodes: FloatArray, log_prior: FloatArray
+    a: FloatArray, b: FloatArray, y: _Coded, nodes: FloatArray, log_prior: FloatArray
 ) -> tuple[FloatArray, FloatArray, bool]:
     """Standard errors from the observed information: the negative Jacobian of the exact
     marginal score, by central differences (step 1e-4 relative), symmetrised and inverted.

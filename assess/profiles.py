@@ -661,23 +661,36 @@ def load_irt_for(path: str | os.PathLike[str], q: Questionnaire) -> IrtParameter
     return params.parameters()
 
 
-def questionnaire_irt(ref: str | os.PathLike[str] | None, q: Questionnaire) -> IrtParameters | None:
-    """The questionnaire's own item parameters: ``<name>.irt.yaml`` beside the questionnaire
-    file (bundled ones ship it), or None when there is none."""
-    if ref is None:
-        ref = DEFAULT_QUESTIONNAIRE
-    text_ref = str(ref)
-    if text_ref in questionnaires.bundled_ids():
-        resource = questionnaires.bundled_irt(text_ref)
-        if not resource.is_file():
-            return None
-        with as_file(resource) as path:
-            return load_irt_for(path, q)
-    path = Path(text_ref)
-    sidecar = path.with_name(path.name.removesuffix(path.suffix) + questionnaires.IRT_SUFFIX)
-    if not sidecar.is_file():
+def questionnaire_irt(
+    ref: str | os.PathLike[str] | None, q: Questionnaire
+) -> IrtParameters | None:
+    """The questionnaire's own item parameters, or None when it has none.
+
+    ``<name>.irt.yaml`` beside a questionnaire file; otherwise the bundled parameters of
+    the bundled questionnaire with the same id, when its trait items are the same
+    (``items_sha256``), so a copy of a bundled questionnaire keeps them.
+    """
+    if ref is not None and str(ref) not in questionnaires.bundled_ids():
+        path = Path(ref)
+        sidecar = path.with_name(path.name.removesuffix(path.suffix) + questionnaires.IRT_SUFFIX)
+        if sidecar.is_file():
+            return load_irt_for(sidecar, q)
+    return bundled_irt_for(q)
+
+
+def bundled_irt_for(q: Questionnaire) -> IrtParameters | None:
+    """The bundled item parameters of questionnaire ``q.id`` when its trait items match."""
+    if q.id not in questionnaires.bundled_ids():
         return None
-    return load_irt_for(sidecar, q)
+    resource = questionnaires.bundled_irt(q.id)
+    if not resource.is_file():
+        return None
+    with as_file(resource) as path:
+        params = load_irt_parameters(path)
+        if params.questionnaire.id != q.id or params.items_sha256 != items_sha256(q):
+            return None
+        check_irt_match(q, params, str(path))
+    return params.parameters()
 
 
 def irt_for(
