@@ -45,7 +45,8 @@ def test_item_information_is_the_expected_squared_score() -> None:
     for theta in (-2.5, -0.4, 0.0, 1.1, 3.0):
         h = 1e-5
         dp = (
-            irt.category_probabilities(item, theta + h) - irt.category_probabilities(item, theta - h)
+            irt.category_probabilities(item, theta + h)
+            - irt.category_probabilities(item, theta - h)
         ) / (2 * h)
         p = irt.category_probabilities(item, theta)
         assert float(irt.item_information(item, theta)) == pytest.approx(
