@@ -257,8 +257,8 @@ class TakeApp(App[TakeOutcome | None]):
         """Record an answer to the current item, save, and move on."""
         assert self.session is not None
         self.session.record(value, ms)
-        self.autosave()
         self._advance()
+        self.autosave()  # after advancing: an adaptive sitting plans (and records) the next item
 
     def skip(self) -> None:
         """Move on without answering."""
