@@ -661,9 +661,7 @@ def load_irt_for(path: str | os.PathLike[str], q: Questionnaire) -> IrtParameter
     return params.parameters()
 
 
-def questionnaire_irt(
-    ref: str | os.PathLike[str] | None, q: Questionnaire
-) -> IrtParameters | None:
+def questionnaire_irt(ref: str | os.PathLike[str] | None, q: Questionnaire) -> IrtParameters | None:
     """The questionnaire's own item parameters, or None when it has none.
 
     ``<name>.irt.yaml`` beside a questionnaire file; otherwise the bundled parameters of
