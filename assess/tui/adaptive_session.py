@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from assess.adaptive import AdaptiveSettings, plan_next
+from assess.adaptive import AdaptiveSettings, fixed_items, forced_trait_items, plan_next
 from assess.errors import AssessError
 from assess.irt import GrmItem
 from assess.irt_params import IrtParameters
@@ -115,6 +115,27 @@ class AdaptiveTakeSession(TakeSession):
             first = session.first_unanswered()
         session.position = first if first is not None else len(session.order) - 1
         return session
+
+    def display_total(self) -> int:
+        """Items shown so far plus the most the plan can still give: every fixed item not
+        yet shown and, per trait not stopped, its item limit less the items it had."""
+        shown = set(self.order)
+        stopped = {stop.trait for stop in self.stops}
+        left = sum(1 for item_id in fixed_items(self.questionnaire) if item_id not in shown)
+        for trait_id in self.questionnaire.trait_ids():
+            if trait_id in stopped:
+                continue
+            ids = [item.id for item in self.questionnaire.likert_items_of(trait_id)]
+            given = sum(1 for item_id in ids if item_id in shown)
+            limit = max(
+                self.settings.max_items, len(forced_trait_items(self.questionnaire)[trait_id])
+            )
+            left += max(0, min(limit, len(ids)) - given)
+        return len(self.order) + left
+
+    def section_progress(self) -> tuple[int, int, int, int]:
+        """An adaptive sitting has no parts: one part, position of at most the reachable."""
+        return 1, 1, self.position + 1, self.display_total()
 
     def _extend(self) -> None:
         step = plan_next(
