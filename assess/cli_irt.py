@@ -198,7 +198,13 @@ def calibrate_irt(
     refused = {t: c.refused for t, c in calibrations.items() if c.refused is not None}
     if refused:
         left_out = "" if exclude is None else f" ({int(exclude.sum())} careless left out)"
-        details = "; ".join(f"{trait}: {reason}" for trait, reason in refused.items())
+        grouped: dict[str, list[str]] = {}
+        for trait, reason in refused.items():
+            grouped.setdefault(reason or "", []).append(trait)
+        details = "; ".join(
+            f"{'every trait' if len(traits) == len(q.traits) else ', '.join(traits)}: {reason}"
+            for reason, traits in grouped.items()
+        )
         raise AssessError(
             f"{answers_csv}: cannot calibrate {len(refused)} of {len(q.traits)} traits from "
             f"{len(table.respondents)} respondents{left_out}: {details}."

@@ -383,7 +383,7 @@ def check_identified(
     warnings: list[str] = []
     if n < MIN_RESPONDENTS:
         raise IrtError(
-            f"{n} respondents answered its items; the graded response model needs at least "
+            f"{n} respondents answered the items; the graded response model needs at least "
             f"{MIN_RESPONDENTS} (better {RECOMMENDED_RESPONDENTS}) to estimate "
             f"{len(item_ids)} discriminations and {len(item_ids) * (categories - 1)} thresholds"
         )
