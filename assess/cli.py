@@ -22,6 +22,7 @@ from assess.errors import AssessError
 from assess.fileio import RepfitError, atomic_write, check_schema, load_yaml
 from assess.model import (
     ANSWERS_SCHEMA,
+    IRT_SCHEMA,
     NORMS_SCHEMA,
     PROFILE_SCHEMA,
     QUESTIONNAIRE_SCHEMA,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from assess.irt_params import IrtParameters
     from assess.profiles import AnswersTable
 
-KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
+KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA, IRT_SCHEMA)
 
 PROGRESS_MIN_CANDIDATES = 2000
 """Show a progress bar (on a terminal) from this many candidates on."""
@@ -334,6 +335,15 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         io.validate_yaml(document, Profile, name)
     elif name == NORMS_SCHEMA:
         io.validate_yaml(document, NormsFile, name)
+    elif name == IRT_SCHEMA:
+        from assess.irt_params import IrtParametersFile
+
+        params = io.validate_yaml(document, IrtParametersFile, name)
+        ref = questionnaire_ref
+        if ref is None and params.questionnaire.id in io.bundled_questionnaire_ids():
+            ref = params.questionnaire.id
+        if ref is not None:
+            io.check_irt_match(io.load_questionnaire(ref), params, str(path))
     else:
         answers = io.validate_yaml(document, Answers, name)
         ref = questionnaire_ref
