@@ -26,7 +26,7 @@ enough to implement exactly and check against simulations (tests/assess/test_irt
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -573,8 +573,3 @@ def theta_percentile(theta: npt.ArrayLike) -> FloatArray:
     """Percentile rank of θ in the calibration population (normal), 0–100."""
     percentile: FloatArray = 100.0 * np.exp(log_ndtr(np.asarray(theta, dtype=np.float64)))
     return percentile
-
-
-def items_of(parameters: Mapping[str, GrmItem], item_ids: Sequence[str]) -> list[GrmItem]:
-    """The parameters of ``item_ids`` in that order (KeyError when one is missing)."""
-    return [parameters[item_id] for item_id in item_ids]

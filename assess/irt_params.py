@@ -195,9 +195,3 @@ def parameters_from_fits(
         for trait_id, fit in fits.items()
     }
     return IrtParameters(source=source, n=n, date=date, provisional=provisional, traits=traits)
-
-
-def keyed_categories(q: Questionnaire, keyed: FloatArray) -> FloatArray:
-    """Keyed answers on the scale (as :func:`assess.scoring.keyed_likert_matrix` gives them)
-    -> categories 0 … points − 1."""
-    return np.asarray(keyed, dtype=np.float64) - q.scale.min

@@ -150,20 +150,6 @@ class AdaptiveTakeSession(TakeSession):
         if step.item_id is not None:
             self.order.append(step.item_id)
 
-    def complete(self) -> bool:
-        """True when the plan has no further item (every trait stopped, every fixed item shown)."""
-        return (
-            plan_next(
-                self.questionnaire,
-                self.params,
-                self.order,
-                {item_id: record.value for item_id, record in self.answers.items()},
-                self.stops,
-                self.settings,
-            ).item_id
-            is None
-        )
-
     def at_end(self) -> bool:
         """True on the last item when the plan has no further item; on the last item shown,
         asks the plan for the next one first."""
