@@ -170,3 +170,11 @@ def test_take_adaptive_without_parameters_says_how_to_get_them(assess_cli: CliRu
     result = assess_cli("take", "--questionnaire", MINI, "--adaptive")
     assert result.returncode == 2
     assert "calibrate-irt" in result.stderr
+
+
+def test_validate_reads_a_parameter_file(params_file: Path, assess_cli: CliRunner) -> None:
+    result = assess_cli("validate", params_file, "-q", MINI)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok (repfit.irt/1)")
+    bundled = REPO_ROOT / "questionnaires" / "sales-traits.irt.yaml"
+    assert assess_cli("validate", bundled).returncode == 0
