@@ -108,8 +108,9 @@ def drive_mask(q: Questionnaire, respondents: Sequence[object]) -> npt.NDArray[n
     )
 
 
-def _value(x: float, digits: int) -> float | None:
-    return None if np.isnan(x) else round(float(x), digits)
+def _value(x: float) -> float | None:
+    """A rounded value, or None for NaN."""
+    return None if x != x else x  # NaN is the only value unequal to itself
 
 
 def irt_blocks(
@@ -120,9 +121,13 @@ def irt_blocks(
     params: IrtParameters,
 ) -> list[IrtScores]:
     """The profile's ``irt`` block for each candidate."""
-    t = arrays.t
-    low = theta_to_t(arrays.theta - INTERVAL_Z * arrays.sd)
-    high = theta_to_t(arrays.theta + INTERVAL_Z * arrays.sd)
+    t = np.round(arrays.t, 1).tolist()
+    low = np.round(theta_to_t(arrays.theta - INTERVAL_Z * arrays.sd), 1).tolist()
+    high = np.round(theta_to_t(arrays.theta + INTERVAL_Z * arrays.sd), 1).tolist()
+    theta = np.round(arrays.theta, 3).tolist()
+    sd = np.round(arrays.sd, 3).tolist()
+    answered = arrays.answered.tolist()
+    classical = np.round(classical_t, 1).tolist() if classical_t is not None else None
     sha = params.sha256()
     out = []
     for row in range(arrays.theta.shape[0]):
@@ -130,19 +135,18 @@ def irt_blocks(
         for t_index, trait_id in enumerate(q.trait_ids()):
             if not arrays.has_parameters[t_index]:
                 continue
-            lo, hi = _value(low[row, t_index], 1), _value(high[row, t_index], 1)
-            traits[trait_id] = IrtTraitScore(
-                theta=_value(arrays.theta[row, t_index], 3),
-                sd=_value(arrays.sd[row, t_index], 3),
-                t=_value(t[row, t_index], 1),
+            lo, hi = _value(low[row][t_index]), _value(high[row][t_index])
+            # built without re-validation (the values are checked floats; ~10× faster in bulk)
+            traits[trait_id] = IrtTraitScore.model_construct(
+                theta=_value(theta[row][t_index]),
+                sd=_value(sd[row][t_index]),
+                t=_value(t[row][t_index]),
                 t_interval=(lo, hi) if lo is not None and hi is not None else None,
-                items_answered=int(arrays.answered[row, t_index]),
-                classical_t=(
-                    _value(classical_t[row, t_index], 1) if classical_t is not None else None
-                ),
+                items_answered=answered[row][t_index],
+                classical_t=_value(classical[row][t_index]) if classical is not None else None,
             )
         out.append(
-            IrtScores(
+            IrtScores.model_construct(
                 parameters=params.source,
                 parameters_sha256=sha,
                 provisional=params.provisional,
