@@ -17,10 +17,13 @@ information matrix, the central-difference Jacobian of the exact marginal score
 estimate). :func:`eap` scores people (expected a-posteriori θ and posterior SD on the
 same grid); :func:`item_information` gives Fisher information for adaptive testing.
 
-Why not a library: ``mirt`` (R) is the reference but not Python; ``girth`` (Python)
-fits the GRM by marginal ML but gives no standard errors and is unmaintained since
-2021; ``catsim`` selects items but only for dichotomous models. The model is small
-enough to implement exactly and check against simulations (tests/assess/test_irt.py).
+Why not a library: the reference implementation, ``mirt``, is R. The Python candidates
+(``girth`` for graded-response calibration, ``catsim`` for adaptive testing) are not
+available from the package index this project installs from, and neither documents
+observed-information standard errors for the graded response model. The model is small
+enough to implement exactly and to check against simulations: parameter recovery,
+standard errors against replications and a hand-computed EAP (tests/assess/test_irt.py,
+``python -m benchmarks irt``).
 """
 
 from __future__ import annotations
