@@ -19,8 +19,7 @@ same grid); :func:`item_information` gives Fisher information for adaptive testi
 
 Why not a library: the reference implementation, ``mirt``, is R. The Python candidates
 (``girth`` for graded-response calibration, ``catsim`` for adaptive testing) are not
-available from the package index this project installs from, and neither documents
-observed-information standard errors for the graded response model. The model is small
+available from the package index this project installs from. The model is small
 enough to implement exactly and to check against simulations: parameter recovery,
 standard errors against replications and a hand-computed EAP (tests/assess/test_irt.py,
 ``python -m benchmarks irt``).
