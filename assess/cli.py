@@ -414,3 +414,9 @@ from assess.tui.commands import review, take  # noqa: E402
 
 cli.add_command(take)
 cli.add_command(review)
+
+from assess.remote.commands import invite, invites, serve  # noqa: E402
+
+cli.add_command(invite)
+cli.add_command(invites)
+cli.add_command(serve)

@@ -477,30 +477,31 @@ def _umask_mode() -> int:
 
 @overload
 def atomic_open(
-    path: str | os.PathLike[str], mode: Literal["w"] = "w"
+    path: str | os.PathLike[str], mode: Literal["w"] = "w", *, permissions: int | None = None
 ) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
 def atomic_open(
-    path: str | os.PathLike[str], mode: Literal["wb"]
+    path: str | os.PathLike[str], mode: Literal["wb"], *, permissions: int | None = None
 ) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
 def atomic_open(
-    path: str | os.PathLike[str], mode: str = "w"
+    path: str | os.PathLike[str], mode: str = "w", *, permissions: int | None = None
 ) -> contextlib.AbstractContextManager[IO[Any]]:
     """Open ``path`` for writing so that readers only ever see the old or the new file.
 
     Writes go to a temporary file in the same folder, which is flushed, synced
     and moved over ``path`` when the block ends without an error; on an error
-    (or if the process dies) the old file is untouched.
+    (or if the process dies) the old file is untouched. The file gets
+    ``permissions`` (e.g. ``0o600`` for secrets) or, by default, what the umask allows.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open supports modes 'w' and 'wb', not {mode!r}")
-    return _atomic_open(Path(path), mode)
+    return _atomic_open(Path(path), mode, permissions)
 
 
 @contextlib.contextmanager
-def _atomic_open(path: Path, mode: str) -> Iterator[IO[Any]]:
+def _atomic_open(path: Path, mode: str, permissions: int | None = None) -> Iterator[IO[Any]]:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -515,7 +516,7 @@ def _atomic_open(path: Path, mode: str) -> Iterator[IO[Any]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, _umask_mode())
+        os.chmod(tmp, _umask_mode() if permissions is None else permissions)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -529,14 +530,16 @@ def _atomic_open(path: Path, mode: str) -> Iterator[IO[Any]]:
             os.close(dir_fd)
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write text (UTF-8) or bytes to ``path`` atomically."""
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes, *, permissions: int | None = None
+) -> None:
+    """Write text (UTF-8) or bytes to ``path`` atomically (``permissions``: see atomic_open)."""
     try:
         if isinstance(data, bytes):
-            with atomic_open(path, "wb") as handle:
+            with atomic_open(path, "wb", permissions=permissions) as handle:
                 handle.write(data)
         else:
-            with atomic_open(path, "w") as handle:
+            with atomic_open(path, "w", permissions=permissions) as handle:
                 handle.write(data)
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot write the file: {exc.strerror}.") from None
