@@ -22,6 +22,7 @@ from assess.errors import AssessError
 from assess.fileio import RepfitError, atomic_write, check_schema, load_yaml
 from assess.model import (
     ANSWERS_SCHEMA,
+    IRT_SCHEMA,
     NORMS_SCHEMA,
     PROFILE_SCHEMA,
     QUESTIONNAIRE_SCHEMA,
@@ -34,9 +35,10 @@ from assess.model import (
 )
 
 if TYPE_CHECKING:
+    from assess.irt_params import IrtParameters
     from assess.profiles import AnswersTable
 
-KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
+KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA, IRT_SCHEMA)
 
 PROGRESS_MIN_CANDIDATES = 2000
 """Show a progress bar (on a terminal) from this many candidates on."""
@@ -74,7 +76,9 @@ def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
-def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> list[Profile]:
+def _score_all(
+    q: Questionnaire, table: AnswersTable, norms: Norms | None, irt: IrtParameters | None = None
+) -> list[Profile]:
     from assess.scoring import score_matrix
 
     profiles: list[Profile] = []
@@ -84,7 +88,7 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
             stop = min(start + SCORE_BATCH, total)
             times = table.times[start:stop] if table.times is not None else None
             profiles += score_matrix(
-                q, table.respondents[start:stop], table.matrix[start:stop], times, norms
+                q, table.respondents[start:stop], table.matrix[start:stop], times, norms, irt=irt
             )
             advance(stop - start)
     return profiles
@@ -108,6 +112,13 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
     "norms_path",
     type=click.Path(path_type=Path),
     help="Norms file (repfit.norms/1) to use instead of the questionnaire's own norms.",
+)
+@click.option(
+    "--irt",
+    "irt_path",
+    type=click.Path(path_type=Path),
+    help="Item-parameter file (repfit.irt/1, from assess calibrate-irt) to use instead of "
+    "the questionnaire's own: adds IRT scores (EAP θ, T and interval) to each profile.",
 )
 @click.option(
     "--out",
@@ -137,6 +148,7 @@ def score(
     answers: tuple[Path, ...],
     questionnaire_ref: str | None,
     norms_path: Path | None,
+    irt_path: Path | None,
     out_dir: Path | None,
     fmt: str,
     output: Path | None,
@@ -150,6 +162,7 @@ def score(
     """
     from assess.profiles import (
         export_profiles,
+        irt_for,
         load_norms_for,
         load_questionnaire,
         profile_filename,
@@ -166,8 +179,9 @@ def score(
         )
     q = load_questionnaire(questionnaire_ref)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
+    irt = irt_for(irt_path, questionnaire_ref, q)
     table = read_answers_run(answers, q, force=force)
-    profiles = _score_all(q, table, norms)
+    profiles = _score_all(q, table, norms, irt)
     if force:  # record the override on exactly the profiles it changed
         expected = q.ref().sha256
         for record, profile in zip(table.respondents, profiles, strict=True):
@@ -321,6 +335,15 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         io.validate_yaml(document, Profile, name)
     elif name == NORMS_SCHEMA:
         io.validate_yaml(document, NormsFile, name)
+    elif name == IRT_SCHEMA:
+        from assess.irt_params import IrtParametersFile
+
+        params = io.validate_yaml(document, IrtParametersFile, name)
+        ref = questionnaire_ref
+        if ref is None and params.questionnaire.id in io.bundled_questionnaire_ids():
+            ref = params.questionnaire.id
+        if ref is not None:
+            io.check_irt_match(io.load_questionnaire(ref), params, str(path))
     else:
         answers = io.validate_yaml(document, Answers, name)
         ref = questionnaire_ref
@@ -380,10 +403,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_cli(cli, argv, "assess")
 
 
+from assess.cli_irt import calibrate_irt  # noqa: E402
 from assess.cli_psychometrics import analyze, norms  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(norms)
+cli.add_command(calibrate_irt)
 
 from assess.tui.commands import review, take  # noqa: E402
 

@@ -23,8 +23,10 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    SerializerFunctionWrapHandler,
     Tag,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -59,6 +61,7 @@ QUESTIONNAIRE_SCHEMA = "repfit.questionnaire"
 ANSWERS_SCHEMA = "repfit.answers"
 PROFILE_SCHEMA = "repfit.profile"
 NORMS_SCHEMA = "repfit.norms"
+IRT_SCHEMA = "repfit.irt"
 SCHEMA_MAJOR = 1
 """The major version of every format this version of repfit reads and writes."""
 
@@ -94,6 +97,16 @@ class _Model(BaseModel):
     """Base of every file-format model: unknown keys are errors, docstrings document fields."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, populate_by_name=True)
+
+
+def _without_absent(data: Any, keys: Sequence[str]) -> Any:
+    """Leave out optional fields added later (``keys``) when they are null, so files and
+    hashes made before those fields existed stay byte-identical."""
+    if isinstance(data, dict):
+        for key in keys:
+            if key in data and data[key] is None:
+                del data[key]
+    return data
 
 
 # ------------------------------------------------------------------ Questionnaire
@@ -337,6 +350,14 @@ class Questionnaire(_Model):
     """Role id -> its trait targets (optional), e.g. ``hunter``, ``farmer``."""
     interpretation: dict[Text, dict[Band, str]] | None = None
     """Trait id -> band -> what that band means (optional)."""
+    scoring: Literal["classical", "irt"] | None = None
+    """Which T-score drives bands, flags and role fit: ``classical`` (the default: the
+    normed raw score) or ``irt`` (T = 50 + 10 θ from the graded response model, when item
+    parameters are available; see docs/scoring.md). Optional."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("scoring",))
 
     @model_validator(mode="after")
     def _check_references(self) -> Questionnaire:
@@ -547,6 +568,44 @@ class Answers(_Model):
     """Item ids in the order shown (optional)."""
     answers: dict[Text, AnswerRecord] = {}
     """Item id -> answer; unanswered items are left out."""
+    adaptive: AdaptiveRecord | None = None
+    """How an adaptive sitting (``assess take --adaptive``) chose its items (null for the
+    full questionnaire)."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("adaptive",))
+
+
+class AdaptiveStop(_Model):
+    """Why and when an adaptive sitting stopped giving items of one trait."""
+
+    trait: Text
+    """The trait."""
+    after: int = Field(ge=0)
+    """Number of items of the whole sitting shown when the decision was made."""
+    items: int = Field(ge=0)
+    """Items of this trait shown."""
+    reason: Literal["precision", "max_items", "exhausted"]
+    """``precision``: the posterior SD reached the target; ``max_items``: the trait's item
+    limit; ``exhausted``: no item of the trait was left."""
+    theta: float
+    """EAP θ of the trait at the decision."""
+    sd: float
+    """Posterior SD of θ at the decision."""
+
+
+class AdaptiveRecord(_Model):
+    """The settings and decisions of an adaptive sitting."""
+
+    target_sd: float = Field(gt=0)
+    """A trait stops when its posterior SD is at or below this (θ units)."""
+    max_items: int = Field(ge=1)
+    """A trait stops after this many of its items."""
+    parameters_sha256: Text
+    """SHA-256 of the item parameters used to choose items (see docs/scoring.md)."""
+    stops: list[AdaptiveStop] = []
+    """Stopping decisions, in the order they were made."""
 
 
 def answers_problems(q: Questionnaire, answers: Answers) -> list[tuple[Location, str]]:
@@ -730,3 +789,42 @@ class Profile(_Model):
     """Response-quality indicators."""
     red_flags: list[RedFlag] = []
     """Red flags, each with its reason."""
+    irt: IrtScores | None = None
+    """Item-response-theory scores (null when no item parameters were available)."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("irt",))
+
+
+class IrtTraitScore(_Model):
+    """One trait's graded-response-model score."""
+
+    theta: float | None
+    """Expected a-posteriori θ (N(0, 1) prior; null when no item of the trait was answered)."""
+    sd: float | None
+    """Posterior standard deviation of θ."""
+    t: float | None
+    """T = 50 + 10 θ, one decimal."""
+    t_interval: tuple[float, float] | None
+    """90 % interval of T: 50 + 10 (θ ± 1.645 SD), one decimal."""
+    items_answered: int
+    """Items of the trait answered (the ones θ is based on)."""
+    classical_t: float | None
+    """The classical T of the same trait (from norms), beside it."""
+
+
+class IrtScores(_Model):
+    """Item-response-theory scores of a profile."""
+
+    parameters: str
+    """Where the item parameters come from."""
+    parameters_sha256: Text
+    """SHA-256 of the item parameters (canonical JSON of their traits)."""
+    provisional: bool
+    """True for provisional parameters (not calibrated on the target population)."""
+    drives: bool
+    """True when these T-scores (not the classical ones) drive bands, flags and role fit
+    (``scoring: irt`` in the questionnaire, or an adaptive sitting)."""
+    traits: dict[Text, IrtTraitScore]
+    """Trait id -> its IRT score (traits without parameters are left out)."""

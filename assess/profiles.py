@@ -41,8 +41,15 @@ from assess.fileio import (
     parse_yaml_text,
     read_text,
 )
+from assess.irt_params import (
+    IrtParameters,
+    IrtParametersFile,
+    items_sha256,
+    parameter_problems,
+)
 from assess.model import (
     ANSWERS_SCHEMA,
+    IRT_SCHEMA,
     NORMS_SCHEMA,
     PROFILE_SCHEMA,
     QUESTIONNAIRE_SCHEMA,
@@ -608,6 +615,87 @@ def load_norms_for(path: str | os.PathLike[str], q: Questionnaire) -> Norms:
     norms_file = load_norms(path)
     check_norms_match(q, norms_file, str(path))
     return norms_file.norms()
+
+
+# ------------------------------------------------------------------ IRT item parameters
+
+
+def load_irt_parameters(path: str | os.PathLike[str]) -> IrtParametersFile:
+    """An item-parameter file (``repfit.irt/1``), as written by ``assess calibrate-irt``."""
+    return validate_yaml(load_yaml(path, "item-parameter file"), IrtParametersFile, IRT_SCHEMA)
+
+
+def save_irt_parameters(path: str | os.PathLike[str], params: IrtParametersFile) -> None:
+    """Write an item-parameter file atomically (header first)."""
+    data = params.model_dump(mode="json", by_alias=True, exclude_none=True)
+    head = {key: data.pop(key) for key in ("schema", "questionnaire", "items_sha256")}
+    atomic_write(path, dump_yaml({**head, **data}))
+
+
+def check_irt_match(q: Questionnaire, params: IrtParametersFile, source: str) -> None:
+    """Refuse item parameters calibrated for another questionnaire or other trait items."""
+    ref = params.questionnaire
+    if ref.id != q.id:
+        raise AssessError(
+            f"{source}: these item parameters are for questionnaire {ref.id} {ref.version}, "
+            f"not {q.id} {q.version}."
+        )
+    expected = items_sha256(q)
+    if params.items_sha256 != expected:
+        raise AssessError(
+            f"{source}: items_sha256: the parameters were calibrated on trait items that differ "
+            f"from those of {q.id} {q.version} (expected {expected}, found "
+            f"{params.items_sha256}); an item's text, keying or trait changed. Calibrate again "
+            "with assess calibrate-irt."
+        )
+    problems = parameter_problems(q, params)
+    if problems:
+        shown = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems[:8])
+        raise AssessError(f"{source}: {shown}.")
+
+
+def load_irt_for(path: str | os.PathLike[str], q: Questionnaire) -> IrtParameters:
+    """Read an item-parameter file given with ``--irt`` and check it fits ``q``."""
+    params = load_irt_parameters(path)
+    check_irt_match(q, params, str(path))
+    return params.parameters()
+
+
+def questionnaire_irt(ref: str | os.PathLike[str] | None, q: Questionnaire) -> IrtParameters | None:
+    """The questionnaire's own item parameters, or None when it has none.
+
+    ``<name>.irt.yaml`` beside a questionnaire file; otherwise the bundled parameters of
+    the bundled questionnaire with the same id, when its trait items are the same
+    (``items_sha256``), so a copy of a bundled questionnaire keeps them.
+    """
+    if ref is not None and str(ref) not in questionnaires.bundled_ids():
+        path = Path(ref)
+        sidecar = path.with_name(path.name.removesuffix(path.suffix) + questionnaires.IRT_SUFFIX)
+        if sidecar.is_file():
+            return load_irt_for(sidecar, q)
+    return bundled_irt_for(q)
+
+
+def bundled_irt_for(q: Questionnaire) -> IrtParameters | None:
+    """The bundled item parameters of questionnaire ``q.id`` when its trait items match."""
+    if q.id not in questionnaires.bundled_ids():
+        return None
+    resource = questionnaires.bundled_irt(q.id)
+    if not resource.is_file():
+        return None
+    with as_file(resource) as path:
+        params = load_irt_parameters(path)
+        if params.questionnaire.id != q.id or params.items_sha256 != items_sha256(q):
+            return None
+        check_irt_match(q, params, str(path))
+    return params.parameters()
+
+
+def irt_for(
+    path: str | os.PathLike[str] | None, ref: str | os.PathLike[str] | None, q: Questionnaire
+) -> IrtParameters | None:
+    """Item parameters for scoring: the ``--irt`` file when given, else the questionnaire's."""
+    return load_irt_for(path, q) if path is not None else questionnaire_irt(ref, q)
 
 
 # ------------------------------------------------------------------ Profiles

@@ -199,11 +199,46 @@ def _validity(profile: Profile) -> RenderableType:
     return table
 
 
+def _irt_number(value: float | None, pattern: str) -> str:
+    return "–" if value is None else format(value, pattern)
+
+
+def _irt_table(profile: Profile) -> RenderableType | None:
+    """IRT scores beside the classical T (only when the profile has them)."""
+    number = _irt_number
+    irt = profile.irt
+    if irt is None or not irt.traits:
+        return None
+    state = "provisional " if irt.provisional else ""
+    use = "these drive bands and fit" if irt.drives else "the classical T drives bands and fit"
+    table = Table(
+        title=f"IRT scores ({state}item parameters; {use})", title_justify="left", expand=False
+    )
+    for header in ("trait", "items", "θ", "SD", "T", "90 % interval", "classical T"):
+        table.add_column(header, justify="left" if header == "trait" else "right")
+    for trait_id, score in irt.traits.items():
+        interval = (
+            f"{score.t_interval[0]:.1f}–{score.t_interval[1]:.1f}" if score.t_interval else "–"
+        )
+        table.add_row(
+            profile.traits[trait_id].name if trait_id in profile.traits else trait_id,
+            str(score.items_answered),
+            number(score.theta, "+.2f"),
+            number(score.sd, ".2f"),
+            number(score.t, ".1f"),
+            interval,
+            number(score.classical_t, ".1f"),
+        )
+    return table
+
+
 def render_profile(profile: Profile) -> Group:
     """The whole report for one profile."""
+    irt_table = _irt_table(profile)
     parts: list[RenderableType] = [
         Panel(_header(profile), title="repfit profile", title_align="left"),
         _traits_table(profile),
+        *([irt_table] if irt_table is not None else []),
         _role_table(profile),
         _red_flags(profile),
         _validity(profile),

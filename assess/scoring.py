@@ -9,6 +9,7 @@ worked example, in ``docs/scoring.md``; the TUI and ``assess score`` both call
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ import numpy.typing as npt
 from scipy.special import ndtr
 
 from assess import validity
+from assess.irt_params import IrtParameters
 from assess.model import (
     Answers,
     Band,
@@ -359,17 +361,20 @@ def score_answers(
     *,
     forced: bool = False,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     """Score every candidate; one :class:`Profile` per answers record, in the same order.
 
     ``norms`` overrides the questionnaire's own norms; without either, z, T, percentile,
     band and role fit are null and the profile says why. ``forced`` is recorded in each
-    profile (the caller accepted answers whose questionnaire sha256 differs).
+    profile (the caller accepted answers whose questionnaire sha256 differs). With item
+    parameters ``irt`` each profile gains an ``irt`` block (EAP θ per trait); its T drives
+    bands, flags and role fit for adaptive answers and under ``scoring: irt``.
     """
     q = questionnaire
     matrix, times = _matrices(q, answers)
     _check_ranges(q, answers, matrix)
-    return _score(q, answers, matrix, times, norms, forced, thresholds)
+    return _score(q, answers, matrix, times, norms, forced, thresholds, irt)
 
 
 def score_matrix(
@@ -381,6 +386,7 @@ def score_matrix(
     *,
     forced: bool = False,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     """:func:`score_answers` for answers already in a response matrix (the fast path for
     bulk answers): ``matrix`` is respondents × items as :func:`response_matrix` returns it,
@@ -410,7 +416,7 @@ def score_matrix(
             f"is not a whole number from {low[column]:g} to {high[column]:g}"
         )
     times = np.asarray(times, dtype=np.float64)
-    return _score(q, respondents, matrix, times, norms, forced, thresholds)
+    return _score(q, respondents, matrix, times, norms, forced, thresholds, irt)
 
 
 def _score(
@@ -421,6 +427,7 @@ def _score(
     norms: Norms | None,
     forced: bool,
     thresholds: ValidityThresholds,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     norms = norms if norms is not None else q.norms
     if norms is not None:
@@ -432,6 +439,15 @@ def _score(
 
     traits = trait_arrays(q, matrix)
     normed = norm_scores(q, traits.raw, norms) if norms is not None else None
+    classical_t = normed.t if normed is not None else None
+    irt_scores, drives = None, np.zeros(len(respondents), dtype=bool)
+    if irt is not None:
+        from assess import irt_scoring
+
+        irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
+        drives = irt_scoring.drive_mask(q, respondents)
+        if drives.any():
+            traits, normed = _irt_driven(traits, normed, irt_scores, drives)
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
     indicators = validity_arrays(q, matrix, times)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
@@ -443,10 +459,59 @@ def _score(
         else None
     )
     columns = _Columns.of(traits, normed, fit, indicators, flags)
-    return [
+    profiles = [
         _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
         for row, record in enumerate(respondents)
     ]
+    if irt is not None and irt_scores is not None:
+        from assess import irt_scoring
+
+        blocks = irt_scoring.irt_blocks(q, irt_scores, classical_t, drives, irt)
+        profiles = [
+            _with_irt(profile, block, norms is None)
+            for profile, block in zip(profiles, blocks, strict=True)
+        ]
+    return profiles
+
+
+def _irt_driven(
+    traits: TraitArrays,
+    normed: NormedArrays | None,
+    irt_scores: Any,
+    drives: npt.NDArray[np.bool_],
+) -> tuple[TraitArrays, NormedArrays]:
+    """Trait arrays and norm scores in which the rows of ``drives`` carry the IRT scores
+    (θ as z, T = 50 + 10 θ, its percentile; sufficient = enough items for IRT)."""
+    shape = traits.raw.shape
+    if normed is None:
+        normed = NormedArrays(
+            np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+        )
+    rows = drives[:, None] & irt_scores.has_parameters[None, :]
+    usable = rows & irt_scores.sufficient
+    z = np.where(rows, np.where(usable, irt_scores.theta, np.nan), normed.z)
+    t = np.where(rows, np.where(usable, irt_scores.t, np.nan), normed.t)
+    percentile = np.where(rows, np.where(usable, irt_scores.percentile, np.nan), normed.percentile)
+    sufficient = np.where(rows, usable, traits.sufficient)
+    return (
+        dataclasses.replace(traits, sufficient=sufficient),
+        NormedArrays(z=z, t=t, percentile=percentile),
+    )
+
+
+def _with_irt(profile: Profile, block: Any, no_norms: bool) -> Profile:
+    """The profile with its ``irt`` block (and a note when IRT T-scores drive it)."""
+    notes = list(profile.notes)
+    if block.drives:
+        if no_norms:
+            notes = [note for note in notes if not note.startswith("No norms")]
+        state = "provisional " if block.provisional else ""
+        notes.append(
+            f"Scored by item response theory ({state}item parameters: {block.parameters}): "
+            "T = 50 + 10 θ drives bands, flags and role fit; raw scores are classical and "
+            "empty where too few items were given for them."
+        )
+    return profile.model_copy(update={"irt": block, "notes": notes})
 
 
 def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:

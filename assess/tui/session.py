@@ -192,6 +192,11 @@ class TakeSession:
         """Number of items."""
         return len(self.order)
 
+    def display_total(self) -> int:
+        """The item count shown in the progress header (an adaptive sitting shows how many
+        items it can still reach at most)."""
+        return self.total
+
     @property
     def current_item(self) -> Item:
         """The item at the current position."""

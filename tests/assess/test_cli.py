@@ -241,7 +241,8 @@ def test_validate_reports_each_file_and_exits_2_when_any_is_bad(tmp_path: Path) 
         "a; traits[0].id (line 6): trait 'a' has no Likert items; every trait needs at least "
         "one.\n"
         f"error: {unknown}: unknown schema 'acme.survey/3'; expected one of: "
-        "repfit.questionnaire/1, repfit.answers/1, repfit.profile/1, repfit.norms/1.\n"
+        "repfit.questionnaire/1, repfit.answers/1, repfit.profile/1, repfit.norms/1, "
+        "repfit.irt/1.\n"
     )
 
 
