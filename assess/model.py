@@ -251,6 +251,10 @@ class TraitNorm(_Model):
     """Standard deviation of the raw score in the norm group (> 0)."""
     n: int | None = Field(default=None, ge=0)
     """Number of people behind this trait's norm, when it differs from the norms' n."""
+    reliability: float | None = Field(default=None, gt=0, lt=1)
+    """Reliability of the raw score in the norm sample (e.g. Cronbach's alpha), used for
+    the standard error of measurement; when left out the trait's stated reliability or
+    the scorer's default is used (docs/scoring.md)."""
     percentiles: dict[int, float] | None = None
     """Percentile rank (1–99) -> raw score at that rank, non-decreasing; when given, a
     percentile is read from this table by linear interpolation instead of the normal curve."""
