@@ -149,7 +149,15 @@ class Trait(_Model):
     description: str = ""
     """What a high score means, in one or two sentences."""
     risk_pole: Literal["high", "low", "none"] = "none"
-    """Which end of the trait is a hiring risk: ``high``, ``low`` or ``none``."""
+    """Which end of the trait is a hiring risk: ``high``, ``low`` or ``none``; the default
+    for every role (a role's ``risk_poles`` can override it)."""
+    reliability: float | None = Field(default=None, gt=0, lt=1)
+    """Reliability of the trait's raw score (e.g. Cronbach's alpha from a published sample),
+    optional; norms with their own reliability take precedence (docs/scoring.md)."""
+
+
+RiskPole = Literal["high", "low", "none"]
+"""Which end of a trait is a hiring risk."""
 
 
 class LikertItem(_Model):
@@ -310,6 +318,9 @@ class Role(_Model):
     """What the role does."""
     targets: dict[Text, RoleTargetSpec] = Field(min_length=1)
     """Trait id -> target."""
+    risk_poles: dict[Text, RiskPole] | None = None
+    """Trait id -> the risky end for this role (optional): overrides the trait's
+    ``risk_pole`` for candidates applying for this role (``none``: not a risk here)."""
 
 
 class Questionnaire(_Model):
@@ -479,6 +490,9 @@ def _questionnaire_problems(q: Questionnaire) -> Iterator[tuple[Location, str]]:
         for trait_id in role.targets:
             if trait_id not in known_traits:
                 yield ("roles", role_id, "targets", trait_id), unknown_trait(trait_id)
+        for trait_id in role.risk_poles or {}:
+            if trait_id not in known_traits:
+                yield ("roles", role_id, "risk_poles", trait_id), unknown_trait(trait_id)
 
     for trait_id in q.interpretation or {}:
         if trait_id not in known_traits:
@@ -626,7 +640,20 @@ class TraitScore(_Model):
     z: float | None
     """(raw − norm mean) / norm sd (null without norms)."""
     t: float | None
-    """T-score = 50 + 10 z, one decimal (null without norms)."""
+    """T-score = 50 + 10 z, rounded once to one decimal (null without norms); the band,
+    interval and role fit all use this rounded value."""
+    sem: float | None = None
+    """Standard error of measurement of T, in T points: 10 × √(1 − reliability), with the
+    reliability adjusted for the items answered (null without norms)."""
+    t_interval: tuple[float, float] | None = None
+    """90 % interval on T: [T − 1.645 SEM, T + 1.645 SEM], one decimal (null without
+    norms)."""
+    interval_bands: list[Band] | None = None
+    """The bands the 90 % interval reaches, low to high: one band when the interval lies
+    inside it, two or three when it straddles a band edge (null without norms)."""
+    risk_pole_applied: Literal["high", "low", "none"] | None = None
+    """The risky end used for this candidate's flags when the role applied for overrides the
+    trait's ``risk_pole`` (null when the trait's own pole applies)."""
     percentile: float | None
     """Percentile rank in the norm group, 0–100, one decimal (null without norms)."""
     band: Band | None
@@ -650,7 +677,10 @@ class RoleFit(_Model):
     """Readable role name."""
     fit: float | None
     """Fit 0–100 (100 = no target missed), one decimal; null when a targeted trait is
-    insufficient."""
+    insufficient. A score, not a percentage or a probability."""
+    fit_interval: tuple[float, float] | None = None
+    """90 % interval on the fit from the traits' standard errors (docs/scoring.md), one
+    decimal; null when the fit is null."""
 
 
 class ValidityIndicators(_Model):
