@@ -166,8 +166,8 @@ def simulate_responses(
             continue
         sign = 1.0 if item.keyed == "+" else -1.0
         if item.trait is not None:
-            keyed = loading * theta[:, index[item.trait]] + np.sqrt(1 - loading**2) * (
-                noise[:, column]
+            keyed = (
+                loading * theta[:, index[item.trait]] + np.sqrt(1 - loading**2) * (noise[:, column])
             )
             faked = population.fake * direction[item.trait]
         else:
@@ -211,8 +211,7 @@ def respondents(
     """``n`` simulated respondent headers, applying for ``role`` (or no role)."""
     ref = q.ref()
     return [
-        SimulatedRespondent(ref, Candidate(id=f"{prefix}-{row + 1}", role=role))
-        for row in range(n)
+        SimulatedRespondent(ref, Candidate(id=f"{prefix}-{row + 1}", role=role)) for row in range(n)
     ]
 
 
@@ -267,7 +266,7 @@ def _midranks(values: FloatArray) -> FloatArray:
     order = np.argsort(values, kind="mergesort")
     ranks = np.empty(len(values))
     ranks[order] = np.arange(1, len(values) + 1)
-    unique, inverse = np.unique(values, return_inverse=True)
+    _, inverse = np.unique(values, return_inverse=True)
     sums = np.bincount(inverse, weights=ranks)
     counts = np.bincount(inverse)
     mid: FloatArray = (sums / counts)[inverse]
@@ -277,3 +276,132 @@ def _midranks(values: FloatArray) -> FloatArray:
 def likert_item_ids(q: Questionnaire) -> list[str]:
     """Likert trait item ids (used by the tests of presentation order)."""
     return [item.id for item in q.items if isinstance(item, LikertItem) and item.trait]
+
+
+# ------------------------------------------------------------------ Figures
+
+
+def groups() -> dict[str, Population]:
+    """The simulated groups of docs/scoring.md: the general honest population, moderate
+    fakers, yes-sayers and the four archetypes (all honest unless named otherwise)."""
+    return {
+        "honest": Population(),
+        "moderate_faker": Population(fake=MODERATE_FAKING),
+        "acquiescent": Population(acquiescence=MODERATE_FAKING),
+        "farmer": archetype("farmer"),
+        "hunter": archetype("hunter"),
+        "hybrid": archetype("hybrid"),
+        "order_taker": archetype("order_taker"),
+    }
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """How often each flag fires in one simulated group (shares of the group)."""
+
+    n: int
+    """Respondents simulated."""
+    any_risky: float
+    """Share with at least one risky-trait flag (``low_<trait>`` / ``high_<trait>``)."""
+    mean_risky: float
+    """Mean number of risky-trait flags."""
+    order_taker: float
+    """Share with the order-taker flag."""
+    faking: float
+    """Share with the ``faking`` validity flag."""
+    desirable_flag: float
+    """Share with the red flag ``socially_desirable_responding``."""
+    best_fit_own: float | None
+    """Share whose best fit is the group's own role (archetypes only)."""
+    farmer_fit: float
+    """Mean farmer fit."""
+    faking_index: FloatArray
+    """The faking index of every respondent (for the ROC curve)."""
+    band_agreement: float | None = None
+    """Share of trait scores whose band equals the band of the true latent (honest group)."""
+
+
+def risky_flag_count(codes: Sequence[str], trait_ids: Sequence[str]) -> int:
+    """Number of risky-trait flags among red-flag codes."""
+    names = {f"{pole}_{trait_id}" for trait_id in trait_ids for pole in ("low", "high")}
+    return sum(code in names for code in codes)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything docs/scoring.md reports from one seeded simulation."""
+
+    norms: Norms
+    """The local norms built from the honest norm sample (with its alphas)."""
+    groups: dict[str, GroupFigures]
+    """Group name -> its figures, with no role applied for."""
+    any_risky_by_role: dict[str, float]
+    """Role applied for -> share of honest respondents with any risky-trait flag."""
+    roc_false_alarm: FloatArray
+    """ROC curve of the faking index: false-alarm rate on honest respondents."""
+    roc_hit: FloatArray
+    """ROC curve of the faking index: hit rate on moderate fakers."""
+    auc: float
+    """Area under that ROC curve."""
+
+
+def measure(q: Questionnaire, n: int = 2000, seed: int = 12) -> Figures:
+    """Simulate every group of :func:`groups` (``n`` each) and an honest norm sample, score
+    them against local norms and count the flags. One independent stream per group, spawned
+    from ``seed``."""
+    from assess import psychometrics, scoring  # noqa: PLC0415 (scoring is heavy; lazy)
+
+    names = ["norm_sample", *groups()]
+    streams = dict(zip(names, np.random.SeedSequence(seed).spawn(len(names)), strict=True))
+    sample = simulate_responses(q, Population(), n, np.random.default_rng(streams["norm_sample"]))
+    keyed = scoring.keyed_likert_matrix(q, sample)
+    ids = q.item_ids()
+    alphas: list[float | None] = []
+    for trait_id in q.trait_ids():
+        columns = [ids.index(item.id) for item in q.likert_items_of(trait_id)]
+        alphas.append(round(psychometrics.cronbach_alpha(keyed[:, columns]).alpha, 3))
+    norms = local_norms(q, scoring.trait_arrays(q, sample).raw, alphas)
+    trait_ids = q.trait_ids()
+    results: dict[str, GroupFigures] = {}
+    by_role: dict[str, float] = {}
+    for name, population in groups().items():
+        rng = np.random.default_rng(streams[name])
+        matrix = simulate_responses(q, population, n, rng)
+        profiles = scoring.score_matrix(q, respondents(q, n), matrix, None, norms)
+        codes = [[flag.code for flag in p.red_flags] for p in profiles]
+        risky = np.array([risky_flag_count(c, trait_ids) for c in codes])
+        own = name if q.roles is not None and name in q.roles else None
+        results[name] = GroupFigures(
+            n=n,
+            any_risky=float(np.mean(risky >= 1)),
+            mean_risky=float(risky.mean()),
+            order_taker=float(np.mean([any("order_taker" in c for c in cs) for cs in codes])),
+            faking=float(np.mean(["faking" in p.validity.flags for p in profiles])),
+            desirable_flag=float(np.mean(["socially_desirable_responding" in c for c in codes])),
+            best_fit_own=(float(np.mean([p.best_fit == own for p in profiles])) if own else None),
+            farmer_fit=float(
+                np.mean(
+                    [f.fit for p in profiles for f in p.role_fit if f.role == "farmer" and f.fit]
+                    or [np.nan]
+                )
+            ),
+            faking_index=np.array(
+                [
+                    np.nan if p.validity.faking_index is None else p.validity.faking_index
+                    for p in profiles
+                ]
+            ),
+        )
+        if name == "honest":
+            for role_id in q.roles or {}:
+                if role_id == "order_taker":
+                    continue  # a description, not a role anyone is hired for
+                applied = scoring.score_matrix(q, respondents(q, n, role_id), matrix, None, norms)
+                counts = np.array(
+                    [risky_flag_count([f.code for f in p.red_flags], trait_ids) for p in applied]
+                )
+                by_role[role_id] = float(np.mean(counts >= 1))
+    false_alarm, hit, auc = roc_curve(
+        results["honest"].faking_index, results["moderate_faker"].faking_index
+    )
+    return Figures(norms, results, by_role, false_alarm, hit, auc)

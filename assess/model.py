@@ -705,9 +705,13 @@ class ValidityIndicators(_Model):
     """Share of timed answers faster than the too-fast threshold (null without times)."""
     median_ms: float | None
     """Median answer time in milliseconds (null without times)."""
+    faking_index: float | None = None
+    """Faking-good index in scale points: (mean keyed desirability answer − scale middle) +
+    0.75 × (mean trait answer toward each trait's desirable end − scale middle); high when the
+    answers lean toward what looks good (docs/scoring.md; null without desirability items)."""
     flags: list[str] = []
     """Validity indicators beyond their threshold (``attention``, ``longstring``, ``low_irv``,
-    ``inconsistent``, ``too_fast``, ``social_desirability``)."""
+    ``inconsistent``, ``too_fast``, ``social_desirability``, ``faking``)."""
 
 
 class RedFlag(_Model):

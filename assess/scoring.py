@@ -456,7 +456,10 @@ def inside_risk_band(pole: str, interval: tuple[float, float]) -> bool:
 
 
 def validity_arrays(
-    q: Questionnaire, matrix: FloatArray, times: FloatArray
+    q: Questionnaire,
+    matrix: FloatArray,
+    times: FloatArray,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
 ) -> validity.ValidityArrays:
     """Every per-person validity indicator for a batch."""
     keyed = keyed_likert_matrix(q, matrix)
@@ -476,6 +479,16 @@ def validity_arrays(
     ]
     likert_raw = matrix[:, likert_columns]
     share, median = validity.too_fast(times)
+    trait_items = [item for item in q.likert_items() if item.trait is not None]
+    sign = {trait.id: -1.0 if trait.risk_pole == "high" else 1.0 for trait in q.traits}
+    faking = validity.faking_index(
+        keyed[:, desirability_columns],
+        keyed[:, [column[item.id] for item in trait_items]],
+        [sign[item.trait] for item in trait_items if item.trait is not None],
+        q.scale.min,
+        q.scale.max,
+        thresholds.faking_trait_weight,
+    )
     return validity.ValidityArrays(
         consistency_disagreement=disagreement,
         consistency_pairs_answered=pairs_answered,
@@ -487,6 +500,7 @@ def validity_arrays(
         likert_answered=(~np.isnan(likert_raw)).sum(axis=1).astype(np.int64),
         too_fast_share=share,
         median_ms=median,
+        faking_index=faking,
     )
 
 
@@ -583,7 +597,7 @@ def _score(
         )
         centre, half_width = true_score_intervals(normed.t, sem)
         errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
-    indicators = validity_arrays(q, matrix, times)
+    indicators = validity_arrays(q, matrix, times, thresholds)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
 
     notes = _notes(q, norms)
@@ -789,6 +803,7 @@ def _profile(
         irv=ind["irv"][row],
         too_fast_share=ind["too_fast_share"][row],
         median_ms=ind["median_ms"][row],
+        faking_index=ind["faking_index"][row],
         flags=raised,
     )
     red_flags = _red_flags(q, record, trait_scores, band_by_trait, t_of, fits, indicators)
@@ -841,13 +856,24 @@ def _red_flags(
                 "the answers before relying on them.",
             )
         )
-    if "social_desirability" in indicators.flags:
+    if "faking" in indicators.flags or "social_desirability" in indicators.flags:
+        because = []
+        if "faking" in indicators.flags and indicators.faking_index is not None:
+            because.append(
+                f"the faking index is {indicators.faking_index:+.2f} (flagged from "
+                f"{DEFAULT_THRESHOLDS.faking_share_of_range * (q.scale.max - q.scale.min):+.2f})"
+            )
+        if "social_desirability" in indicators.flags:
+            because.append(
+                f"agreed on average ({indicators.social_desirability:.1f}) with claims almost "
+                "nobody can truthfully make"
+            )
         flags.append(
             RedFlag(
                 code="socially_desirable_responding",
-                reason=f"Agreed on average ({indicators.social_desirability:.1f}) with claims "
-                "almost nobody can truthfully make, so the profile may be polished; probe the "
-                "strongest traits with examples in the interview.",
+                reason="The answers look polished (" + "; ".join(because) + "): the traits "
+                "and the role fit are probably too good. Read the fit as an upper bound and "
+                "probe the strongest traits with examples in the interview.",
             )
         )
     for trait_id, score in traits.items():
