@@ -349,7 +349,7 @@ def measure(q: Questionnaire, n: int = 2000, seed: int = 12) -> Figures:
     """Simulate every group of :func:`groups` (``n`` each) and an honest norm sample, score
     them against local norms and count the flags. One independent stream per group, spawned
     from ``seed``."""
-    from assess import psychometrics, scoring  # noqa: PLC0415 (scoring is heavy; lazy)
+    from assess import psychometrics, scoring
 
     names = ["norm_sample", *groups()]
     streams = dict(zip(names, np.random.SeedSequence(seed).spawn(len(names)), strict=True))

@@ -511,7 +511,41 @@ def questionnaire_sha256(q: Questionnaire) -> str:
     any change to an id, text, weight, norm or target does.
     """
     content = q.model_dump(mode="json", by_alias=True)
+    _drop_unset_additions(content)
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+ADDED_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "traits": ("reliability",),
+    "roles": ("risk_poles",),
+    "norms.traits": ("reliability",),
+    "items": ("rationale",),
+    "items.options": ("rationale",),
+    "top": ("presentation",),
+}
+"""Optional questionnaire fields added after format 1.0 (issue 12), by where they sit.
+Left out (null), they are dropped before hashing, so a questionnaire that does not use them
+keeps the sha256 its answers files already carry."""
+
+
+def _drop_unset_additions(content: dict[str, Any]) -> None:
+    def drop(mapping: Any, names: tuple[str, ...]) -> None:
+        if isinstance(mapping, dict):
+            for name in names:
+                if name in mapping and mapping[name] is None:
+                    del mapping[name]
+
+    drop(content, ADDED_OPTIONAL_FIELDS["top"])
+    for trait in content.get("traits") or []:
+        drop(trait, ADDED_OPTIONAL_FIELDS["traits"])
+    for role in (content.get("roles") or {}).values():
+        drop(role, ADDED_OPTIONAL_FIELDS["roles"])
+    for norm in ((content.get("norms") or {}).get("traits") or {}).values():
+        drop(norm, ADDED_OPTIONAL_FIELDS["norms.traits"])
+    for item in content.get("items") or []:
+        drop(item, ADDED_OPTIONAL_FIELDS["items"])
+        for option in item.get("options") or []:
+            drop(option, ADDED_OPTIONAL_FIELDS["items.options"])
 
 
 # ------------------------------------------------------------------------ Answers

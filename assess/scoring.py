@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, Protocol
 
 import numpy as np
@@ -324,6 +325,7 @@ def _fit(
     weight: FloatArray,
     at_least: npt.NDArray[np.bool_],
     at_most: npt.NDArray[np.bool_],
+    clip: bool = True,
 ) -> FloatArray:
     difference = t - target
     shortfall = np.where(
@@ -332,8 +334,8 @@ def _fit(
         np.where(at_most, np.maximum(difference, 0.0), difference),
     )
     rms = np.sqrt((weight * shortfall**2).sum(axis=-1) / weight.sum())
-    fit: FloatArray = 100.0 * np.maximum(0.0, 1.0 - rms / FIT_SCALE_T)
-    return fit
+    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    return np.maximum(fit, 0.0) if clip else fit
 
 
 def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatArray]:
@@ -351,7 +353,7 @@ def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatAr
 
 
 def role_fit_intervals(
-    q: Questionnaire, t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z
+    q: Questionnaire, t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z, clip: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """Lower and upper ends of the 90 % interval on each role fit (candidates × roles).
 
@@ -359,7 +361,9 @@ def role_fit_intervals(
     the fit has kinks (a target met counts nothing), so each trait's contribution is taken
     one-sided by finite differences: moving T_i by ±SEM_i changes the fit by at most
     ``down_i`` downward and ``up_i`` upward; then
-    ``[fit − z √Σ down_i², fit + z √Σ up_i²]``, held within 0–100.
+    ``[fit − z √Σ down_i², fit + z √Σ up_i²]``, held within 0–100 (``clip=False``: on the
+    unclipped scale 100 × (1 − rms / 30), which keeps going below 0, so that two fits both
+    held at 0 can still be told apart).
     """
     role_ids = list(q.roles or {})
     low = np.full((len(t), len(role_ids)), np.nan)
@@ -368,16 +372,18 @@ def role_fit_intervals(
         columns, target, weight, at_least, at_most = _role_columns(q, role_id)
         scores = t[:, columns]
         errors = sem[:, columns]
-        fit = _fit(scores, target, weight, at_least, at_most)
+        fit = _fit(scores, target, weight, at_least, at_most, clip)
         # candidates × traits × (−, +): the fit with one trait moved by one SEM.
         k = len(columns)
         step = np.eye(k)[None, :, :] * errors[:, :, None]
-        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most)
-        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most)
+        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip)
+        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip)
         down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
         up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
-        low[:, column] = np.maximum(0.0, fit - z * np.sqrt((down**2).sum(axis=1)))
+        low[:, column] = fit - z * np.sqrt((down**2).sum(axis=1))
         high[:, column] = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
+        if clip:
+            low[:, column] = np.maximum(0.0, low[:, column])
     return low, high
 
 
@@ -501,6 +507,9 @@ def validity_arrays(
         too_fast_share=share,
         median_ms=median,
         faking_index=faking,
+        desirability_answered=(~np.isnan(keyed[:, desirability_columns]))
+        .sum(axis=1)
+        .astype(np.int64),
     )
 
 
@@ -589,13 +598,15 @@ def _score(
     normed = norm_scores(q, traits.raw, norms) if norms is not None else None
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
     errors: _Errors | None = None
+    order_taker: npt.NDArray[np.bool_] | None = None
     if normed is not None:
         sem = standard_errors(trait_reliability(q, norms), traits.answered, traits.total)
-        sem = np.where(np.isnan(normed.t), np.nan, np.round(sem, 1))
+        sem = np.where(np.isnan(normed.t), np.nan, sem)
         fit_low, fit_high = (
             role_fit_intervals(q, normed.t, sem) if fit is not None else (None, None)
         )
         centre, half_width = true_score_intervals(normed.t, sem)
+        order_taker = _order_taker_mask(q, normed.t, sem, role_ids)
         errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
     indicators = validity_arrays(q, matrix, times, thresholds)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
@@ -608,9 +619,34 @@ def _score(
     )
     columns = _Columns.of(traits, normed, fit, indicators, flags, errors)
     return [
-        _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
+        _profile(
+            q,
+            record,
+            row,
+            columns,
+            role_ids,
+            norms_used,
+            notes,
+            forced,
+            bool(order_taker[row]) if order_taker is not None else False,
+        )
         for row, record in enumerate(respondents)
     ]
+
+
+def _order_taker_mask(
+    q: Questionnaire, t: FloatArray, sem: FloatArray, role_ids: list[str]
+) -> npt.NDArray[np.bool_] | None:
+    """:class:`OrderTakerRule` for a batch: the order-taker fit's 90 % interval lies wholly
+    above the farmer fit's, on the unclipped fit scale (None without both roles)."""
+    rule = ORDER_TAKER_RULE
+    if rule.order_taker_role not in role_ids or rule.farmer_role not in role_ids:
+        return None
+    low, high = role_fit_intervals(q, t, sem, clip=False)
+    order_taker, farmer = role_ids.index(rule.order_taker_role), role_ids.index(rule.farmer_role)
+    with np.errstate(invalid="ignore"):
+        mask: npt.NDArray[np.bool_] = low[:, order_taker] > high[:, farmer]
+    return mask
 
 
 def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
@@ -729,6 +765,7 @@ def _profile(
     norms_used: NormsUsed | None,
     notes: list[str],
     forced: bool,
+    order_taker: bool,
 ) -> Profile:
     trait_scores: dict[str, TraitScore] = {}
     t_of: dict[str, float] = {}
@@ -806,7 +843,9 @@ def _profile(
         faking_index=ind["faking_index"][row],
         flags=raised,
     )
-    red_flags = _red_flags(q, record, trait_scores, band_by_trait, t_of, fits, indicators)
+    red_flags = _red_flags(
+        q, record, trait_scores, band_by_trait, t_of, fits, indicators, order_taker
+    )
     return Profile(
         questionnaire=record.questionnaire,
         candidate=record.candidate,
@@ -827,6 +866,25 @@ def _profile(
 # ------------------------------------------------------------------ Red flags
 
 
+def not_distinguishable_from_next(
+    fits: Sequence[float | None], intervals: Sequence[tuple[float, float] | None]
+) -> list[bool]:
+    """Per candidate (input order): True when, ranked by this fit (best first), the
+    candidate's 90 % fit interval overlaps that of the next-ranked candidate, so the two
+    cannot be told apart on this role. False for the last-ranked candidate and for
+    candidates without a fit."""
+    ranked = sorted(
+        (index for index, fit in enumerate(fits) if fit is not None and intervals[index]),
+        key=lambda index: -(fits[index] or 0.0),
+    )
+    out = [False] * len(fits)
+    for this, below in pairwise(ranked):
+        upper, lower = intervals[this], intervals[below]
+        if upper is not None and lower is not None and upper[0] <= lower[1]:
+            out[this] = True
+    return out
+
+
 def _role_risk_poles(q: Questionnaire, role_id: str | None) -> dict[str, RiskPole]:
     """The applied role's own risk poles (empty when the candidate applied for no known role
     or the role keeps every trait's default)."""
@@ -843,6 +901,7 @@ def _red_flags(
     t_of: dict[str, float],
     fits: list[RoleFit],
     indicators: ValidityIndicators,
+    order_taker_flag: bool,
 ) -> list[RedFlag]:
     flags: list[RedFlag] = []
     careless = _careless_reasons(indicators)
@@ -891,13 +950,13 @@ def _red_flags(
     by_role = {fit.role: fit for fit in fits}
     order_taker, farmer = by_role.get(rule.order_taker_role), by_role.get(rule.farmer_role)
     if (
-        order_taker is not None
+        order_taker_flag
+        and order_taker is not None
         and farmer is not None
         and order_taker.fit is not None
         and farmer.fit is not None
         and order_taker.fit_interval is not None
         and farmer.fit_interval is not None
-        and order_taker.fit_interval[0] > farmer.fit_interval[1]
     ):
         shown = [
             f"{traits[trait_id].name.lower()} T {t_of[trait_id]:.1f}"
@@ -908,11 +967,9 @@ def _red_flags(
         flags.append(
             RedFlag(
                 code="likely_order_taker_as_farmer",
-                reason=f"Fits the {order_taker.name.lower()} profile (fit "
-                f"{order_taker.fit:.0f}, 90 % interval {order_taker.fit_interval[0]:.0f}–"
-                f"{order_taker.fit_interval[1]:.0f}) distinguishably better than the "
-                f"{farmer.name.lower()} profile (fit {farmer.fit:.0f}, "
-                f"{farmer.fit_interval[0]:.0f}–{farmer.fit_interval[1]:.0f}){traits_text}: "
+                reason=f"Fits the {order_taker.name.lower()} profile better than the "
+                f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
+                f"{farmer.fit:.0f}, a difference beyond the measurement error){traits_text}: "
                 "placed as a farmer, this person is likely to service accounts without asking "
                 "for growth, introductions or referrals.",
             )

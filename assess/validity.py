@@ -71,6 +71,10 @@ class ValidityThresholds:
     scale points on 1–5): about the 96.5th percentile of simulated honest respondents
     (docs/scoring.md, "Faking")."""
 
+    faking_min_items: int = 4
+    """Compute the ``faking`` flag only with at least this many answered desirability items
+    (count): the cut-off was calibrated on a 14-item balanced scale."""
+
     too_fast_ms: float = 2000.0
     """An answer faster than this is too fast to have been read (milliseconds). Default
     2 s per item (Huang et al. 2012, "Detecting and deterring insufficient effort
@@ -218,6 +222,8 @@ class ValidityArrays:
     faking_index: FloatArray
     """Faking-good index in scale points (:func:`faking_index`; NaN without desirability
     items)."""
+    desirability_answered: IntArray
+    """Social-desirability items answered."""
 
 
 def validity_flags(
@@ -249,7 +255,8 @@ def validity_flags(
             "too_fast": indicators.too_fast_share >= thresholds.too_fast_share,
             "social_desirability": indicators.social_desirability
             >= scale_min + thresholds.social_desirability_share_of_range * span,
-            "faking": indicators.faking_index >= thresholds.faking_share_of_range * span,
+            "faking": (indicators.desirability_answered >= thresholds.faking_min_items)
+            & (indicators.faking_index >= thresholds.faking_share_of_range * span),
         }
 
 
