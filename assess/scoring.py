@@ -79,8 +79,10 @@ class OrderTakerRule:
     """ "Likely order-taker if placed as a farmer" (DESIGN.md §1, points 1 and 5): the
     candidate fits the questionnaire's order-taker profile (strong at servicing, uneasy
     asking and closing, keen to be liked, reactive) distinguishably better than its farmer
-    profile: the order-taker fit is higher and the two fits' 90 % intervals do not overlap.
-    Applies only to questionnaires with both roles. Calibrated in docs/scoring.md (issue 12):
+    profile: the order-taker fit is higher and the two fits' 90 % intervals do not overlap
+    (questionnaires with both roles); or, for questionnaires whose roles do not separate the
+    two, the four traits below each have their whole 90 % interval in the stated band
+    (nurturing and approval high, asking and closing low). Calibrated in docs/scoring.md (issue 12):
     it catches nearly every simulated order-taker and no simulated farmer, where the rule of
     scorer 1.1 (four bands at once) caught a third of the order-takers."""
 
@@ -89,13 +91,13 @@ class OrderTakerRule:
     farmer_role: str = "farmer"
     """Role id of the farmer profile."""
     nurturing: str = "relationship_nurturing"
-    """Trait named in the reason (the servicing strength)."""
+    """Trait that must be high (the servicing strength)."""
     asking: str = "comfort_asking"
-    """Trait named in the reason."""
+    """Trait that must be low."""
     closing: str = "closing_urgency"
-    """Trait named in the reason."""
+    """Trait that must be low."""
     approval: str = "need_for_approval"
-    """Trait named in the reason."""
+    """Trait that must be high."""
 
 
 ORDER_TAKER_RULE = OrderTakerRule()
@@ -885,6 +887,26 @@ def not_distinguishable_from_next(
     return out
 
 
+def _order_taker_bands(rule: OrderTakerRule, traits: dict[str, TraitScore]) -> bool:
+    """The rule of scorer 1.1 with intervals: the 90 % interval of relationship nurturing
+    lies in the high band, comfort asking and closing urgency in the low band, need for
+    approval in the high band. A second way to raise the order-taker flag, for questionnaires
+    whose roles do not separate the two profiles."""
+    wanted = {
+        rule.nurturing: "high",
+        rule.asking: "low",
+        rule.closing: "low",
+        rule.approval: "high",
+    }
+    for trait_id, pole in wanted.items():
+        score = traits.get(trait_id)
+        if score is None or score.t_interval is None:
+            return False
+        if not inside_risk_band(pole, score.t_interval):
+            return False
+    return True
+
+
 def _role_risk_poles(q: Questionnaire, role_id: str | None) -> dict[str, RiskPole]:
     """The applied role's own risk poles (empty when the candidate applied for no known role
     or the role keeps every trait's default)."""
@@ -949,29 +971,40 @@ def _red_flags(
     rule = ORDER_TAKER_RULE
     by_role = {fit.role: fit for fit in fits}
     order_taker, farmer = by_role.get(rule.order_taker_role), by_role.get(rule.farmer_role)
+    shown = [
+        f"{traits[trait_id].name.lower()} T {t_of[trait_id]:.1f}"
+        for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
+        if trait_id in t_of
+    ]
+    traits_text = f" ({', '.join(shown)})" if shown else ""
+    consequence = (
+        ": placed as a farmer, this person is likely to service accounts without asking "
+        "for growth, introductions or referrals."
+    )
     if (
         order_taker_flag
         and order_taker is not None
         and farmer is not None
         and order_taker.fit is not None
         and farmer.fit is not None
-        and order_taker.fit_interval is not None
-        and farmer.fit_interval is not None
     ):
-        shown = [
-            f"{traits[trait_id].name.lower()} T {t_of[trait_id]:.1f}"
-            for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
-            if trait_id in t_of
-        ]
-        traits_text = f" ({', '.join(shown)})" if shown else ""
         flags.append(
             RedFlag(
                 code="likely_order_taker_as_farmer",
                 reason=f"Fits the {order_taker.name.lower()} profile better than the "
                 f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
-                f"{farmer.fit:.0f}, a difference beyond the measurement error){traits_text}: "
-                "placed as a farmer, this person is likely to service accounts without asking "
-                "for growth, introductions or referrals.",
+                f"{farmer.fit:.0f}, a difference beyond the measurement error){traits_text}"
+                + consequence,
+            )
+        )
+    elif _order_taker_bands(rule, traits):
+        flags.append(
+            RedFlag(
+                code="likely_order_taker_as_farmer",
+                reason=f"Strong on {traits[rule.nurturing].name.lower()} but low on "
+                f"{traits[rule.asking].name.lower()} and {traits[rule.closing].name.lower()}, "
+                f"with a high {traits[rule.approval].name.lower()}, each beyond the "
+                f"measurement error{traits_text}" + consequence,
             )
         )
 

@@ -201,10 +201,16 @@ def test_validity_items(questionnaire: dict[str, Any], items: list[dict[str, Any
     desirability = [item for item in items if item.get("validity") == "social_desirability"]
     attention = [item for item in items if item.get("validity") == "attention_check"]
     assert len(desirability) >= 6
-    assert all(item["keyed"] == "+" and "trait" not in item for item in desirability)
+    assert all("trait" not in item for item in desirability)
+    virtues = [item for item in desirability if item["keyed"] == "+"]
+    faults = [item for item in desirability if item["keyed"] == "-"]
+    # Balanced keying (issue 12): as many admitted faults as claimed virtues, so that
+    # agreeing with everything (acquiescence) does not look like faking.
+    assert len(virtues) == len(faults) >= 6
     assert all(
-        re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in desirability
+        re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in virtues
     )
+    assert not any(re.search(r"\b(never|always|every)\b", i["text"], re.I) for i in faults)
     assert len(attention) >= 2
     labels = questionnaire["scale"]["labels"]
     for item in attention:
