@@ -306,11 +306,15 @@ def careless_indicators(
     flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
 
     scales = [cols for cols in columns.values() if cols]
-    if len(scales) >= 2:
+    if len(scales) >= psy.MIN_EVEN_ODD_TRAITS:
         even_odd = psy.even_odd_consistency(keyed, scales)
     else:
         even_odd = np.full(n, np.nan)
-        warnings.append("Even-odd consistency needs at least two traits; it is left empty.")
+        warnings.append(
+            f"Even-odd consistency needs at least {psy.MIN_EVEN_ODD_TRAITS} traits (with "
+            f"{len(scales)}, the correlation of the half scores across traits is always ±1 or "
+            "undefined); it is left empty."
+        )
     index = {item_id: i for i, item_id in enumerate(q.item_ids())}
     pairs = [(index[a], index[b]) for a, b in (q.validity.consistency_pairs if q.validity else [])]
     synonyms = psy.synonym_consistency(keyed, pairs, options.careless.min_pairs)
@@ -331,6 +335,12 @@ def careless_indicators(
             warnings.append(f"Mahalanobis distance is left empty: {exc}.")
         else:
             d2, p, df = result.d2, result.p, result.df
+            if result.repaired:
+                warnings.append(
+                    "The pairwise item covariance matrix was not positive definite (items "
+                    "answered by different people disagree); its negative eigenvalues were "
+                    "set to 0 before computing Mahalanobis distance."
+                )
             if result.singular:
                 warnings.append(
                     f"The item covariance matrix is singular (rank {result.df} of "

@@ -207,9 +207,7 @@ def test_validity_items(questionnaire: dict[str, Any], items: list[dict[str, Any
     # Balanced keying (issue 12): as many admitted faults as claimed virtues, so that
     # agreeing with everything (acquiescence) does not look like faking.
     assert len(virtues) == len(faults) >= 6
-    assert all(
-        re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in virtues
-    )
+    assert all(re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in virtues)
     assert not any(re.search(r"\b(never|always|every)\b", i["text"], re.I) for i in faults)
     assert len(attention) >= 2
     labels = questionnaire["scale"]["labels"]

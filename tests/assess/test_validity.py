@@ -45,9 +45,7 @@ def test_irv_is_the_sample_sd_of_answered_items_as_careless_irv() -> None:
             [2, nan, 4, nan, nan],
         ]
     )
-    assert_allclose(
-        intra_individual_variability(matrix), [np.sqrt(16 / 3), 0.0, nan, np.sqrt(2.0)]
-    )
+    assert_allclose(intra_individual_variability(matrix), [np.sqrt(16 / 3), 0.0, nan, np.sqrt(2.0)])
 
 
 def test_low_irv_cutoff_is_on_the_population_sd() -> None:
