@@ -404,7 +404,9 @@ def trait_reliability(q: Questionnaire, norms: Norms | None) -> FloatArray:
     return np.array(values, dtype=np.float64)
 
 
-def standard_errors(reliability: FloatArray, answered: FloatArray, total: FloatArray) -> FloatArray:
+def standard_errors(
+    reliability: FloatArray, answered: npt.ArrayLike, total: npt.ArrayLike
+) -> FloatArray:
     """Standard error of measurement of T (T points), candidates × traits.
 
     The reliability holds for the full scale of ``total`` items; a candidate who answered

@@ -23,11 +23,12 @@ def main(quick: bool = False) -> None:
     n = 500 if quick else 2000
     figures = calibration.measure(q, n=n, seed=SEED)
     print(f"{n} simulated respondents per group, local norms, seed {SEED}")
-    alphas = [norm.reliability for norm in figures.norms.traits.values()]
-    print(
-        f"alpha in the norm sample: {min(a or 0 for a in alphas):.3f}–{max(a or 0 for a in alphas):.3f}"
+    alphas = [norm.reliability or 0.0 for norm in figures.norms.traits.values()]
+    print(f"alpha in the norm sample: {min(alphas):.3f}–{max(alphas):.3f}")
+    header = (
+        f"{'group':<16}{'any risky':>10}{'mean':>6}{'order-taker':>12}{'faking':>8}"
+        f"{'polished':>9}{'own best':>9}{'farmer fit':>11}"
     )
-    header = f"{'group':<16}{'any risky':>10}{'mean':>6}{'order-taker':>12}{'faking':>8}{'polished':>9}{'own best':>9}{'farmer fit':>11}"
     print(header)
     for name, g in figures.groups.items():
         own = f"{g.best_fit_own:.0%}" if g.best_fit_own is not None else "—"

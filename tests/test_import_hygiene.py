@@ -14,6 +14,7 @@ PURE_MODULES = [
     "assess.model",
     "assess.scoring",
     "assess.validity",
+    "assess.calibration",
     "assess.psychometrics",
     "assess.psychometrics_analysis",
     "simulate.assumptions",

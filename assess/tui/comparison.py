@@ -131,8 +131,8 @@ def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
             score = by_trait.get(trait_id)
             row += [_number(score.t if score else None), (score.band or "") if score else ""]
         for role_id in roles:
-            line = next((f for f in view.fits if f.role_id == role_id), None)
-            interval = line.interval if line is not None else None
+            fit_line = next((f for f in view.fits if f.role_id == role_id), None)
+            interval = fit_line.interval if fit_line is not None else None
             row += [
                 _number(view.fit_for(role_id)),
                 _number(interval[0] if interval else None),

@@ -50,8 +50,10 @@ def test_faking_index_catches_moderate_fakers_at_few_false_alarms(
     assert figures.groups["honest"].faking <= 0.05 - 0.005
     assert figures.auc >= 0.92
     # The ROC curve runs from (0, 0) to (1, 1) and never falls.
-    assert figures.roc_false_alarm[0] == 0.0 and figures.roc_hit[-1] == 1.0
-    assert np.all(np.diff(figures.roc_false_alarm) >= 0) and np.all(np.diff(figures.roc_hit) >= 0)
+    assert figures.roc_false_alarm[0] == 0.0
+    assert figures.roc_hit[-1] == 1.0
+    assert np.all(np.diff(figures.roc_false_alarm) >= 0)
+    assert np.all(np.diff(figures.roc_hit) >= 0)
 
 
 def test_faking_index_separates_faking_from_acquiescence(figures: calibration.Figures) -> None:
@@ -94,7 +96,7 @@ def test_simulated_desirability_answers_correlate_about_three_tenths(
         for item in bundled.likert_items()
         if item.validity == "social_desirability"
     ]
-    corr = np.corrcoef(keyed[:, columns], rowvar=False)
+    corr = np.asarray(np.corrcoef(keyed[:, columns], rowvar=False))
     mean_r = corr[np.triu_indices(len(columns), 1)].mean()
     # Cut into five points, a latent correlation of 0.3 shows as a little less.
     assert 0.2 <= mean_r <= 0.3

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from assess.model import LikertItem, Norms, Questionnaire, TraitNorm
+from assess.profiles import load_questionnaire
 from assess.scoring import (
     SCORER_VERSION,
     InvalidAnswersError,
@@ -29,7 +30,6 @@ from assess.scoring import (
     standard_errors,
     true_score_intervals,
 )
-from assess.profiles import load_questionnaire
 from tests.assess.helpers import likert7, make_answers, mini
 
 nan = np.nan
@@ -391,8 +391,10 @@ def test_bands_reached_and_risk_band() -> None:
     assert bands_reached(56.8, 69.9) == ["average", "high"]
     assert bands_reached(61.0, 70.0) == ["high"]
     assert bands_reached(35.0, 65.0) == ["low", "average", "high"]
-    assert inside_risk_band("high", (60.1, 70.0)) and not inside_risk_band("high", (60.0, 70))
-    assert inside_risk_band("low", (30.0, 39.9)) and not inside_risk_band("none", (0.0, 10.0))
+    assert inside_risk_band("high", (60.1, 70.0))
+    assert not inside_risk_band("high", (60.0, 70))
+    assert inside_risk_band("low", (30.0, 39.9))
+    assert not inside_risk_band("none", (0.0, 10.0))
 
 
 def test_t_is_rounded_once_so_the_band_agrees_with_the_shown_t() -> None:
@@ -402,7 +404,8 @@ def test_t_is_rounded_once_so_the_band_agrees_with_the_shown_t() -> None:
     # need_for_approval norm mean 3.0, sd 0.6: raw 2.37 gives z = −1.05, T = 39.5 exactly.
     normed = norm_scores(q, np.array([[2.37, 3.0, 3.0, 3.5]]), norms)
     t = float(normed.t[0, 0])
-    assert t == 39.5 and band_of(t) == "low"
+    assert t == 39.5
+    assert band_of(t) == "low"
     assert f"{t:.1f}" == "39.5"  # shown as 39.5, never as "40 … low"
 
 
@@ -419,7 +422,7 @@ def test_fit_interval_by_finite_differences() -> None:
 
     def fit_at(asking: float, approval: float, nurturing: float) -> float:
         d = [min(asking - 55, 0), max(approval - 45, 0), min(nurturing - 55, 0)]
-        rms = np.sqrt((2 * d[0] ** 2 + 2 * d[1] ** 2 + d[2] ** 2) / 5)
+        rms = math.sqrt((2 * d[0] ** 2 + 2 * d[1] ** 2 + d[2] ** 2) / 5)
         return 100 * max(0.0, 1 - rms / 30)
 
     base = fit_at(45, 45, 60)
@@ -441,7 +444,8 @@ def test_risk_poles_per_role() -> None:
     q = load_questionnaire()
     assert q.roles is not None
     hunter = q.roles["hunter"].risk_poles or {}
-    assert hunter["prospecting_drive"] == "low" and q.trait("prospecting_drive").risk_pole == "none"
+    assert hunter["prospecting_drive"] == "low"
+    assert q.trait("prospecting_drive").risk_pole == "none"
     # A very low relationship nurturing is a risk for a farmer, not for a hunter.
     values = {item.id: 3 for item in q.likert_items()}
     for item in q.likert_items_of("relationship_nurturing"):
