@@ -317,8 +317,10 @@ class GroupFigures:
     """Mean farmer fit."""
     faking_index: FloatArray
     """The faking index of every respondent (for the ROC curve)."""
-    band_agreement: float | None = None
-    """Share of trait scores whose band equals the band of the true latent (honest group)."""
+    farmer_fits: FloatArray
+    """The farmer fit of every respondent."""
+    faking_flags: BoolArray
+    """Whether each respondent got the ``faking`` flag."""
 
 
 def risky_flag_count(codes: Sequence[str], trait_ids: Sequence[str]) -> int:
@@ -391,6 +393,13 @@ def measure(q: Questionnaire, n: int = 2000, seed: int = 12) -> Figures:
                     for p in profiles
                 ]
             ),
+            farmer_fits=np.array(
+                [
+                    next((f.fit for f in p.role_fit if f.role == "farmer" and f.fit), np.nan)
+                    for p in profiles
+                ]
+            ),
+            faking_flags=np.array(["faking" in p.validity.flags for p in profiles]),
         )
         if name == "honest":
             for role_id in q.roles or {}:
@@ -405,3 +414,43 @@ def measure(q: Questionnaire, n: int = 2000, seed: int = 12) -> Figures:
         results["honest"].faking_index, results["moderate_faker"].faking_index
     )
     return Figures(norms, results, by_role, false_alarm, hit, auc)
+
+
+def band_agreement(q: Questionnaire, n: int = 2000, seed: int = 12) -> float:
+    """Share of trait scores whose band (read off T with norms from a large sample of the
+    same population) equals the band of the true latent score 50 + 10 θ: how often a band
+    is right even with perfect norms."""
+    from assess import scoring
+
+    sample_stream, norm_stream = np.random.SeedSequence(seed).spawn(2)
+    matrix = simulate_responses(q, Population(), n, np.random.default_rng(sample_stream))
+    # simulate_responses draws the latent levels first, so the same stream gives them back.
+    theta = np.random.default_rng(sample_stream).standard_normal((n, len(q.traits)))
+    big = simulate_responses(q, Population(), 10 * n, np.random.default_rng(norm_stream))
+    norms = local_norms(q, scoring.trait_arrays(q, big).raw)
+    t = scoring.norm_scores(q, scoring.trait_arrays(q, matrix).raw, norms).t
+
+    def bands(values: FloatArray) -> npt.NDArray[np.int64]:
+        return np.where(values < scoring.T_LOW, 0, np.where(values > scoring.T_HIGH, 2, 1))
+
+    return float(np.mean(bands(t) == bands(50.0 + 10.0 * theta)))
+
+
+def fakers_in_top_decile(figures: Figures, share: float = 0.09) -> tuple[float, float, float]:
+    """A pool of honest respondents with ``share`` moderate fakers, ranked by farmer fit:
+    the fakers' share of the top 10 %, the share of those fakers the faking flag catches,
+    and the fakers' share of the top 10 % once flagged candidates are set aside."""
+    honest, fakers = figures.groups["honest"], figures.groups["moderate_faker"]
+    count = round(share * honest.n / (1 - share))
+    fit = np.concatenate([honest.farmer_fits, fakers.farmer_fits[:count]])
+    is_faker = np.concatenate([np.zeros(honest.n, bool), np.ones(count, bool)])
+    flagged = np.concatenate([honest.faking_flags, fakers.faking_flags[:count]])
+    top = np.argsort(-fit, kind="stable")[: len(fit) // 10]
+    unflagged_fit = np.where(flagged, -np.inf, fit)
+    top_unflagged = np.argsort(-unflagged_fit, kind="stable")[: len(fit) // 10]
+    caught = flagged[top][is_faker[top]]
+    return (
+        float(is_faker[top].mean()),
+        float(caught.mean()) if caught.size else 0.0,
+        float(is_faker[top_unflagged].mean()),
+    )

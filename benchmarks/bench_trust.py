@@ -47,6 +47,14 @@ def main(quick: bool = False) -> None:
             f"{fa:.2f}->{hit:.2f}" for fa, hit in _thin(figures.roc_false_alarm, figures.roc_hit)
         ),
     )
+    top, caught, left = calibration.fakers_in_top_decile(figures)
+    print(
+        f"9 % moderate fakers in a pool ranked by farmer fit: {top:.0%} of the top 10 %; "
+        f"{caught:.0%} of those fakers flagged; {left:.0%} of the top 10 % once flagged "
+        "candidates are set aside"
+    )
+    agreement = calibration.band_agreement(q, n=n, seed=SEED)
+    print(f"band of T equals the band of the true score (perfect norms): {agreement:.1%}")
     print("four-fifths rule: share NOT flagged (selection rate) relative to honest")
     base = figures.groups["honest"]
     for flag in ("faking", "order_taker", "any_risky"):

@@ -1,7 +1,7 @@
 """Every constant of the simulation model, as a named, documented assumption.
 
 Each :class:`Assumption` carries its value, unit, a one-line description and
-its source: a public figure (with the kind of source, see SOURCES.md) or the
+its source: a public figure (with the kind of source, see docs/sources.md) or the
 words "modelling assumption" where no solid figure exists. A scenario's
 ``assumptions:`` mapping overrides any of them by name
 (:func:`resolve_assumptions`). The engine reads values only through the
@@ -91,7 +91,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "log-hazard per contact",
         "Contacts factor = exp(−effect × (min(contacts, cap) − reference)): one contact "
         "multiplies churn by 1.42, four by 0.50; 0 switches the factor off.",
-        MODELLING + " (no controlled study of multi-threading found; SOURCES.md)",
+        MODELLING + " (no controlled study of multi-threading found; docs/sources.md)",
         0.0,
         5.0,
     ),
@@ -131,7 +131,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "hazard multiplier increase with one contact",
         "Event factor in a month with a management change = 1 + uplift × contacts^(−exponent); "
         "0 switches the effect off.",
-        MODELLING + " (no solid figure for a champion leaving; SOURCES.md)",
+        MODELLING + " (no solid figure for a champion leaving; docs/sources.md)",
         0.0,
         1000.0,
     ),

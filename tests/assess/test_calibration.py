@@ -100,3 +100,15 @@ def test_simulated_desirability_answers_correlate_about_three_tenths(
     mean_r = corr[np.triu_indices(len(columns), 1)].mean()
     # Cut into five points, a latent correlation of 0.3 shows as a little less.
     assert 0.2 <= mean_r <= 0.3
+
+
+def test_fakers_in_the_top_decile_are_mostly_caught(figures: calibration.Figures) -> None:
+    top, caught, left = calibration.fakers_in_top_decile(figures)
+    # Issue 12: 9 % of a pool faking moderately made up 69 % of the top 10 % by farmer fit.
+    assert top >= 0.5  # faking still raises the fit ...
+    assert caught >= 0.6  # ... but most of those fakers carry the flag
+    assert left <= top / 2
+
+
+def test_band_agreement_with_perfect_norms_is_about_five_in_six(bundled: Questionnaire) -> None:
+    assert 0.80 <= calibration.band_agreement(bundled, n=500, seed=12) <= 0.89
