@@ -209,6 +209,9 @@ class SituationalOption(_Model):
     weights: dict[Text, float] = Field(min_length=1, max_length=3)
     """Trait id -> weight of choosing this option (one to three traits; a negative weight
     counts against the trait)."""
+    rationale: str | None = None
+    """Why the option is keyed as it is (optional; for reviewers of the questionnaire, never
+    shown to the candidate)."""
 
 
 class SituationalItem(_Model):
