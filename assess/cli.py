@@ -385,6 +385,10 @@ from assess.cli_psychometrics import analyze, norms  # noqa: E402
 cli.add_command(analyze)
 cli.add_command(norms)
 
+from assess.cli_criterion import criterion  # noqa: E402
+
+cli.add_command(criterion)
+
 from assess.tui.commands import review, take  # noqa: E402
 
 cli.add_command(take)

@@ -15,6 +15,7 @@ PURE_MODULES = [
     "assess.scoring",
     "assess.validity",
     "assess.calibration",
+    "assess.criterion",
     "assess.psychometrics",
     "assess.psychometrics_analysis",
     "simulate.assumptions",
