@@ -50,7 +50,7 @@ def test_known_effect_is_found_with_an_interval_that_covers_it() -> None:
     rows = report.expectancy["farmer"]["quota"]
     assert [row.quintile for row in rows] == [1, 2, 3, 4, 5]
     assert sum(row.n for row in rows) == 400
-    means = [row.mean for row in rows]
+    means = [row.mean if row.mean is not None else float("nan") for row in rows]
     assert means == sorted(means)  # higher fit, higher quota
     assert report.warnings == []
 
