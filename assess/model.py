@@ -253,6 +253,15 @@ class ValiditySpec(_Model):
     """Pairs of Likert items that should get the same answer after reverse keying."""
 
 
+class Presentation(_Model):
+    """How ``assess take`` orders the items (optional; docs/scoring.md, "Presentation
+    order")."""
+
+    keep_together: list[Text] = []
+    """Sections shown as one block, after the interleaved items (e.g. ``situations``);
+    every other item is interleaved across traits."""
+
+
 class TraitNorm(_Model):
     """Norms of one trait's raw score."""
 
@@ -355,6 +364,8 @@ class Questionnaire(_Model):
     """Role id -> its trait targets (optional), e.g. ``hunter``, ``farmer``."""
     interpretation: dict[Text, dict[Band, str]] | None = None
     """Trait id -> band -> what that band means (optional)."""
+    presentation: Presentation | None = None
+    """How items are ordered when shown (optional; default: every item interleaved)."""
 
     @model_validator(mode="after")
     def _check_references(self) -> Questionnaire:

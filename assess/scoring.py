@@ -470,8 +470,14 @@ def validity_arrays(
     matrix: FloatArray,
     times: FloatArray,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    orders: Sequence[Sequence[str] | None] | None = None,
 ) -> validity.ValidityArrays:
-    """Every per-person validity indicator for a batch."""
+    """Every per-person validity indicator for a batch.
+
+    ``orders`` gives, per respondent, the item ids in the order shown (the answers file's
+    ``order``); the long-string index follows it, since a run of identical answers is a run
+    in what the person saw. Without it (or for a respondent without one) questionnaire
+    order is used."""
     keyed = keyed_likert_matrix(q, matrix)
     column = {item_id: index for index, item_id in enumerate(q.item_ids())}
     likert_columns = [column[item.id] for item in q.likert_items()]
@@ -505,7 +511,7 @@ def validity_arrays(
         social_desirability=validity.social_desirability(keyed[:, desirability_columns]),
         attention_checks_failed=failed,
         attention_checks_answered=checks_answered,
-        longstring=validity.longstring(likert_raw),
+        longstring=_longstring_as_shown(q, matrix, likert_columns, orders),
         irv=validity.intra_individual_variability(likert_raw),
         likert_answered=(~np.isnan(likert_raw)).sum(axis=1).astype(np.int64),
         too_fast_share=share,
@@ -515,6 +521,35 @@ def validity_arrays(
         .sum(axis=1)
         .astype(np.int64),
     )
+
+
+def _longstring_as_shown(
+    q: Questionnaire,
+    matrix: FloatArray,
+    likert_columns: list[int],
+    orders: Sequence[Sequence[str] | None] | None,
+) -> npt.NDArray[np.int64]:
+    """Long string over the Likert answers in each respondent's order shown (rows with the
+    same order are computed together)."""
+    default = tuple(likert_columns)
+    if orders is None:
+        return validity.longstring(matrix[:, likert_columns])
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    likert = set(likert_columns)
+    by_order: dict[tuple[int, ...], list[int]] = {}
+    for row, shown in enumerate(orders):
+        key = default
+        if shown:
+            seen = [column[item_id] for item_id in shown if item_id in column]
+            in_order = [c for c in seen if c in likert]
+            # Items missing from the recorded order keep questionnaire order after it.
+            in_order += [c for c in likert_columns if c not in set(in_order)]
+            key = tuple(in_order)
+        by_order.setdefault(key, []).append(row)
+    out = np.zeros(len(matrix), dtype=np.int64)
+    for key, rows in by_order.items():
+        out[rows] = validity.longstring(matrix[np.ix_(rows, list(key))])
+    return out
 
 
 # ------------------------------------------------------------------ Profiles
@@ -612,7 +647,8 @@ def _score(
         centre, half_width = true_score_intervals(normed.t, sem)
         order_taker = _order_taker_mask(q, normed.t, sem, role_ids)
         errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
-    indicators = validity_arrays(q, matrix, times, thresholds)
+    orders = [getattr(record, "order", None) for record in respondents]
+    indicators = validity_arrays(q, matrix, times, thresholds, orders if any(orders) else None)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
 
     notes = _notes(q, norms)

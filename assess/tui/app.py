@@ -70,7 +70,7 @@ class TakeConfig:
     role: str | None = None
     """Prefilled role applied for."""
     shuffle_seed: int | None = None
-    """Seed for shuffling items within sections; None keeps the questionnaire's order."""
+    """Seed for shuffling the whole questionnaire; None keeps the default interleaved order."""
     candidate_mode: bool = False
     """True when the candidate takes it alone: no results shown, no reopening once submitted."""
     clock: Clock = field(default_factory=SystemClock)

@@ -52,7 +52,8 @@ if TYPE_CHECKING:
     type=click.IntRange(min=0),
     default=None,
     metavar="SEED",
-    help="Shuffle items within each section, reproducibly from SEED (the order is recorded).",
+    help="Shuffle the whole questionnaire, reproducibly from SEED (default: items interleaved "
+    "across traits; the order shown is recorded in the answers file).",
 )
 @click.option(
     "--candidate",
