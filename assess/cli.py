@@ -36,6 +36,10 @@ from assess.model import (
 if TYPE_CHECKING:
     from assess.profiles import AnswersTable
 
+_SCORER_VERSION = "1.2.0"
+"""The scorer version printed by ``--version`` (kept equal to assess.scoring.SCORER_VERSION by
+a test; not imported here so that ``--version`` stays fast)."""
+
 KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
 
 PROGRESS_MIN_CANDIDATES = 2000
@@ -53,7 +57,13 @@ progress bar)."""
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: assess score examples/answers.csv --out profiles/",
 )
-@click.version_option(__version__, "--version", prog_name="assess")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="assess",
+    message=f"%(prog)s, version %(version)s (scorer {_SCORER_VERSION}, profiles, answers and "
+    "norms format 1)",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
     """Assess sales reps: take and score questionnaires, export and compare profiles."""
