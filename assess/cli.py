@@ -236,10 +236,10 @@ def _print_summary(profiles: list[Profile], output: Path | None) -> None:
 
     from rich.console import Console
 
-    from assess.report import render_summary
+    from assess.report import PipeConsole, render_summary
 
     if output is None:
-        Console(soft_wrap=False).print(render_summary(profiles))
+        PipeConsole(soft_wrap=False).print(render_summary(profiles))
         return
     buffer = io.StringIO()
     Console(file=buffer, width=120, no_color=True, color_system=None).print(
@@ -376,13 +376,12 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
 @click.argument("profile", type=click.Path(path_type=Path))
 def show(profile: Path) -> None:
     """Show one profile as a readable report: traits, role fit, red flags and validity."""
-    from rich.console import Console
 
     from assess.profiles import load_profile
-    from assess.report import print_profile
+    from assess.report import PipeConsole, print_profile
 
     loaded = load_profile(profile)
-    print_profile(loaded, Console(highlight=False))
+    print_profile(loaded, PipeConsole(highlight=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,10 +76,11 @@ def _number(value: float | None, pattern: str = ".2f") -> str:
 
 
 def _print_table(report: CriterionReport) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(highlight=False)
+    from assess.report import PipeConsole
+
+    console = PipeConsole(highlight=False)
     console.print(
         f"{report.n_matched} of {report.n_profiles} profiles matched an outcome row; "
         f"outcomes: {', '.join(report.outcomes)}."

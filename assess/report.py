@@ -64,6 +64,16 @@ def t_bar(t: float, width: int = 30) -> str:
     return "".join(cells)
 
 
+def percentile_text(percentile: float) -> str:
+    """A percentile rank for display: whole numbers, but never 0 or 100 (nobody scores
+    higher, or lower, than everyone): ``>99`` and ``<1`` instead."""
+    if percentile >= 99.5:
+        return ">99"
+    if percentile < 0.5:
+        return "<1"
+    return f"{percentile:.0f}"
+
+
 def fit_bar(fit: float, width: int = 30) -> str:
     """A bar of ``width`` cells filled in proportion to a 0–100 fit."""
     filled = round(max(0.0, min(fit, 100.0)) / 100 * width)
@@ -136,7 +146,7 @@ def _traits_table(profile: Profile) -> Table:
                 Text(span, style="dim"),
                 Text(t_bar(score.t, 12), style=style),
                 Text((score.band or "") + (" ?" if unsettled else ""), style=style),
-                f"{score.percentile:.0f}" if score.percentile is not None else "",
+                percentile_text(score.percentile) if score.percentile is not None else "",
                 items,
                 risk_text,
             )
@@ -244,6 +254,17 @@ def render_profile(profile: Profile) -> Group:
         parts.append(Text(f"Note: {note}", style="yellow"))
     parts.append(Text(DECISION_NOTE, style="bold"))
     return Group(*parts)
+
+
+class PipeConsole(Console):
+    """A stdout console for command output: a closed pipe (``assess show … | head``) raises
+    :class:`BrokenPipeError`, which the CLI turns into a quiet exit 0, instead of rich's own
+    ``SystemExit(1)``."""
+
+    def on_broken_pipe(self) -> None:
+        """Called by rich when stdout is a closed pipe."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def print_profile(profile: Profile, console: Console | None = None) -> None:

@@ -77,3 +77,21 @@ def test_version_names_the_scorer() -> None:
 
     result = run_module("assess", "--version")
     assert f"(scorer {SCORER_VERSION}" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["take", "review"])
+def test_interactive_commands_without_a_terminal_exit_2_at_once(
+    command: str, tmp_path: Path
+) -> None:
+    # Issue 12: `assess take` without a terminal used to hang waiting for keys.
+    from tests.conftest import EXAMPLES
+
+    args = ["--out", str(tmp_path)] if command == "take" else []
+    if command == "review":
+        out = tmp_path / "profiles"
+        assert run_module("assess", "score", EXAMPLES / "answers.csv", "--out", out).returncode == 0
+        args = [str(out)]
+    result = run_module("assess", command, *args)  # stdin and stdout are pipes here
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: assess {command} is interactive and needs a terminal")
+    assert "Traceback" not in result.stderr

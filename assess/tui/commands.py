@@ -92,6 +92,7 @@ def take(
 
             raise AssessError(finished_refusal(candidate_id, path))
 
+    require_terminal("assess take")
     from assess.tui.app import make_take_app
 
     app = make_take_app(
@@ -112,6 +113,18 @@ def take(
             f"{outcome.answers_path} may miss the most recent answers."
         )
     click.echo(exit_report(outcome, candidate_mode), err=True)
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start a full-screen app without a terminal (piped, cron, CI): it would wait
+    for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise AssessError(
+            f"{command} is interactive and needs a terminal, but "
+            f"{'stdin' if not sys.stdin.isatty() else 'stdout'} is not one (piped or run "
+            "without a terminal). Run it in a terminal window; to score answers in bulk use "
+            "assess score."
+        )
 
 
 def exit_report(outcome: TakeOutcome, candidate_mode: bool) -> str:
@@ -171,6 +184,7 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
     else:
         views = [results_view(load_profile(path), path) for path in files]
 
+    require_terminal("assess review")
     from assess.tui.app import make_review_app
 
     make_review_app(views, default_export).run()

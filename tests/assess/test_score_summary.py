@@ -49,3 +49,15 @@ def test_readme_quick_start_shows_real_summary_output(assess_cli: CliRunner) -> 
     result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table")
     real = [line.rstrip() for line in result.stdout.splitlines()]
     assert shown == real[: len(shown)]
+
+
+def test_percentiles_are_never_shown_as_0_or_100() -> None:
+    from assess.report import percentile_text
+
+    assert [percentile_text(p) for p in (99.97, 99.4, 50.0, 0.6, 0.02)] == [
+        ">99",
+        "99",
+        "50",
+        "1",
+        "<1",
+    ]

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from assess.report import percentile_text
 from assess.tui.results_model import FitLine, ResultsView, TraitLine
 
 T_MIN = 20.0
@@ -123,7 +124,9 @@ class TraitBars(Widget):
             # "?" marks a band the 90 % interval does not settle (it reaches another band).
             mark = " ⚠" if line.at_risk else " ?" if line.uncertain_band else ""
             band_text = Text(band + mark, band_style)
-            percentile = f"{line.percentile:.0f}%" if line.percentile is not None else ""
+            percentile = (
+                f"{percentile_text(line.percentile)}%" if line.percentile is not None else ""
+            )
             table.add_row(line.name, self._bar(line, width), f"{line.t:.1f}", band_text, percentile)
         return table
 
