@@ -180,9 +180,9 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
         with click.progressbar(
             files, label="reading profiles", file=sys.stderr, show_pos=True
         ) as progress:
-            views = [results_view(load_profile(path), path) for path in progress]
+            views = [results_view(load_profile(path), path, opened=True) for path in progress]
     else:
-        views = [results_view(load_profile(path), path) for path in files]
+        views = [results_view(load_profile(path), path, opened=True) for path in files]
 
     require_terminal("assess review")
     from assess.tui.app import make_review_app

@@ -122,6 +122,10 @@ class ResultsView:
     """Other messages to show (no norms, forced scoring, likely order-taker, ...)."""
     saved_to: Path | None = None
     """Where the profile file is."""
+    opened: bool = False
+    """True when the profile was opened from a file (``assess review``), False when it was
+    just scored and saved (``assess take``): the panel says "Profile file" or "Profile saved
+    to" accordingly."""
 
     @property
     def title(self) -> str:
@@ -207,8 +211,11 @@ def validity_lines(profile: Profile) -> tuple[ValidityLine, ...]:
     return tuple(lines)
 
 
-def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
-    """What the results screen shows for ``profile`` (saved at ``saved_to``, if known)."""
+def results_view(
+    profile: Profile, saved_to: Path | None = None, *, opened: bool = False
+) -> ResultsView:
+    """What the results screen shows for ``profile`` (saved at ``saved_to``, if known;
+    ``opened``: read from that file rather than just saved there)."""
     codes = {flag.code for flag in profile.red_flags}
     traits = tuple(
         TraitLine(
@@ -271,4 +278,5 @@ def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
         provisional=norms.provisional if norms else False,
         notes=tuple(notes),
         saved_to=saved_to,
+        opened=opened,
     )

@@ -16,8 +16,9 @@ BAND_SHORT = {"low": "low", "average": "avg", "high": "high"}
 """Band names short enough for a candidate column."""
 RISK_STYLE = "bold #e0475b"
 """Cell colour of a trait in its risk band."""
-COLUMN_WIDTH = 11
-"""Width of a candidate column (names longer than this are shortened)."""
+COLUMN_WIDTH = 14
+"""Width of a candidate column (names longer than this are shortened; 14 fits most full
+names, e.g. "Hiroshi Tanaka")."""
 LABEL_WIDTH = 25
 """Width of the trait-name column (fits every bundled trait name)."""
 
@@ -54,6 +55,16 @@ class ComparisonTable(DataTable[Text]):
             self.add_column(
                 Text(_short(label), "bold"), key=f"candidate-{index}", width=COLUMN_WIDTH
             )
+        self.add_row(
+            Text("Candidate id", "bold"),
+            *[Text(_short(view.candidate_id), "dim") for view in views],
+            key="candidate-id",
+        )
+        self.add_row(
+            Text("Applied for", "bold"),
+            *[Text(_short(view.role or "—"), "" if view.role else "dim") for view in views],
+            key="applied-for",
+        )
         trait_ids: list[str] = []
         names: dict[str, str] = {}
         for view in views:

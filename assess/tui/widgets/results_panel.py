@@ -236,10 +236,14 @@ class ResultsPanel(VerticalScroll):
         role = f" · applied for: {role_names.get(view.role, view.role)}" if view.role else ""
         yield Static(f"Results: {view.title}{role}", id="results-title")
         if view.saved_to is not None:
-            yield Static(f"Profile saved to {view.saved_to}", id="saved-to", classes="muted")
-        yield Static("Traits (T-score: 50 = norm average; ░ shaded = risk side)", classes="heading")
+            label = "Profile file:" if view.opened else "Profile saved to"
+            yield Static(f"{label} {view.saved_to}", id="saved-to", classes="muted")
+        yield Static(
+            "Traits (T-score: 50 = norm average; ░ shaded = risk side; ? = band not settled)",
+            classes="heading",
+        )
         yield TraitBars(view.traits, id="trait-bars")
-        yield Static("Role fit (0-100)", classes="heading")
+        yield Static("Role fit (0-100 score, not a percentage; 90 % range)", classes="heading")
         if view.fits:
             yield RoleFit(view.fits, id="role-fit")
         else:
