@@ -15,7 +15,7 @@ def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliR
     rows = {line.split()[0]: line for line in lines if line.strip().startswith("c-0")}
     assert len(rows) == 44
     # c-003 applied as a farmer but answers like an order-taker (see examples/make_answers.py).
-    assert rows["c-003"].split()[3:6] == ["farmer", "order_taker", "83"]
+    assert rows["c-003"].split()[3:6] == ["farmer", "order_taker", "81"]
     assert "order-taker risk" in rows["c-003"]
     assert rows["c-002"].split()[-1] == "none"
     assert "Scores support, and must not replace, a structured hiring decision." in result.stdout
