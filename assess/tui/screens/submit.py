@@ -98,4 +98,3 @@ class SubmitScreen(Screen[None]):
     def action_back(self) -> None:
         """Return to the last item."""
         self.post_message(self.Back())
-
