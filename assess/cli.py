@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from assess.irt_params import IrtParameters
     from assess.profiles import AnswersTable
 
+_SCORER_VERSION = "1.2.0"
+"""The scorer version printed by ``--version`` (kept equal to assess.scoring.SCORER_VERSION by
+a test; not imported here so that ``--version`` stays fast)."""
+
 KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA, IRT_SCHEMA)
 
 PROGRESS_MIN_CANDIDATES = 2000
@@ -55,7 +59,13 @@ progress bar)."""
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: assess score examples/answers.csv --out profiles/",
 )
-@click.version_option(__version__, "--version", prog_name="assess")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="assess",
+    message=f"%(prog)s, version %(version)s (scorer {_SCORER_VERSION}, profiles, answers and "
+    "norms format 1)",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
     """Assess sales reps: take and score questionnaires, export and compare profiles."""
@@ -240,10 +250,10 @@ def _print_summary(profiles: list[Profile], output: Path | None) -> None:
 
     from rich.console import Console
 
-    from assess.report import render_summary
+    from assess.report import PipeConsole, render_summary
 
     if output is None:
-        Console(soft_wrap=False).print(render_summary(profiles))
+        PipeConsole(soft_wrap=False).print(render_summary(profiles))
         return
     buffer = io.StringIO()
     Console(file=buffer, width=120, no_color=True, color_system=None).print(
@@ -389,13 +399,12 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
 @click.argument("profile", type=click.Path(path_type=Path))
 def show(profile: Path) -> None:
     """Show one profile as a readable report: traits, role fit, red flags and validity."""
-    from rich.console import Console
 
     from assess.profiles import load_profile
-    from assess.report import print_profile
+    from assess.report import PipeConsole, print_profile
 
     loaded = load_profile(profile)
-    print_profile(loaded, Console(highlight=False))
+    print_profile(loaded, PipeConsole(highlight=False))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -409,6 +418,10 @@ from assess.cli_psychometrics import analyze, norms  # noqa: E402
 cli.add_command(analyze)
 cli.add_command(norms)
 cli.add_command(calibrate_irt)
+
+from assess.cli_criterion import criterion  # noqa: E402
+
+cli.add_command(criterion)
 
 from assess.tui.commands import review, take  # noqa: E402
 

@@ -326,6 +326,15 @@ def norms(
         + (f" ({excluded} flagged as careless left out)" if excluded else ""),
         err=True,
     )
+    if built.provisional:
+        from assess.psychometrics_analysis import MIN_NORM_SAMPLE
+
+        click.echo(
+            f"warning: {built.n} respondents is a small sample for norms (fewer than "
+            f"{MIN_NORM_SAMPLE}): the file is marked provisional: true, and every profile "
+            "scored with it says so. Collect more answers and rebuild the norms.",
+            err=True,
+        )
 
 
 # ------------------------------------------------------------------ table report

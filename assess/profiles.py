@@ -788,9 +788,13 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
     roles = sorted({fit.role for p in profiles for fit in p.role_fit})
     traits = _unique(trait_id for p in profiles for trait_id in p.traits)
     header = ["candidate_id", "name", "role", "questionnaire", "best_fit"]
-    header += [f"fit_{role}" for role in roles]
+    for role in roles:
+        header += [f"fit_{role}", f"fit_{role}_low", f"fit_{role}_high", f"fit_{role}_vs_next"]
     for trait_id in traits:
-        header += [f"{trait_id}_{part}" for part in ("raw", "t", "percentile", "band", "status")]
+        header += [
+            f"{trait_id}_{part}"
+            for part in ("raw", "t", "t_low", "t_high", "sem", "percentile", "band", "status")
+        ]
     header += [
         "attention_checks_failed",
         "longstring",
@@ -798,6 +802,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
         "consistency_disagreement",
         "social_desirability",
         "too_fast_share",
+        "faking_index",
         "validity_flags",
         "red_flags",
         "norms_source",
@@ -809,8 +814,17 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for p in profiles:
-        fits = {fit.role: fit.fit for fit in p.role_fit}
+    from assess.scoring import not_distinguishable_from_next
+
+    # Per role: is each candidate distinguishable from the one ranked just below?
+    ties = {}
+    for role in roles:
+        found = [next((f for f in p.role_fit if f.role == role), None) for p in profiles]
+        ties[role] = not_distinguishable_from_next(
+            [f.fit if f else None for f in found], [f.fit_interval if f else None for f in found]
+        )
+    for number, p in enumerate(profiles):
+        fits = {fit.role: fit for fit in p.role_fit}
         row = [
             _text_cell(p.candidate.id),
             _text_cell(p.candidate.name),
@@ -818,15 +832,27 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
             f"{p.questionnaire.id} {p.questionnaire.version}",
             _cell(p.best_fit),
         ]
-        row += [_cell(fits.get(role)) for role in roles]
+        for role in roles:
+            fit = fits.get(role)
+            interval = fit.fit_interval if fit is not None else None
+            row += [
+                _cell(fit.fit if fit is not None else None),
+                _cell(interval[0] if interval else None),
+                _cell(interval[1] if interval else None),
+                "not distinguishable" if ties[role][number] else "",
+            ]
         for trait_id in traits:
             score = p.traits.get(trait_id)
             if score is None:
-                row += [""] * 5
+                row += [""] * 8
             else:
+                t_interval = score.t_interval
                 row += [
                     _cell(score.raw),
                     _cell(score.t),
+                    _cell(t_interval[0] if t_interval else None),
+                    _cell(t_interval[1] if t_interval else None),
+                    _cell(score.sem),
                     _cell(score.percentile),
                     _cell(score.band),
                     score.status,
@@ -839,6 +865,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
             _cell(v.consistency_disagreement),
             _cell(v.social_desirability),
             _cell(v.too_fast_share),
+            _cell(v.faking_index),
             ";".join(v.flags),
             ";".join(flag.code for flag in p.red_flags),
             _text_cell(p.norms.source) if p.norms else "",

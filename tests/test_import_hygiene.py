@@ -14,6 +14,8 @@ PURE_MODULES = [
     "assess.model",
     "assess.scoring",
     "assess.validity",
+    "assess.calibration",
+    "assess.criterion",
     "assess.psychometrics",
     "assess.psychometrics_analysis",
     "assess.irt",

@@ -74,7 +74,7 @@ class TakeConfig:
     role: str | None = None
     """Prefilled role applied for."""
     shuffle_seed: int | None = None
-    """Seed for shuffling items within sections; None keeps the questionnaire's order."""
+    """Seed for shuffling the whole questionnaire; None keeps the default interleaved order."""
     candidate_mode: bool = False
     """True when the candidate takes it alone: no results shown, no reopening once submitted."""
     clock: Clock = field(default_factory=SystemClock)
@@ -197,6 +197,19 @@ class TakeApp(App[TakeOutcome | None]):
         if session.finished is not None or session.first_unanswered() is None:
             self.call_after_refresh(self.show_submit)
         return None
+
+    def saved_candidate(self, candidate_id: str) -> Candidate | None:
+        """The candidate header of saved answers for ``candidate_id``, if readable (to fill in
+        the start screen when an assessment is resumed or reopened)."""
+        if candidate_id_problem(candidate_id) is not None:
+            return None
+        path = self.config.out_dir / answers_filename(candidate_id)
+        if not path.is_file():
+            return None
+        try:
+            return load_answers(path).candidate
+        except RepfitError:
+            return None
 
     def existing_summary(self, candidate_id: str) -> str | None:
         """What Enter will do with the saved answers of ``candidate_id``, if there are any."""

@@ -53,7 +53,8 @@ if TYPE_CHECKING:
     type=click.IntRange(min=0),
     default=None,
     metavar="SEED",
-    help="Shuffle items within each section, reproducibly from SEED (the order is recorded).",
+    help="Shuffle the whole questionnaire, reproducibly from SEED (default: items interleaved "
+    "across traits; the order shown is recorded in the answers file).",
 )
 @click.option(
     "--candidate",
@@ -135,6 +136,7 @@ def take(
 
             raise AssessError(finished_refusal(candidate_id, path))
 
+    require_terminal("assess take")
     from assess.tui.app import make_take_app
 
     app = make_take_app(
@@ -157,6 +159,18 @@ def take(
             f"{outcome.answers_path} may miss the most recent answers."
         )
     click.echo(exit_report(outcome, candidate_mode), err=True)
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start a full-screen app without a terminal (piped, cron, CI): it would wait
+    for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise AssessError(
+            f"{command} is interactive and needs a terminal, but "
+            f"{'stdin' if not sys.stdin.isatty() else 'stdout'} is not one (piped or run "
+            "without a terminal). Run it in a terminal window; to score answers in bulk use "
+            "assess score."
+        )
 
 
 def exit_report(outcome: TakeOutcome, candidate_mode: bool) -> str:
@@ -212,10 +226,11 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
         with click.progressbar(
             files, label="reading profiles", file=sys.stderr, show_pos=True
         ) as progress:
-            views = [results_view(load_profile(path), path) for path in progress]
+            views = [results_view(load_profile(path), path, opened=True) for path in progress]
     else:
-        views = [results_view(load_profile(path), path) for path in files]
+        views = [results_view(load_profile(path), path, opened=True) for path in files]
 
+    require_terminal("assess review")
     from assess.tui.app import make_review_app
 
     make_review_app(views, default_export).run()

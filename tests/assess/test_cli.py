@@ -268,7 +268,7 @@ def test_show_prints_a_readable_report(tmp_path: Path) -> None:
         "Cid Order  (c-003)  applied for: farmer",
         "Norms: provisional expert norms, n = 0, 2026-11-01  PROVISIONAL",
         "Need for approval",
-        "▲ when high",
+        "▲ if high",
         "★ best fit",
         "Red flags (3)",
         "✖ likely_order_taker_as_farmer",
