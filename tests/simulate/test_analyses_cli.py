@@ -105,15 +105,15 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
     other = tmp_path / "other.yaml"
     text = (EXAMPLES / "scenario.yaml").read_text(encoding="utf-8")
     other.write_text(
-        text.replace("name: Demo book, two farmers and a hunter", "name: Erosion 4 %")
+        text.replace("name: Demo book, two farmers and a hunter", "name: Pressure 12 %")
         .replace("csv: book.csv", f"csv: {EXAMPLES / 'book.csv'}")
         .replace("{mgmt_change_monthly: 0.012}", "{mgmt_change_monthly: 0.012, "
-                 "erosion_annual: 0.04}"),
+                 "competitor_pressure_monthly: 0.12}"),
         encoding="utf-8",
     )  # fmt: skip
     table = simulate_cli("compare", SCENARIO, other, "--trials", "50")
     assert table.returncode == 0, table.stderr
-    assert "Erosion 4 % − Demo book, two farmers and a hunter" in table.stdout
+    assert "Pressure 12 % − Demo book, two farmers and a hunter" in table.stdout
     assert "indep. SE" in table.stdout
     out = tmp_path / "compare.csv"
     written = simulate_cli("compare", SCENARIO, other, "--trials", "50", "--format", "csv",
@@ -121,8 +121,8 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
     assert written.returncode == 0, written.stderr
     assert written.stdout == ""
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert {r["variant"] for r in rows} == {"Erosion 4 %"}
-    # More erosion never raises the share of wallet.
+    assert {r["variant"] for r in rows} == {"Pressure 12 %"}
+    # More competitor pressure never raises the share of wallet.
     share = next(r for r in rows if r["outcome"] == "wallet_share" and r["month"] == "36")
     assert float(share["difference"]) < 0
 
@@ -247,7 +247,8 @@ def test_sweep_stops_cleanly_on_ctrl_c(unowned: Path, tmp_path: Path) -> None:
 def test_sensitivity_tornado_ranks_by_swing(simulate_cli: CliRunner) -> None:
     result = simulate_cli(
         "sensitivity", SCENARIO, "--trials", "60", "--format", "json",
-        "--params", "mgmt_change_monthly,erosion_annual,default_health", "--range", "30%",
+        "--params", "mgmt_change_monthly,competitor_pressure_monthly,default_health",
+        "--range", "30%",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -288,11 +289,13 @@ def test_sensitivity_sobol_states_runs_and_flags_zero(simulate_cli: CliRunner) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--params", "erosion_anual"), "error: --params: unknown assumption 'erosion_anual'; "
-         "see `simulate assumptions` for the list (did you mean 'erosion_annual'?)."),
+        (("--params", "competitor_presure_monthly"), "error: --params: unknown assumption "
+         "'competitor_presure_monthly'; see `simulate assumptions` for the list (did you mean "
+         "'competitor_pressure_monthly'?)."),
         (("--range", "150%"), "error: --range: expected a share above 0 % and below 100 %; "
          "found '150%'."),
-        (("--method", "sobol", "--samples", "12", "--params", "erosion_annual,ramp_months"),
+        (("--method", "sobol", "--samples", "12",
+          "--params", "competitor_pressure_monthly,ramp_months"),
          "error: --samples: expected a power of two ≥ 8 (Sobol sequences); found 12."),
     ],
 )  # fmt: skip
