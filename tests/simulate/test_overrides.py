@@ -82,7 +82,7 @@ def test_grids_are_ranges_or_lists() -> None:
 BAD_OVERRIDES = {
     "policies.new_logo_ownr=hunter": (
         "--set 'policies.new_logo_ownr=hunter': unknown field 'new_logo_ownr' under policies; "
-        "expected one of new_logo_owner, vacancy_coverage, assignment (did you mean "
+        "expected one of new_logo_owner, vacancy_coverage, assignment, attention (did you mean "
         "'new_logo_owner'?)."
     ),
     "assumptions.competitor_presure_monthly=0.1": (
@@ -102,7 +102,7 @@ BAD_OVERRIDES = {
     "farmr=3": (
         "--set 'farmr=3': unknown field or archetype 'farmr'; expected a scenario field (schema, "
         "name, horizon_months, trials, seed, book, team, policies, economy, target, effects, "
-        "assumptions, archetypes, uncertainty) or an archetype (farmer, hunter, hybrid, "
+        "assumptions, quadrants, archetypes, uncertainty) or an archetype (farmer, hunter, hybrid, "
         "order_taker) (did "
         "you mean 'farmer'?)."
     ),

@@ -49,8 +49,8 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     simulate_cli: CliRunner, tmp_path: Path
 ) -> None:
     # default_health only fills empty cells of the book, and the example's book has none:
-    # its draws change nothing. The share of wallet a won opportunity captures, anywhere from
-    # 0 to 30 %, moves revenue.
+    # its draws change nothing. Competitors' monthly pull on the share of wallet, anywhere
+    # from 0 to 30 % of the excess over the floor, moves revenue.
     inert = _scenario(
         tmp_path,
         "uncertainty: {assumptions: {default_health: {uniform: {low: 0.3, high: 0.9}}}}\n",
@@ -59,7 +59,7 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     live.write_text(
         inert.read_text(encoding="utf-8").replace(
             "default_health: {uniform: {low: 0.3, high: 0.9}}",
-            "win_capture_share: {uniform: {low: 0.0, high: 0.3}}",
+            "competitor_pressure_monthly: {uniform: {low: 0.0, high: 0.3}}",
         ),
         encoding="utf-8",
     )
