@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from simulate.analysis.compare import compare_results
 from simulate.analysis.sweep import summarise_sweep
@@ -28,7 +29,7 @@ def runs() -> list[tuple[int, SimulationResult]]:
     return out
 
 
-def _net(result: SimulationResult) -> np.ndarray:  # type: ignore[type-arg]
+def _net(result: SimulationResult) -> NDArray[np.float64]:
     return np.asarray(
         result.per_trial["revenue_cumulative"][:, -1]
         - result.per_trial["team_cost_cumulative"][:, -1]
