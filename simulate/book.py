@@ -31,17 +31,40 @@ OPTIONAL_COLUMNS = ("contacts", "health", "churn_propensity", "owner", "segment"
 MAX_ACCOUNTS = 1_000_000
 
 
+def monthly_from_yearly(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The monthly churn probability that compounds to a yearly ``p``: 1 − (1 − p)^(1/12)."""
+    return np.asarray(-np.expm1(np.log1p(-np.minimum(p, 1.0)) / 12.0), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class ChurnBeta:
-    """θ drawn from Beta(a, b) per account and trial (shifted-beta-geometric churn)."""
+    """θ drawn from Beta(a, b) per account and trial (shifted-beta-geometric churn).
+
+    With ``period`` ``year`` the draw p is a yearly churn probability and the account's
+    monthly θ is 1 − (1 − p)^(1/12) (:func:`monthly_from_yearly`).
+    """
 
     a: float
     b: float
+    period: str = "month"
 
     @property
     def mean(self) -> float:
-        """Mean monthly θ."""
+        """Mean monthly θ (for a yearly draw: 1 − B(a, b + 1/12) / B(a, b))."""
+        if self.period == "year":
+            a, b = self.a, self.b
+            log_ratio = (
+                math.lgamma(b + 1.0 / 12.0)
+                - math.lgamma(a + b + 1.0 / 12.0)
+                - math.lgamma(b)
+                + math.lgamma(a + b)
+            )
+            return -math.expm1(log_ratio)
         return self.a / (self.a + self.b)
+
+    def monthly(self, draws: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Monthly θ of Beta(a, b) ``draws`` (converted when they are yearly)."""
+        return monthly_from_yearly(draws) if self.period == "year" else draws
 
 
 @dataclass(frozen=True, eq=False)

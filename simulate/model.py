@@ -38,7 +38,7 @@ from assess.fileio import (
 )
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
-from simulate.book import Book, ChurnBeta, read_book_csv, synthetic_book
+from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
 from simulate.errors import SimulateError
 
 SCHEMA = "repfit.scenario"
@@ -89,49 +89,7 @@ class Distribution(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _from_yaml(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and "kind" in data:
-            return data
-        if isinstance(data, bool) or data is None:
-            raise ValueError(f"expected a number or a distribution ({_KINDS}); found {data!r}")
-        if isinstance(data, int | float):
-            return {"kind": "constant", "params": {"value": float(data)}}
-        if not isinstance(data, Mapping) or len(data) != 1:
-            raise ValueError(
-                f"expected a number or a mapping with one distribution ({_KINDS}); "
-                f"found {_found(data)}"
-            )
-        ((kind, spec),) = data.items()
-        if kind not in DISTRIBUTION_PARAMETERS:
-            raise ValueError(f"unknown distribution '{kind}'; expected one of {_KINDS}")
-        names = DISTRIBUTION_PARAMETERS[kind]
-        if not isinstance(spec, Mapping):
-            raise ValueError(
-                f"{kind}: expected a mapping with {', '.join(names)}; found {_found(spec)}"
-            )
-        unknown = [key for key in spec if key not in (*names, "min", "max")]
-        if unknown:
-            raise ValueError(
-                f"{kind}: unknown parameter '{unknown[0]}'; expected {', '.join(names)} "
-                "and optionally min, max"
-            )
-        missing = [name for name in names if name not in spec]
-        if missing:
-            raise ValueError(f"{kind}: missing parameter {', '.join(missing)}")
-        values: dict[str, float] = {}
-        for key, value in spec.items():
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-            ):
-                raise ValueError(f"{kind}.{key}: expected a number; found {_found(value)}")
-            values[str(key)] = float(value)
-        params = {name: values[name] for name in names}
-        _check_parameters(kind, params)
-        low, high = values.get("min"), values.get("max")
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"{kind}: min {low:g} is above max {high:g}")
-        return {"kind": kind, "params": params, "minimum": low, "maximum": high}
+        return _parse_distribution(data)
 
     @property
     def beta(self) -> ChurnBeta | None:
@@ -163,6 +121,84 @@ class Distribution(BaseModel):
         if self.minimum is not None or self.maximum is not None:
             draws = np.clip(draws, self.minimum, self.maximum)
         return draws
+
+
+class ChurnPropensity(Distribution):
+    """θ as a distribution plus the period its draws are probabilities for.
+
+    Written like a distribution, optionally with ``period: month|year`` beside it (default
+    month), as ``simulate calibrate -o`` writes: ``{beta: {a: 0.7, b: 1.2}, period: year}``.
+    A yearly draw p becomes the monthly θ = 1 − (1 − p)^(1/12) (docs/model.md).
+    """
+
+    period: Literal["month", "year"] = "month"
+    """Whether draws are monthly or yearly churn probabilities."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "kind" not in data and "period" in data:
+            rest = {key: value for key, value in data.items() if key != "period"}
+            return {**_parse_distribution(rest), "period": data["period"]}
+        return _parse_distribution(data)
+
+    @property
+    def beta(self) -> ChurnBeta | None:
+        """The Beta parameters (and period) when this is an unclipped beta distribution."""
+        if self.kind == "beta" and self.minimum is None and self.maximum is None:
+            return ChurnBeta(self.params["a"], self.params["b"], self.period)
+        return None
+
+    def sample_monthly(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        """``size`` draws of θ clipped to [0, 1], as monthly probabilities."""
+        draws = np.clip(self.sample(rng, size), 0.0, 1.0)
+        return monthly_from_yearly(draws) if self.period == "year" else draws
+
+
+def _parse_distribution(data: Any) -> Any:
+    """A number or a one-key mapping (YAML form) as Distribution fields."""
+    if isinstance(data, Mapping) and "kind" in data:
+        return data
+    if isinstance(data, bool) or data is None:
+        raise ValueError(f"expected a number or a distribution ({_KINDS}); found {data!r}")
+    if isinstance(data, int | float):
+        return {"kind": "constant", "params": {"value": float(data)}}
+    if not isinstance(data, Mapping) or len(data) != 1:
+        raise ValueError(
+            f"expected a number or a mapping with one distribution ({_KINDS}); found {_found(data)}"
+        )
+    ((kind, spec),) = data.items()
+    if kind not in DISTRIBUTION_PARAMETERS:
+        raise ValueError(f"unknown distribution '{kind}'; expected one of {_KINDS}")
+    names = DISTRIBUTION_PARAMETERS[kind]
+    if not isinstance(spec, Mapping):
+        raise ValueError(
+            f"{kind}: expected a mapping with {', '.join(names)}; found {_found(spec)}"
+        )
+    unknown = [key for key in spec if key not in (*names, "min", "max")]
+    if unknown:
+        raise ValueError(
+            f"{kind}: unknown parameter '{unknown[0]}'; expected {', '.join(names)} "
+            "and optionally min, max"
+        )
+    missing = [name for name in names if name not in spec]
+    if missing:
+        raise ValueError(f"{kind}: missing parameter {', '.join(missing)}")
+    values: dict[str, float] = {}
+    for key, value in spec.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise ValueError(f"{kind}.{key}: expected a number; found {_found(value)}")
+        values[str(key)] = float(value)
+    params = {name: values[name] for name in names}
+    _check_parameters(kind, params)
+    low, high = values.get("min"), values.get("max")
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"{kind}: min {low:g} is above max {high:g}")
+    return {"kind": kind, "params": params, "minimum": low, "maximum": high}
 
 
 def _check_parameters(kind: str, p: Mapping[str, float]) -> None:
@@ -217,9 +253,10 @@ class SyntheticBookSpec(_Strict):
     """Contacts per account (rounded, at least 1)."""
     health: Distribution = Distribution.model_validate({"beta": {"a": 5, "b": 2}})
     """Relationship health (0–1)."""
-    churn_propensity: Distribution | None = None
-    """Monthly θ: a number (constant), ``beta`` (drawn per account and trial) or another
-    distribution (drawn once per account); default: assumption ``base_churn_annual``."""
+    churn_propensity: ChurnPropensity | None = None
+    """Monthly θ (yearly with ``period: year``): a number (constant), ``beta`` (drawn per
+    account and trial) or another distribution (drawn once per account); default: assumption
+    ``base_churn_annual``."""
     seed: int | None = Field(default=None, ge=0)
     """Seed of the book's draws; default: the scenario's seed."""
 
@@ -231,8 +268,9 @@ class BookSpec(_Strict):
     """Path of a book CSV, relative to the scenario file."""
     synthetic: SyntheticBookSpec | None = None
     """A synthetic book spec."""
-    churn_propensity: Distribution | None = None
-    """With ``csv``: replaces the CSV's θ column (a number, or ``beta`` per account and trial)."""
+    churn_propensity: ChurnPropensity | None = None
+    """With ``csv``: replaces the CSV's θ column (a number, or ``beta`` per account and trial;
+    ``period: year`` for yearly probabilities)."""
 
     @model_validator(mode="after")
     def _one_source(self) -> BookSpec:
@@ -589,7 +627,7 @@ def _load_book(
             theta = np.full(book.size, theta_beta.mean)
         else:
             rng = np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=(1,)))
-            theta = np.clip(override.sample(rng, book.size), 0.0, 1.0)
+            theta = override.sample_monthly(rng, book.size)
         return replace(book, theta=theta, theta_beta=theta_beta)
     synthetic = book_spec.synthetic
     assert synthetic is not None
@@ -612,7 +650,7 @@ def _load_book(
     elif theta_beta is not None:
         theta = np.full(n, theta_beta.mean)
     else:
-        theta = churn.sample(rng, n)
+        theta = churn.sample_monthly(rng, n)
     return synthetic_book(
         revenue=revenue,
         wallet_multiple=multiple,

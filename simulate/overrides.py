@@ -6,7 +6,7 @@ Used by ``simulate run --team/--set``, ``compare --variant`` and ``sweep --grid`
   (0 removes it; an archetype not yet in the team is added);
 - ``--team farmer=3,hunter=1`` replaces the whole team;
 - any other dotted path sets a field of the scenario file: ``policies.new_logo_owner=hunter``,
-  ``assumptions.erosion_annual=0.03``, ``horizon_months=24``,
+  ``assumptions.competitor_pressure_monthly=0.1``, ``horizon_months=24``,
   ``archetypes.farmer.capacity=40``, ``target.value=3000000``.
 
 Overrides change the scenario's *raw document* (the mapping a scenario file
@@ -88,7 +88,7 @@ def parse_assignment(text: str, option: str = "--set") -> Override:
     if "=" not in text:
         raise OverrideError(
             f"{label}: expected PATH=VALUE (for example team.farmer=3 or "
-            "assumptions.erosion_annual=0.03); found no '='."
+            "assumptions.competitor_pressure_monthly=0.1); found no '='."
         )
     raw_path, raw_value = text.split("=", 1)
     parts = tuple(part.strip() for part in raw_path.strip().split("."))
@@ -363,10 +363,15 @@ def responsible(overrides: Sequence[Override], field: str) -> list[Override]:
     for override in overrides:
         dotted = override.dotted
         if (
-            override.path
-            and override.path[0] == "team"
-            and (field == "team" or field.startswith("team[") or field.startswith("team."))
-        ) or field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
+            (
+                override.path
+                and override.path[0] == "team"
+                and (field == "team" or field.startswith("team[") or field.startswith("team."))
+            )
+            or field == dotted
+            or field.startswith(dotted + ".")
+            or dotted.startswith(field + ".")
+        ):
             found.append(override)
     return found
 

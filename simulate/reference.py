@@ -22,6 +22,7 @@ from simulate.quadrants import QUADRANTS, classify, default_thresholds
 from simulate.results import METRICS, QUADRANT_METRICS
 
 if TYPE_CHECKING:
+    from simulate.book import ChurnBeta
     from simulate.model import Scenario
 
 
@@ -68,6 +69,11 @@ class ReferenceResult:
     breakdowns: dict[str, NDArray[np.float64]]
     events_by_contacts: list[int] = field(default_factory=lambda: [0, 0, 0])
     lost_by_contacts: list[int] = field(default_factory=lambda: [0, 0, 0])
+
+
+def _monthly_theta(beta: ChurnBeta, p: float) -> float:
+    """An account's monthly θ from its Beta draw: a yearly p compounds to 1 − (1 − p)^(1/12)."""
+    return 1.0 - (1.0 - p) ** (1.0 / 12.0) if beta.period == "year" else p
 
 
 def _poisson_count(u: float, lam: float, cap: int) -> int:
@@ -229,7 +235,7 @@ def _one_trial(m: _Model, rng: np.random.Generator, trial: int, out: ReferenceRe
     accounts: list[_Account] = []
     for i in range(book.size):
         theta = (
-            float(rng.beta(book.theta_beta.a, book.theta_beta.b))
+            _monthly_theta(book.theta_beta, float(rng.beta(book.theta_beta.a, book.theta_beta.b)))
             if book.theta_beta is not None
             else float(book.theta[i])
         )
@@ -444,7 +450,9 @@ def _one_trial(m: _Model, rng: np.random.Generator, trial: int, out: ReferenceRe
                     v("new_logo_size_sigma") * float(rng.standard_normal())
                 )
                 theta = (
-                    float(rng.beta(book.theta_beta.a, book.theta_beta.b))
+                    _monthly_theta(
+                        book.theta_beta, float(rng.beta(book.theta_beta.a, book.theta_beta.b))
+                    )
                     if book.theta_beta is not None
                     else m.logo_theta
                 )
@@ -480,6 +488,7 @@ def _one_trial(m: _Model, rng: np.random.Generator, trial: int, out: ReferenceRe
         val["contacts_per_account"][trial, month] = contacts / active if active else 0.0
         val["reset_meetings"][trial, month] = meetings
         val["lost_after_mgmt_change"][trial, month] = totals["lost_event"]
+        val["team_cost_cumulative"][trial, month] = totals["cost"]
         b = out.breakdowns
         for q, name in enumerate(QUADRANTS):
             b[f"quadrant.{name}.revenue"][trial, month] = q_revenue[q]

@@ -31,6 +31,7 @@ METRICS: tuple[str, ...] = (
     "contacts_per_account",
     "reset_meetings",
     "lost_after_mgmt_change",
+    "team_cost_cumulative",
 )
 """Metrics reported per trial and month (cumulative ones count from month 1)."""
 
@@ -44,6 +45,8 @@ METRIC_DESCRIPTIONS: Mapping[str, str] = {
     "contacts_per_account": "mean contacts per active account",
     "reset_meetings": "proactive business conversations (reset meetings, discovery) in the month",
     "lost_after_mgmt_change": "accounts lost in a month with a management change, cumulative",
+    "team_cost_cumulative": "team cost from month 1 to the month (filled seats' yearly cost / 12, "
+    "plus hiring cost per replacement): per trial, so revenue − cost pairs exactly",
 }
 
 CONTACT_BUCKETS: tuple[str, ...] = ("1", "2", "3+")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,6 @@ from simulate.analysis.metrics import (
     OUTCOMES,
     Outcome,
     checkpoints,
-    cost_means,
     outcome_values,
 )
 from simulate.errors import SimulateError
@@ -52,8 +51,6 @@ class PairedDifference:
     ci_high: float
     p_better: float
     """Share of trials in which the variant does better (ties count half)."""
-    exact: bool = True
-    """False for revenue − cost when the results kept only the mean cost (see compare)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data."""
@@ -67,7 +64,6 @@ class PairedDifference:
             "se_independent": self.se_independent,
             "ci95": [self.ci_low, self.ci_high],
             "p_better": self.p_better,
-            "exact": self.exact,
         }
 
 
@@ -186,31 +182,11 @@ def compare_results(names: Sequence[str], results: Sequence[SimulationResult]) -
 def _difference(
     outcome: Outcome, month: int, base: SimulationResult, variant: SimulationResult
 ) -> PairedDifference:
-    d = paired_difference(
+    return paired_difference(
         outcome,
         month,
         _values(base, outcome)[:, month - 1],
         _values(variant, outcome)[:, month - 1],
-    )
-    if outcome.name != "revenue_minus_cost":
-        return d
-    cost_a, cost_b = cost_means(base), cost_means(variant)
-    assert cost_a is not None
-    assert cost_b is not None
-    if cost_a.per_trial and cost_b.per_trial:
-        return d
-    # Only the mean cost is known: each trial's cost is taken at its mean (team cost varies
-    # between trials only through turnover), and the costs' standard errors are added.
-    extra = float(cost_a.se[month - 1]) ** 2 + float(cost_b.se[month - 1]) ** 2
-    se = math.sqrt(d.se**2 + extra)
-    half = se * (d.ci_high - d.difference) / d.se if d.se > 0 else 1.96 * se
-    return replace(
-        d,
-        se=se,
-        se_independent=math.sqrt(d.se_independent**2 + extra),
-        ci_low=d.difference - half,
-        ci_high=d.difference + half,
-        exact=False,
     )
 
 

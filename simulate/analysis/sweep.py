@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from simulate.analysis.metrics import cost_means, cumulative_cost
+from simulate.analysis.metrics import cumulative_cost
 from simulate.overrides import Scalar
 from simulate.results import SimulationResult
 
@@ -138,16 +138,16 @@ def summarise_sweep(
         raise ValueError("a sweep needs at least one point that ran")
     first = points[0][2]
     horizon = len(first.months)
-    with_cost = all(cost_means(r) is not None for _, _, r in points)
+    costs_all = [cumulative_cost(r.per_trial) for _, _, r in points]
+    with_cost = all(c is not None for c in costs_all)
     totals = [_total(r) for _, _, r in points]
     index = {tuple(s[name] for name, _ in axes): i for i, (s, _, _) in enumerate(points)}
     rows: list[dict[str, Any]] = []
-    for (settings, seats, result), total in zip(points, totals, strict=True):
+    for (settings, seats, result), total, costs in zip(points, totals, costs_all, strict=True):
         p10, p50, p90 = (float(v) for v in np.percentile(total, [10.0, 50.0, 90.0]))
         cost_yearly = revenue_minus_cost = per_cost = None
-        costs = cost_means(result)
         if costs is not None:
-            spent = float(costs.mean[-1])
+            spent = float(costs[:, -1].mean())
             cost_yearly = spent * 12.0 / horizon
             revenue_minus_cost = float(total.mean()) - spent
             per_cost = float(total.mean()) / spent if spent > 0 else None
@@ -163,19 +163,12 @@ def summarise_sweep(
             j = index.get(neighbour)
             if j is None:
                 continue
-            mean, se = _paired(totals[j], total)
-            other_costs = cost_means(points[j][2])
-            if costs is not None and other_costs is not None:
-                mine, theirs = (cumulative_cost(p.per_trial) for p in (result, points[j][2]))
-                if mine is not None and theirs is not None:
-                    mean, se = _paired(totals[j] - theirs[:, -1], total - mine[:, -1])
-                else:
-                    # Only mean costs: the net gain is the paired revenue gain less the
-                    # difference in mean cost; the costs' standard errors are added.
-                    mean -= float(costs.mean[-1] - other_costs.mean[-1])
-                    se = math.sqrt(
-                        se**2 + float(costs.se[-1]) ** 2 + float(other_costs.se[-1]) ** 2
-                    )
+            theirs = costs_all[j]
+            if costs is not None and theirs is not None:
+                # Revenue − team cost, paired trial by trial (cost is kept per trial).
+                mean, se = _paired(totals[j] - theirs[:, -1], total - costs[:, -1])
+            else:
+                mean, se = _paired(totals[j], total)
             marginals.append(Marginal(axis=name, step=values[position - 1], mean=mean, se=se))
         rows.append(
             {

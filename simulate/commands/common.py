@@ -86,7 +86,8 @@ team_options = (
         metavar="PATH=VALUE",
         help=(
             "Change one field of the scenario (repeatable): team.farmer=3 (or farmer=3), "
-            "policies.new_logo_owner=hunter, assumptions.erosion_annual=0.03, horizon_months=24."
+            "policies.new_logo_owner=hunter, assumptions.competitor_pressure_monthly=0.1, "
+            "horizon_months=24."
         ),
     ),
 )

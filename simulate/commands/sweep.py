@@ -51,7 +51,7 @@ MAX_POINTS = 10_000
     metavar="PATH=LOW..HIGH|A,B,…",
     help=(
         "An axis of the grid (repeatable): hunter=0..4, team.farmer=1..6, "
-        "policies.new_logo_owner=farmer,hunter, assumptions.erosion_annual=0.01,0.02."
+        "policies.new_logo_owner=farmer,hunter, assumptions.competitor_pressure_monthly=0.06,0.1."
     ),
 )
 @engine_options()

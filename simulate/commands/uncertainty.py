@@ -63,7 +63,7 @@ def uncertainty_command(
         raise SimulateError(
             f"{scenario_path}: no `uncertainty:` block; expected one naming the assumptions to "
             "draw, e.g. uncertainty: {draws: 20, trials_per_draw: 200, assumptions: "
-            "{erosion_annual: {triangular: {low: 0.01, mode: 0.02, high: 0.04}}}}."
+            "{competitor_pressure_monthly: {triangular: {low: 0.05, mode: 0.08, high: 0.12}}}}."
         )
     k = draws if draws is not None else spec.draws
     m = trials if trials is not None else spec.trials_per_draw

@@ -460,7 +460,8 @@ class Batch:
         self.referred = np.zeros((t, n), dtype=np.int64)
         if x.theta_beta is not None:
             u = streams.uniform(self.base, 0, THETA)
-            self.theta = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
+            p = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
+            self.theta = x.theta_beta.monthly(p)
         else:
             self.theta = tile(x.theta, np.float64)
         self._grow(slots)
@@ -667,6 +668,7 @@ class Batch:
         streamed["costs.team_cost_cumulative"] = self.cost_total.copy()
         streamed["costs.revenue_minus_cost"] = revenue - cost
         streamed["costs.revenue_minus_cost_cumulative"] = self.net_total.copy()
+        out["team_cost_cumulative"] = self.cost_total.copy()
         if x.effects:
             self.load = self._loads()
         new = self._new_logos(month, referral) if x.effects else np.zeros(t)
@@ -842,7 +844,8 @@ class Batch:
         self.referred[ti, column] = 0
         if x.theta_beta is not None:
             u = streams.uniform(base, 0, THETA)
-            self.theta[ti, column] = betaincinv(x.theta_beta.a, x.theta_beta.b, u)
+            p = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
+            self.theta[ti, column] = x.theta_beta.monthly(p)
         else:
             self.theta[ti, column] = x.logo_theta
 

@@ -22,22 +22,6 @@ from tests.conftest import EXAMPLES, REPO_ROOT, CliRunner
 SCENARIO = "examples/scenario.yaml"
 
 
-@pytest.fixture(scope="module")
-def unowned(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example scenario over its book with the owner column cleared (any team fits)."""
-    folder = tmp_path_factory.mktemp("unowned")
-    with (EXAMPLES / "book.csv").open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    with (folder / "book.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "owner": ""})
-    scenario = folder / "scenario.yaml"
-    scenario.write_text((EXAMPLES / "scenario.yaml").read_text(encoding="utf-8"), "utf-8")
-    return scenario
-
-
 # ---------------------------------------------------------------- compare
 
 
@@ -105,15 +89,15 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
     other = tmp_path / "other.yaml"
     text = (EXAMPLES / "scenario.yaml").read_text(encoding="utf-8")
     other.write_text(
-        text.replace("name: Demo book, two farmers and a hunter", "name: Erosion 4 %")
+        text.replace("name: Demo book, two farmers and a hunter", "name: Pressure 12 %")
         .replace("csv: book.csv", f"csv: {EXAMPLES / 'book.csv'}")
         .replace("{mgmt_change_monthly: 0.012}", "{mgmt_change_monthly: 0.012, "
-                 "erosion_annual: 0.04}"),
+                 "competitor_pressure_monthly: 0.12}"),
         encoding="utf-8",
     )  # fmt: skip
     table = simulate_cli("compare", SCENARIO, other, "--trials", "50")
     assert table.returncode == 0, table.stderr
-    assert "Erosion 4 % − Demo book, two farmers and a hunter" in table.stdout
+    assert "Pressure 12 % − Demo book, two farmers and a hunter" in table.stdout
     assert "indep. SE" in table.stdout
     out = tmp_path / "compare.csv"
     written = simulate_cli("compare", SCENARIO, other, "--trials", "50", "--format", "csv",
@@ -121,8 +105,8 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
     assert written.returncode == 0, written.stderr
     assert written.stdout == ""
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert {r["variant"] for r in rows} == {"Erosion 4 %"}
-    # More erosion never raises the share of wallet.
+    assert {r["variant"] for r in rows} == {"Pressure 12 %"}
+    # More competitor pressure never raises the share of wallet.
     share = next(r for r in rows if r["outcome"] == "wallet_share" and r["month"] == "36")
     assert float(share["difference"]) < 0
 
@@ -137,8 +121,8 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
          "after a name."),
         ((SCENARIO, "--variant", "x: farmr=3"), "error: --variant 'x': 'farmr=3': unknown field "
          "or archetype 'farmr'; expected a scenario field (schema, name, horizon_months, trials, "
-         "seed, book, team, policies, economy, target, effects, assumptions, archetypes, "
-         "uncertainty) or an "
+         "seed, book, team, policies, economy, target, effects, assumptions, quadrants, "
+         "archetypes, uncertainty) or an "
          "archetype (farmer, hunter, hybrid, order_taker) (did you mean 'farmer'?)."),
     ],
 )  # fmt: skip
@@ -152,9 +136,9 @@ def test_compare_bad_input(simulate_cli: CliRunner, args: tuple[str, ...], messa
 # ---------------------------------------------------------------- sweep
 
 
-def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner, unowned: Path) -> None:
+def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner) -> None:
     result = simulate_cli(
-        "sweep", unowned, "--grid", "hunter=0..1", "--grid", "farmer=0..3", "--trials", "60",
+        "sweep", SCENARIO, "--grid", "hunter=0..1", "--grid", "farmer=0..3", "--trials", "60",
         "--format", "json",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -175,26 +159,32 @@ def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner, unown
     # nothing (the hunter alone cannot hold the book).
     first = next(m for m in points[(1, 1)]["marginal"] if m["axis"] == "farmer")
     assert first["mean"] > 5 * first["se"] > 0
-    # The marginal value is the paired difference of the two points' means.
-    mean_11, mean_10 = points[(1, 1)]["revenue"]["mean"], points[(1, 0)]["revenue"]["mean"]
-    assert first["mean"] == pytest.approx(mean_11 - mean_10, rel=1e-9)
-    # The cheapest team with the most revenue for its headcount is on the Pareto front, and
-    # the front is not dominated.
+    # The marginal value is the paired difference of the two points' revenue − team cost.
+    net_11, net_10 = points[(1, 1)]["revenue_minus_cost"], points[(1, 0)]["revenue_minus_cost"]
+    assert first["mean"] == pytest.approx(net_11 - net_10, rel=1e-9)
+    assert data["pareto_cost"] == "team cost a year"
+    # The cheapest team with the most revenue for its cost is on the Pareto front, and the
+    # front is not dominated.
     front = [p for p in points.values() if p["pareto"]]
     assert front
     for p in front:
         for q in points.values():
-            assert not (q["seats"] <= p["seats"] and q["revenue"]["mean"] > p["revenue"]["mean"])
+            assert not (
+                q["team_cost_yearly"] <= p["team_cost_yearly"]
+                and q["revenue"]["mean"] > p["revenue"]["mean"]
+            )
 
 
-def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner, unowned: Path) -> None:
+def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner) -> None:
     result = simulate_cli(
-        "sweep", unowned, "--grid", "hunter=1..2",
+        "sweep", SCENARIO, "--grid", "hunter=1..2",
         "--grid", "policies.new_logo_owner=farmer,hunter",
         "--trials", "40",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "Heat map: median revenue (P50), hunter down × new_logo_owner across" in result.stdout
+    assert (
+        "Heat map: mean revenue − team cost, hunter down × new_logo_owner across" in result.stdout
+    )
     assert "◆" in result.stdout
 
 
@@ -207,7 +197,7 @@ def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner, unowne
          "hunter=0..4 or policies.new_logo_owner=farmer,hunter); found no '='."),
         ("policies.new_logo_ownr=farmer,hunter", "error: --grid 'policies.new_logo_ownr=farmer': "
          "unknown field 'new_logo_ownr' under policies; expected one of new_logo_owner, "
-         "vacancy_coverage, assignment (did you mean 'new_logo_owner'?)."),
+         "vacancy_coverage, assignment, attention (did you mean 'new_logo_owner'?)."),
     ],
 )  # fmt: skip
 def test_sweep_bad_grids(simulate_cli: CliRunner, grid: str, message: str) -> None:
@@ -217,11 +207,11 @@ def test_sweep_bad_grids(simulate_cli: CliRunner, grid: str, message: str) -> No
     assert result.stderr == message + "\n"
 
 
-def test_sweep_stops_cleanly_on_ctrl_c(unowned: Path, tmp_path: Path) -> None:
+def test_sweep_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     target = tmp_path / "sweep.json"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1", "COLUMNS": "100"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulate", "sweep", str(unowned), "--grid", "farmer=1..6",
+        [sys.executable, "-m", "simulate", "sweep", SCENARIO, "--grid", "farmer=1..6",
          "--trials", "5000", "--format", "json", "-o", str(target)],
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
@@ -247,7 +237,8 @@ def test_sweep_stops_cleanly_on_ctrl_c(unowned: Path, tmp_path: Path) -> None:
 def test_sensitivity_tornado_ranks_by_swing(simulate_cli: CliRunner) -> None:
     result = simulate_cli(
         "sensitivity", SCENARIO, "--trials", "60", "--format", "json",
-        "--params", "mgmt_change_monthly,erosion_annual,default_health", "--range", "30%",
+        "--params", "mgmt_change_monthly,competitor_pressure_monthly,default_health",
+        "--range", "30%",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -259,12 +250,15 @@ def test_sensitivity_tornado_ranks_by_swing(simulate_cli: CliRunner) -> None:
     swings = [b["swing"] for b in bars]
     assert swings == sorted(swings, reverse=True)
     by_name = {b["name"]: b for b in bars}
-    churny = by_name["mgmt_change_monthly"]
-    assert churny["low"] == pytest.approx(0.012 * 0.7)
-    assert churny["high"] == pytest.approx(0.012 * 1.3)
-    # More management changes lose revenue; default_health only fills empty book cells, and
-    # the example's book has none, so on common random numbers it moves nothing at all.
-    assert churny["mean_difference"] < -3 * churny["se"]
+    pressure = by_name["competitor_pressure_monthly"]
+    assert pressure["low"] == pytest.approx(0.08 * 0.7)
+    assert pressure["high"] == pytest.approx(0.08 * 1.3)
+    assert by_name["mgmt_change_monthly"]["low"] == pytest.approx(0.012 * 0.7)
+    # More competitor pressure loses revenue, and ranks first; default_health only fills empty
+    # book cells, and the example's book has none, so on common random numbers it moves
+    # nothing at all.
+    assert pressure["mean_difference"] < -3 * pressure["se"]
+    assert bars[0]["name"] == "competitor_pressure_monthly"
     assert by_name["default_health"]["swing"] == 0.0
     assert by_name["default_health"]["mean_difference"] == 0.0
 
@@ -288,11 +282,13 @@ def test_sensitivity_sobol_states_runs_and_flags_zero(simulate_cli: CliRunner) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--params", "erosion_anual"), "error: --params: unknown assumption 'erosion_anual'; "
-         "see `simulate assumptions` for the list (did you mean 'erosion_annual'?)."),
+        (("--params", "competitor_presure_monthly"), "error: --params: unknown assumption "
+         "'competitor_presure_monthly'; see `simulate assumptions` for the list (did you mean "
+         "'competitor_pressure_monthly'?)."),
         (("--range", "150%"), "error: --range: expected a share above 0 % and below 100 %; "
          "found '150%'."),
-        (("--method", "sobol", "--samples", "12", "--params", "erosion_annual,ramp_months"),
+        (("--method", "sobol", "--samples", "12",
+          "--params", "competitor_pressure_monthly,ramp_months"),
          "error: --samples: expected a power of two ≥ 8 (Sobol sequences); found 12."),
     ],
 )  # fmt: skip

@@ -89,6 +89,23 @@ def test_cli_cohort_json_contract_and_snippet(simulate_cli: CliRunner, tmp_path:
     loaded = yaml.safe_load(snippet.read_text(encoding="utf-8"))
     assert loaded["churn_propensity"]["period"] == "year"
     assert loaded["churn_propensity"]["beta"]["a"] == pytest.approx(0.704, abs=1e-3)
+    # The snippet goes under a scenario's `book:` as written, and the scenario runs with it.
+    text = (Path("examples") / "scenario.yaml").read_text(encoding="utf-8")
+    indented = "".join("  " + line for line in snippet.read_text(encoding="utf-8").splitlines(True))
+    scenario = tmp_path / "calibrated.yaml"
+    scenario.write_text(
+        text.replace("  csv: book.csv\n", f"  csv: {Path('examples/book.csv').resolve()}\n"
+                     + indented),
+        encoding="utf-8",
+    )  # fmt: skip
+    ran = simulate_cli("run", scenario, "--trials", "20", "--format", "json")
+    assert ran.returncode == 0, ran.stderr
+    # A yearly churn of about 37 % a year: far more accounts lost than the example's default.
+    default = simulate_cli("run", "examples/scenario.yaml", "--trials", "20", "--format", "json")
+    lost = json.loads(ran.stdout)["metrics"]["accounts_lost"]["mean"]
+    assert lost[11] > 2 * json.loads(default.stdout)["metrics"]["accounts_lost"]["mean"][11]
+    # 300 accounts at a mean yearly churn of about a / (a + b) = 37 %: about 100 lost in year 1.
+    assert 70 < lost[11] < 140
 
 
 def test_cli_histories_by_segment(simulate_cli: CliRunner, tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ METRICS = (
     "contacts_per_account",
     "reset_meetings",
     "lost_after_mgmt_change",
+    "team_cost_cumulative",
 )
 
 

@@ -96,6 +96,22 @@ def test_beta_theta_survival_is_shifted_beta_geometric() -> None:
     assert np.max(np.abs(100 * survival[:7] - table)) < 1.5
 
 
+def test_yearly_beta_theta_survives_as_the_sbg_model_in_years() -> None:
+    # `simulate calibrate --period year` writes {beta: {a, b}, period: year}: each account
+    # draws a yearly p, churns 1 − (1 − p)^(1/12) a month, so after t months
+    # S(t) = E[(1 − p)^(t/12)] = B(a, b + t/12) / B(a, b), the paper's curve in years.
+    a, b = 0.704, 1.182
+    _, result = run(f"{{beta: {{a: {a}, b: {b}}}, period: year}}", trials=300, horizon=36)
+    t = np.arange(1, 37)
+    survival = np.exp(betaln(a, b + t / 12.0) - betaln(a, b))
+    active = result.metrics["active_accounts"]
+    assert within(np.array(active.mean), np.array(active.se), 200 * survival)
+    table = np.array([63.1, 46.8, 38.2])  # Fader & Hardie (2007) Table 1, years 1–3
+    assert np.max(np.abs(100 * survival[[11, 23, 35]] - table)) < 1.5
+    # Read as monthly, the same Beta would lose far more: the period is not ignored.
+    assert active.mean[11] > 200 * np.exp(betaln(a, b + 12) - betaln(a, b)) + 20
+
+
 def test_monthly_beta_theta_matches_its_closed_form() -> None:
     a, b = 1.2, 80.0
     _, result = run(f"{{beta: {{a: {a}, b: {b}}}}}", accounts=300, trials=200, horizon=36)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from simulate.engine import prepare, run_batch, run_simulation
-from simulate.model import Distribution, Policies, Scenario, TeamEntry, _resolve, load_scenario
+from simulate.model import ChurnPropensity, Policies, Scenario, TeamEntry, _resolve, load_scenario
 from simulate.results import SimulationResult, TrialRecorder
 from tests.conftest import EXAMPLES
 
@@ -131,7 +131,7 @@ def test_realised_churn_is_the_entered_churn(example: Scenario) -> None:
     assert example.spec is not None
     theta = 1.0 - (1.0 - 0.10) ** (1.0 / 12.0)
     book = example.spec.book.model_copy(
-        update={"churn_propensity": Distribution.model_validate(theta)}
+        update={"churn_propensity": ChurnPropensity.model_validate(theta)}
     )
     spec = example.spec.model_copy(update={"book": book, "horizon_months": 12, "target": None})
     scenario = _resolve(spec, example.source, example.base_dir)

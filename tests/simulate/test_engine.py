@@ -144,6 +144,6 @@ def test_too_many_trials_for_memory_is_refused_before_running() -> None:
     with pytest.raises(SimulateError) as caught:
         run_simulation(scenario(trials=5_000_000))
     assert caught.value.message == (
-        "trials: 5,000,000 trials over 15 months would keep 6.7 GiB of per-trial results; "
-        "expected at most 1,491,308 trials for this horizon (the limit is 2 GiB)."
+        "trials: 5,000,000 trials over 15 months would keep 7.3 GiB of per-trial results; "
+        "expected at most 1,376,592 trials for this horizon (the limit is 2 GiB)."
     )

@@ -39,7 +39,7 @@ def test_team_shorthand_and_dotted_paths_change_the_scenario() -> None:
             parse_assignment("hunter=2"),
             parse_assignment("team.order_taker=1"),
             parse_assignment("policies.new_logo_owner=hunter"),
-            parse_assignment("assumptions.erosion_annual=0.03"),
+            parse_assignment("assumptions.competitor_pressure_monthly=0.1"),
             parse_assignment("horizon_months=24"),
             parse_assignment("archetypes.farmer.capacity=40"),
         ],
@@ -48,7 +48,7 @@ def test_team_shorthand_and_dotted_paths_change_the_scenario() -> None:
         "farmer-1", "farmer-2", "hunter-1", "hunter-2", "order_taker-1",
     ]  # fmt: skip
     assert changed.policies.new_logo_owner == "hunter"
-    assert changed.value("erosion_annual") == 0.03
+    assert changed.value("competitor_pressure_monthly") == 0.1
     assert changed.horizon_months == 24
     assert changed.archetypes["farmer"].capacity == 40
     # The base is untouched, and the scenario's own overrides stay.
@@ -82,16 +82,18 @@ def test_grids_are_ranges_or_lists() -> None:
 BAD_OVERRIDES = {
     "policies.new_logo_ownr=hunter": (
         "--set 'policies.new_logo_ownr=hunter': unknown field 'new_logo_ownr' under policies; "
-        "expected one of new_logo_owner, vacancy_coverage, assignment (did you mean "
+        "expected one of new_logo_owner, vacancy_coverage, assignment, attention (did you mean "
         "'new_logo_owner'?)."
     ),
-    "assumptions.erosion_anual=0.03": (
-        "--set 'assumptions.erosion_anual=0.03': unknown assumption 'erosion_anual'; see "
-        "`simulate assumptions` for the list (did you mean 'erosion_annual'?)."
+    "assumptions.competitor_presure_monthly=0.1": (
+        "--set 'assumptions.competitor_presure_monthly=0.1': unknown assumption "
+        "'competitor_presure_monthly'; see `simulate assumptions` for the list (did you mean "
+        "'competitor_pressure_monthly'?)."
     ),
-    "assumptions.erosion_annual=7": (
-        "--set 'assumptions.erosion_annual=7': assumptions.erosion_annual: expected at most 5 "
-        "(log-share per year); found 7."
+    "assumptions.competitor_pressure_monthly=7": (
+        "--set 'assumptions.competitor_pressure_monthly=7': "
+        "assumptions.competitor_pressure_monthly: expected at most 1 (share of the excess over "
+        "the floor per month); found 7."
     ),
     "policies.new_logo_owner=nobody": (
         "--set 'policies.new_logo_owner=nobody': examples/scenario.yaml: 1 problem: "
@@ -100,7 +102,7 @@ BAD_OVERRIDES = {
     "farmr=3": (
         "--set 'farmr=3': unknown field or archetype 'farmr'; expected a scenario field (schema, "
         "name, horizon_months, trials, seed, book, team, policies, economy, target, effects, "
-        "assumptions, archetypes, uncertainty) or an archetype (farmer, hunter, hybrid, "
+        "assumptions, quadrants, archetypes, uncertainty) or an archetype (farmer, hunter, hybrid, "
         "order_taker) (did "
         "you mean 'farmer'?)."
     ),
@@ -113,7 +115,7 @@ BAD_OVERRIDES = {
     ),
     "horizon_months": (
         "--set 'horizon_months': expected PATH=VALUE (for example team.farmer=3 or "
-        "assumptions.erosion_annual=0.03); found no '='."
+        "assumptions.competitor_pressure_monthly=0.1); found no '='."
     ),
 }
 

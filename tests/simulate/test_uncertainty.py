@@ -49,8 +49,8 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     simulate_cli: CliRunner, tmp_path: Path
 ) -> None:
     # default_health only fills empty cells of the book, and the example's book has none:
-    # its draws change nothing. The share of wallet a won opportunity captures, anywhere from
-    # 0 to 30 %, moves revenue.
+    # its draws change nothing. Competitors' monthly pull on the share of wallet, anywhere
+    # from 0 to 30 % of the excess over the floor, moves revenue.
     inert = _scenario(
         tmp_path,
         "uncertainty: {assumptions: {default_health: {uniform: {low: 0.3, high: 0.9}}}}\n",
@@ -59,7 +59,7 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     live.write_text(
         inert.read_text(encoding="utf-8").replace(
             "default_health: {uniform: {low: 0.3, high: 0.9}}",
-            "win_capture_share: {uniform: {low: 0.0, high: 0.3}}",
+            "competitor_pressure_monthly: {uniform: {low: 0.0, high: 0.3}}",
         ),
         encoding="utf-8",
     )
@@ -89,21 +89,25 @@ def test_a_scenario_without_the_block(simulate_cli: CliRunner) -> None:
     assert result.stderr == (
         "error: examples/scenario.yaml: no `uncertainty:` block; expected one naming the "
         "assumptions to draw, e.g. uncertainty: {draws: 20, trials_per_draw: 200, assumptions: "
-        "{erosion_annual: {triangular: {low: 0.01, mode: 0.02, high: 0.04}}}}.\n"
+        "{competitor_pressure_monthly: {triangular: {low: 0.05, mode: 0.08, high: 0.12}}}}.\n"
     )
 
 
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ("uncertainty: {assumptions: {erosion_annual: {uniform: {low: 6, high: 9}}}}\n",
-         "{path}: uncertainty.assumptions.erosion_annual: draws reach {high}, above the "
-         "assumption's maximum of 5 (log-share per year); add `max: 5` to the distribution."),
-        ("uncertainty: {assumptions: {erosion_anual: {uniform: {low: 0, high: 1}}}}\n",
-         "{path}: uncertainty.assumptions.erosion_anual: unknown assumption 'erosion_anual'; "
-         "expected one of: {known}."),
-        ("uncertainty: {assumptions: {erosion_annual: 0.03}}\n",
-         "{path}: 1 problem: uncertainty.assumptions.erosion_annual (line 17): expected a "
+        ("uncertainty: {assumptions: {competitor_pressure_monthly: {uniform: {low: 2, high: 3}}}}"
+         "\n",
+         "{path}: uncertainty.assumptions.competitor_pressure_monthly: draws reach {high}, above "
+         "the assumption's maximum of 1 (share of the excess over the floor per month); add "
+         "`max: 1` to the distribution."),
+        ("uncertainty: {assumptions: {competitor_presure_monthly: {uniform: {low: 0, high: 1}}}}"
+         "\n",
+         "{path}: uncertainty.assumptions.competitor_presure_monthly: unknown assumption "
+         "'competitor_presure_monthly'; expected one of: {known}."),
+        ("uncertainty: {assumptions: {competitor_pressure_monthly: 0.1}}\n",
+         "{path}: 1 problem: uncertainty.assumptions.competitor_pressure_monthly (line 17): "
+         "expected a "
          "distribution (uniform, triangular, beta, lognormal); found a constant."),
     ],
 )  # fmt: skip
