@@ -128,6 +128,13 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
     "-o", "--output", type=click.Path(path_type=Path), help="Write all profiles to this file."
 )
 @click.option(
+    "--reports",
+    "with_reports",
+    is_flag=True,
+    help="With --out: also write <candidate_id>.report.html per candidate, a self-contained "
+    "candidate report (needs repfit[reports]).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Score answers given to a questionnaire whose content (sha256) differs; "
@@ -140,6 +147,7 @@ def score(
     out_dir: Path | None,
     fmt: str,
     output: Path | None,
+    with_reports: bool,
     force: bool,
 ) -> None:
     """Score answers files (YAML) or bulk CSVs into profiles.
@@ -164,6 +172,12 @@ def score(
         raise click.UsageError(
             f"--out writes one YAML profile per candidate; for --format {fmt}, {instead}."
         )
+    if with_reports:
+        if out_dir is None:
+            raise click.UsageError("--reports writes next to the profiles; give --out DIR too.")
+        from assess.reports.figures import require_matplotlib
+
+        require_matplotlib()
     q = load_questionnaire(questionnaire_ref)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
     table = read_answers_run(answers, q, force=force)
@@ -208,6 +222,11 @@ def score(
     def write(item: tuple[str, Profile]) -> None:
         name, profile = item
         atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
+        if with_reports:
+            from assess.reports.candidate import render_candidate_html
+
+            report = name.removesuffix(".profile.yaml") + ".report.html"
+            atomic_write(out_dir / report, render_candidate_html(profile))
 
     # Each atomic write waits for its fsync; overlapping them in threads lets the file
     # system commit many at once (the GIL is released while waiting).
@@ -217,7 +236,12 @@ def score(
     ):
         for _ in pool.map(write, planned.items()):
             advance(1)
-    click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
+    click.echo(
+        f"wrote {len(planned)} profiles"
+        + (" and their HTML reports" if with_reports else "")
+        + f" to {out_dir}/",
+        err=True,
+    )
 
 
 def _print_summary(profiles: list[Profile], output: Path | None) -> None:
@@ -362,17 +386,44 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
-@cli.command(epilog="Example: assess show profiles/c-001.profile.yaml")
+@cli.command(
+    epilog="Example: assess show profiles/c-001.profile.yaml\n\n"
+    "Example: assess show profiles/c-001.profile.yaml --report c-001.html"
+)
 @click.argument("profile", type=click.Path(path_type=Path))
-def show(profile: Path) -> None:
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.html",
+    help="Also write a self-contained HTML candidate report to forward or print "
+    "(needs repfit[reports]).",
+)
+def show(profile: Path, report_path: Path | None) -> None:
     """Show one profile as a readable report: traits, role fit, red flags and validity."""
     from rich.console import Console
 
     from assess.profiles import load_profile
     from assess.report import print_profile
 
+    if report_path is not None:
+        _check_report_path(report_path)
     loaded = load_profile(profile)
     print_profile(loaded, Console(highlight=False))
+    if report_path is not None:
+        from assess.reports.candidate import render_candidate_html
+
+        atomic_write(report_path, render_candidate_html(loaded))
+        click.echo(f"wrote the HTML report to {report_path}", err=True)
+
+
+def _check_report_path(path: Path) -> None:
+    """The extra is installed and the file ends in .html, before any work."""
+    from assess.reports.figures import require_matplotlib
+
+    require_matplotlib()
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise AssessError(f"{path}: --report writes an HTML page; give a file ending in .html.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

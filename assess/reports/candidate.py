@@ -37,9 +37,7 @@ def candidate_provenance(profile: Profile) -> dict[str, Any]:
         "questionnaire": f"{q.id} {q.version}",
         "questionnaire_sha256": q.sha256,
         "norms": "none" if norms is None else f"{norms.source}, n = {norms.n}",
-        "norms_sha256": (
-            None if norms is None else _canonical_hash(norms.model_dump(mode="json"))
-        ),
+        "norms_sha256": (None if norms is None else _canonical_hash(norms.model_dump(mode="json"))),
         "forced": profile.forced,
     }
 
@@ -54,7 +52,11 @@ def verdict_lines(profile: Profile) -> list[str]:
     if best is not None and best.fit is not None:
         head = f"{who}{applied}: best fit {best.name} ({best.fit:.0f} of 100)"
         applied_fit = fits.get(c.role or "")
-        if applied_fit is not None and applied_fit.role != best.role and applied_fit.fit is not None:
+        if (
+            applied_fit is not None
+            and applied_fit.role != best.role
+            and applied_fit.fit is not None
+        ):
             head += f"; fit for the role applied for, {applied_fit.name}: {applied_fit.fit:.0f}"
     else:
         head = f"{who}{applied}: no role fit (it needs norms and roles)"
@@ -94,7 +96,10 @@ def trait_chart(profile: Profile) -> str | None:
     ][::-1]
     axes.axvspan(*T_AVERAGE, color="#e3e7ee", label="average band (T 40–60)")
     axes.barh(
-        names, [v - 50 for v in values], left=50, color=[COLORS[3] if r else COLORS[0] for r in risky]
+        names,
+        [v - 50 for v in values],
+        left=50,
+        color=[COLORS[3] if r else COLORS[0] for r in risky],
     )
     axes.axvline(50, color="#59627a", linewidth=0.8)
     axes.set_xlim(20, 80)
@@ -174,7 +179,10 @@ def render_candidate_html(profile: Profile) -> str:
     )
     v = profile.validity
     validity_rows = [
-        ["attention checks failed", f"{v.attention_checks_failed} of {v.attention_checks_answered}"],
+        [
+            "attention checks failed",
+            f"{v.attention_checks_failed} of {v.attention_checks_answered}",
+        ],
         ["consistency-pair disagreement (points)", _number(v.consistency_disagreement, ".2f")],
         ["social desirability (mean answer)", _number(v.social_desirability, ".2f")],
         ["longest run of identical answers", str(v.longstring)],

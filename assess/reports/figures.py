@@ -52,7 +52,7 @@ def require_matplotlib() -> Any:
 def _stable(salt: str) -> Iterator[None]:
     import matplotlib
 
-    settings = {
+    settings: dict[str, Any] = {
         "svg.hashsalt": salt,
         "svg.fonttype": "none",
         "font.family": ["DejaVu Sans"],
@@ -61,7 +61,7 @@ def _stable(salt: str) -> Iterator[None]:
         "axes.spines.right": False,
         "path.simplify": True,
     }
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(settings):  # type: ignore[arg-type]
         yield
 
 

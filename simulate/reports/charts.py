@@ -35,18 +35,29 @@ def fan_chart(result: Mapping[str, Any]) -> Figure | None:
     figure = new_figure()
     axes = figure.add_subplot()
     axes.fill_between(
-        months, revenue["p10"], revenue["p90"], color=COLORS[0], alpha=0.18, linewidth=0,
+        months,
+        revenue["p10"],
+        revenue["p90"],
+        color=COLORS[0],
+        alpha=0.18,
+        linewidth=0,
         label="P10–P90 (8 futures in 10)",
     )
     axes.plot(months, revenue["p50"], color=COLORS[0], linewidth=2, label="P50 (median)")
     if "mean" in revenue:
-        axes.plot(months, revenue["mean"], color=COLORS[5], linewidth=1, linestyle=":",
-                  label="mean")
+        axes.plot(
+            months, revenue["mean"], color=COLORS[5], linewidth=1, linestyle=":", label="mean"
+        )
     target: Mapping[str, Any] = result.get("target") or {}
     if target.get("metric") == "revenue_month" and target.get("value") is not None:
         month = target_month(result)
-        axes.axhline(float(target["value"]), color=COLORS[3], linewidth=1, linestyle="--",
-                     label=f"target ({format_money(float(target['value']))})")
+        axes.axhline(
+            float(target["value"]),
+            color=COLORS[3],
+            linewidth=1,
+            linestyle="--",
+            label=f"target ({format_money(float(target['value']))})",
+        )
         axes.axvline(month, color=COLORS[3], linewidth=0.6, linestyle=":")
     axes.set_xlabel("month")
     axes.set_ylabel("revenue in the month")
@@ -67,11 +78,17 @@ def _line_chart(
     figure = new_figure(7.0, 3.0)
     axes = figure.add_subplot()
     axes.fill_between(
-        months, [scale * v for v in data["p10"]], [scale * v for v in data["p90"]],
-        color=COLORS[2], alpha=0.18, linewidth=0, label="P10–P90",
+        months,
+        [scale * v for v in data["p10"]],
+        [scale * v for v in data["p90"]],
+        color=COLORS[2],
+        alpha=0.18,
+        linewidth=0,
+        label="P10–P90",
     )
-    axes.plot(months, [scale * v for v in data["p50"]], color=COLORS[2], linewidth=2,
-              label="P50 (median)")
+    axes.plot(
+        months, [scale * v for v in data["p50"]], color=COLORS[2], linewidth=2, label="P50 (median)"
+    )
     axes.set_xlabel("month")
     axes.set_ylabel(ylabel)
     axes.set_xlim(months[0], months[-1])
@@ -102,14 +119,31 @@ def archetype_chart(result: Mapping[str, Any]) -> Figure | None:
     for index, name in enumerate(names):
         color = COLORS[index % len(COLORS)]
         if name in owned:
-            axes.plot(months, owned[name]["revenue"]["mean"], color=color, linewidth=2,
-                      label=f"owned by {name}s")
+            axes.plot(
+                months,
+                owned[name]["revenue"]["mean"],
+                color=color,
+                linewidth=2,
+                label=f"owned by {name}s",
+            )
         if name in sourced:
-            axes.plot(months, sourced[name]["revenue"]["mean"], color=color, linewidth=1.2,
-                      linestyle="--", label=f"sourced by {name}s")
+            axes.plot(
+                months,
+                sourced[name]["revenue"]["mean"],
+                color=color,
+                linewidth=1.2,
+                linestyle="--",
+                label=f"sourced by {name}s",
+            )
     if "book" in sourced:
-        axes.plot(months, sourced["book"]["revenue"]["mean"], color=COLORS[5], linewidth=1,
-                  linestyle=":", label="from the starting book")
+        axes.plot(
+            months,
+            sourced["book"]["revenue"]["mean"],
+            color=COLORS[5],
+            linewidth=1,
+            linestyle=":",
+            label="from the starting book",
+        )
     axes.set_xlabel("month")
     axes.set_ylabel("mean revenue in the month")
     _money_axis(axes)
@@ -147,11 +181,20 @@ def sweep_heatmap(data: Mapping[str, Any]) -> Figure | None:
         for x, value in enumerate(row):
             if value == value:  # not NaN
                 label = f"{value:.0f} %" if has_target else format_money(value)
-                axes.text(x, y, label, ha="center", va="center", fontsize=8,
-                          color="white" if value > (60 if has_target else 0) and has_target
-                          else "#1d2433")
-    figure.colorbar(image, ax=axes,
-                    label="P(target), %" if has_target else "median revenue over the horizon")
+                axes.text(
+                    x,
+                    y,
+                    label,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white"
+                    if value > (60 if has_target else 0) and has_target
+                    else "#1d2433",
+                )
+    figure.colorbar(
+        image, ax=axes, label="P(target), %" if has_target else "median revenue over the horizon"
+    )
     return figure
 
 
@@ -168,11 +211,18 @@ def cost_frontier(data: Mapping[str, Any]) -> Figure | None:
     axes.scatter(xs, ys, color=COLORS[5], s=18, label="team")
     frontier = sorted((x, y, p) for x, y, p in zip(xs, ys, points, strict=True) if p.get("pareto"))
     if frontier:
-        axes.plot([f[0] for f in frontier], [f[1] for f in frontier], color=COLORS[0],
-                  marker="o", linewidth=1.5, label="cost frontier")
+        axes.plot(
+            [f[0] for f in frontier],
+            [f[1] for f in frontier],
+            color=COLORS[0],
+            marker="o",
+            linewidth=1.5,
+            label="cost frontier",
+        )
         for x, y, p in frontier:
-            axes.annotate(_settings(p), (x, y), textcoords="offset points", xytext=(4, -10),
-                          fontsize=7)
+            axes.annotate(
+                _settings(p), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7
+            )
     axes.set_xlabel("team cost a year" if by_cost else "seats")
     axes.set_ylabel(f"median revenue over {data['horizon_months']} months")
     _money_axis(axes)
@@ -210,10 +260,20 @@ def fit_chart(data: Mapping[str, Any]) -> Figure | None:
     periods = [0] + [int(s["period"]) for s in survival]
     figure = new_figure(7.0, 3.0)
     axes = figure.add_subplot()
-    axes.plot(periods, [100.0] + [100 * s["fitted"] for s in survival], color=COLORS[0],
-              linewidth=2, label="fitted (sBG)")
-    axes.plot(periods, [100.0] + [100 * s["observed"] for s in survival], "o",
-              color=COLORS[1], label="observed")
+    axes.plot(
+        periods,
+        [100.0] + [100 * s["fitted"] for s in survival],
+        color=COLORS[0],
+        linewidth=2,
+        label="fitted (sBG)",
+    )
+    axes.plot(
+        periods,
+        [100.0] + [100 * s["observed"] for s in survival],
+        "o",
+        color=COLORS[1],
+        label="observed",
+    )
     axes.set_xlabel(f"{data.get('period', 'period')}s since start")
     axes.set_ylabel("accounts still active (%)")
     axes.set_ylim(0, 102)
@@ -222,12 +282,17 @@ def fit_chart(data: Mapping[str, Any]) -> Figure | None:
 
 
 RUN_CHARTS: dict[str, tuple[Callable[[Mapping[str, Any]], Figure | None], str]] = {
-    "fan": (fan_chart, "Revenue in each month: the band holds 8 futures in 10; the line is the "
-            "median; the dashed line is the target."),
+    "fan": (
+        fan_chart,
+        "Revenue in each month: the band holds 8 futures in 10; the line is the "
+        "median; the dashed line is the target.",
+    ),
     "survival": (survival_chart, "Accounts still active (median and P10–P90)."),
     "wallet_share": (wallet_share_chart, "Our share of the accounts' category spending."),
-    "archetypes": (archetype_chart, "Mean monthly revenue owned by, and sourced by, each "
-                   "archetype."),
+    "archetypes": (
+        archetype_chart,
+        "Mean monthly revenue owned by, and sourced by, each archetype.",
+    ),
 }
 """The charts of a run report, in order: name -> (builder, caption)."""
 
@@ -240,3 +305,31 @@ def chart_svg(figure: Figure, name: str) -> str:
 def chart_bytes(figure: Figure, suffix: str, name: str) -> bytes:
     """A chart file's bytes (.svg or .png), deterministic."""
     return figure_bytes(figure, suffix, name)
+
+
+def compare_fans(runs: Mapping[str, Mapping[str, Any]]) -> Figure | None:
+    """Every option's median revenue and P10–P90 band on one chart."""
+    if not runs:
+        return None
+    figure = new_figure()
+    axes = figure.add_subplot()
+    first = next(iter(runs.values()))
+    months = list(first["months"])
+    for index, (name, run) in enumerate(runs.items()):
+        revenue = run["metrics"]["revenue"]
+        color = COLORS[index % len(COLORS)]
+        axes.fill_between(
+            months, revenue["p10"], revenue["p90"], color=color, alpha=0.12, linewidth=0
+        )
+        axes.plot(months, revenue["p50"], color=color, linewidth=2, label=f"{name} (P50)")
+    target: Mapping[str, Any] = first.get("target") or {}
+    if target.get("metric") == "revenue_month" and target.get("value") is not None:
+        axes.axhline(
+            float(target["value"]), color=COLORS[3], linewidth=1, linestyle="--", label="target"
+        )
+    axes.set_xlabel("month")
+    axes.set_ylabel("revenue in the month (bands: P10–P90)")
+    _money_axis(axes)
+    axes.set_xlim(months[0], months[-1])
+    axes.legend(loc="lower left", frameon=False, fontsize=8)
+    return figure

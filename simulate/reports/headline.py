@@ -10,11 +10,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from simulate.report import format_money
+from simulate.report import format_money as _format_money
+
+NBSP = "\u00a0"
+"""Joins a number to its unit in headlines, so wrapping never splits ``2.90 M`` or ``61 %``."""
+
+
+def format_money(value: float) -> str:
+    """Money as in the tables, its unit held to the number by a no-break space."""
+    return _format_money(value).replace(" ", NBSP)
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f} %"
+    return f"{100 * value:.0f}{NBSP}%"
+
+
+def plain(lines: Sequence[str]) -> list[str]:
+    """The sentences with ordinary spaces (for JSON and plain text)."""
+    return [line.replace(NBSP, " ") for line in lines]
 
 
 def target_month(result: Mapping[str, Any]) -> int:
@@ -41,9 +54,7 @@ def run_headline(result: Mapping[str, Any]) -> list[str]:
     name = result.get("scenario", "The scenario")
     metric = target.get("metric")
     series = "revenue_cumulative" if metric == "revenue_total" else "revenue"
-    what = (
-        f"revenue over months 1–{month}" if series == "revenue_cumulative" else f"month {month}"
-    )
+    what = f"revenue over months 1–{month}" if series == "revenue_cumulative" else f"month {month}"
     revenue = result["metrics"][series]
     p10, p50, p90 = (_at(revenue[k], months, month) for k in ("p10", "p50", "p90"))
     lines: list[str] = []
@@ -92,13 +103,7 @@ def compare_headline(data: Mapping[str, Any], month: int | None = None) -> list[
     for comparison in data["comparisons"]:
         item = _difference(comparison, "revenue", chosen)
         low, high = item["ci95"]
-        verdict = (
-            "more"
-            if low > 0
-            else "less"
-            if high < 0
-            else "no clear difference in"
-        )
+        verdict = "more" if low > 0 else "less" if high < 0 else "no clear difference in"
         lines.append(
             f"{comparison['name']} vs {data['baseline']}: {verdict} revenue in month {chosen}, "
             f"{signed_money(item['difference'])} a month on average (95 % interval "
@@ -138,7 +143,8 @@ def sweep_headline(data: Mapping[str, Any]) -> list[str]:
             if key == "p_target"
             else ""
         )
-        + f"median revenue over {data['horizon_months']} months {format_money(best['revenue']['p50'])}."
+        + f"median revenue over {data['horizon_months']} months "
+        + f"{format_money(best['revenue']['p50'])}."
     ]
     frontier = [p for p in points if p.get("pareto")]
     if frontier:
@@ -157,23 +163,27 @@ def sensitivity_headline(data: Mapping[str, Any]) -> list[str]:
     if not bars:
         sobol: Mapping[str, Any] = data.get("sobol") or {}
         indices: Sequence[Mapping[str, Any]] = sobol.get("indices") or []
-        top = sorted(indices, key=lambda i: -float(i.get("total", 0)))[:3]
-        return [
-            f"Revenue in month {month} depends most on "
-            + ", ".join(f"{i['name']} (total index {float(i['total']):.2f})" for i in top)
-            + "."
-        ] if top else ["No sensitivity to report."]
+        top = sorted(indices, key=lambda i: -float(i.get("total_order", 0)))[:3]
+        return (
+            [
+                f"Revenue in month {month} depends most on "
+                + ", ".join(f"{i['name']} (total index {float(i['total_order']):.2f})" for i in top)
+                + "."
+            ]
+            if top
+            else ["No sensitivity to report."]
+        )
     share = f"±{100 * float(data.get('range', 0)):.0f} %"
-    top = bars[:3]
+    shown = bars[:3]
     return [
         f"The median revenue in month {month} ({format_money(float(data['base_p50']))}) moves "
-        f"most with {top[0]['name']}: {format_money(float(top[0]['p50_low']))} to "
-        f"{format_money(float(top[0]['p50_high']))} for {share} on it.",
+        f"most with {shown[0]['name']}: {format_money(float(shown[0]['p50_low']))} to "
+        f"{format_money(float(shown[0]['p50_high']))} for {share} on it.",
         "Next: "
         + "; ".join(
             f"{b['name']} ({format_money(float(b['p50_low']))} to "
             f"{format_money(float(b['p50_high']))})"
-            for b in top[1:]
+            for b in shown[1:]
         )
         + ".",
     ]

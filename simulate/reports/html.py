@@ -71,7 +71,7 @@ def run_report_data(result: Mapping[str, Any]) -> dict[str, Any]:
     months: Sequence[int] = result["months"]
     metrics: Mapping[str, Any] = result["metrics"]
     return {
-        "headline": headline.run_headline(result),
+        "headline": headline.plain(headline.run_headline(result)),
         "target": result.get("target"),
         "months": {
             str(m): {
@@ -90,12 +90,15 @@ def render_run_html(result: Mapping[str, Any]) -> str:
     months: Sequence[int] = result["months"]
     metrics: Mapping[str, Any] = result["metrics"]
     figures = "".join(
-        _figure(build(result), name, caption) for name, (build, caption) in charts.RUN_CHARTS.items()
+        _figure(build(result), name, caption)
+        for name, (build, caption) in charts.RUN_CHARTS.items()
     )
     rows = []
     for m in _months(result):
         rev = metrics["revenue"]
-        row: list[object] = [m] + [format_money(_at(rev[k], months, m)) for k in ("p10", "p50", "p90")]
+        row: list[object] = [m] + [
+            format_money(_at(rev[k], months, m)) for k in ("p10", "p50", "p90")
+        ]
         if "active_accounts" in metrics:
             row.append(f"{_at(metrics['active_accounts']['p50'], months, m):.0f}")
         if "wallet_share" in metrics:
@@ -119,9 +122,7 @@ def render_run_html(result: Mapping[str, Any]) -> str:
         for name, d in sourced.items()
     ]
     if archetype_rows:
-        tables += html.table(
-            ["revenue", f"mean in month {horizon}"], archetype_rows, numeric=(1,)
-        )
+        tables += html.table(["revenue", f"mean in month {horizon}"], archetype_rows, numeric=(1,))
     sections = [
         html.section("Charts", figures),
         html.section("Month by month", tables),
@@ -159,11 +160,16 @@ def render_compare_html(
                 continue
             money = d["outcome"] != "accounts_lost"
             show = headline.signed_money if money else (lambda v: f"{v:+.1f}")
-            rows.append([
-                comparison["name"], d["outcome"], d["month"], show(d["difference"]),
-                f"{show(d['ci95'][0])} to {show(d['ci95'][1])}",
-                format_share(d["p_better"]),
-            ])
+            rows.append(
+                [
+                    comparison["name"],
+                    d["outcome"],
+                    d["month"],
+                    show(d["difference"]),
+                    f"{show(d['ci95'][0])} to {show(d['ci95'][1])}",
+                    format_share(d["p_better"]),
+                ]
+            )
     table = html.table(
         ["option", "outcome", "month", "difference (mean)", "95 % interval", "better in"],
         rows,
@@ -173,8 +179,11 @@ def render_compare_html(
     )
     sections = [html.section("Charts", figures)] if figures else []
     sections.append(html.section("Paired differences", table))
-    report = {"headline": lines, "comparisons": data["comparisons"],
-              "provenance": data.get("provenance")}
+    report = {
+        "headline": headline.plain(lines),
+        "comparisons": data["comparisons"],
+        "provenance": data.get("provenance"),
+    }
     return html.page(
         "Staffing options compared",
         f"Baseline: {data['baseline']}; {len(data['variants']) - 1} option(s), "
@@ -190,7 +199,8 @@ def render_sweep_html(data: Mapping[str, Any]) -> str:
     """``simulate sweep --report``: heat map, cost frontier and every point."""
     lines = headline.sweep_headline(data)
     figures = _figure(charts.sweep_heatmap(data), "heatmap", "Each cell is one team.") + _figure(
-        charts.cost_frontier(data), "frontier",
+        charts.cost_frontier(data),
+        "frontier",
         "Median revenue against cost; the line joins the teams nothing cheaper beats.",
     )
     rows = [
@@ -218,40 +228,73 @@ def render_sweep_html(data: Mapping[str, Any]) -> str:
         lines,
         sections,
         data.get("provenance") or {},
-        _data_json({"headline": lines, "points": data["points"],
-                    "provenance": data.get("provenance")}),
+        _data_json(
+            {
+                "headline": headline.plain(lines),
+                "points": data["points"],
+                "provenance": data.get("provenance"),
+            }
+        ),
     )
 
 
 def render_sensitivity_html(data: Mapping[str, Any]) -> str:
     """``simulate sensitivity --report``: tornado chart and table (or Sobol indices)."""
     lines = headline.sensitivity_headline(data)
-    figures = _figure(charts.tornado_chart(data), "tornado",
-                      "Median revenue at the low and high end of each assumption.")
+    figures = _figure(
+        charts.tornado_chart(data),
+        "tornado",
+        "Median revenue at the low and high end of each assumption.",
+    )
     sections = [html.section("Charts", figures)] if figures else []
     if data.get("tornado"):
         rows = [
-            [b["name"], format_value(b["low"]), format_value(b["high"]),
-             format_money(b["p50_low"]), format_money(b["p50_high"]), format_money(b["swing"])]
+            [
+                b["name"],
+                format_value(b["low"]),
+                format_value(b["high"]),
+                format_money(b["p50_low"]),
+                format_money(b["p50_high"]),
+                format_money(b["swing"]),
+            ]
             for b in data["tornado"]
         ]
-        sections.append(html.section("One at a time", html.table(
-            ["assumption", "low", "high", "median at low", "median at high", "swing"],
-            rows, numeric=(1, 2, 3, 4, 5))))
+        sections.append(
+            html.section(
+                "One at a time",
+                html.table(
+                    ["assumption", "low", "high", "median at low", "median at high", "swing"],
+                    rows,
+                    numeric=(1, 2, 3, 4, 5),
+                ),
+            )
+        )
     sobol: Mapping[str, Any] = data.get("sobol") or {}
     if sobol.get("indices"):
-        rows = [[i["name"], f"{float(i.get('first', 0)):.2f}", f"{float(i.get('total', 0)):.2f}"]
-                for i in sobol["indices"]]
-        sections.append(html.section("Sobol indices", html.table(
-            ["assumption", "first order", "total"], rows, numeric=(1, 2))))
+        rows = [
+            [i["name"], f"{float(i['first_order']):.2f}", f"{float(i['total_order']):.2f}"]
+            for i in sobol["indices"]
+        ]
+        sections.append(
+            html.section(
+                "Sobol indices",
+                html.table(["assumption", "first order", "total"], rows, numeric=(1, 2)),
+            )
+        )
     return html.page(
         f"Sensitivity: {data.get('scenario', '')}",
         f"Revenue in month {data.get('month')}, seed {data.get('seed')}",
         lines,
         sections,
         data.get("provenance") or {},
-        _data_json({"headline": lines, "tornado": data.get("tornado"), "sobol": sobol or None,
-                    "provenance": data.get("provenance")}),
+        _data_json(
+            {
+                "headline": headline.plain(lines),
+                "tornado": data.get("tornado"),
+                "sobol": sobol or None,
+                "provenance": data.get("provenance"),
+            }
+        ),
     )
 
 
@@ -259,18 +302,27 @@ def render_calibrate_html(data: Mapping[str, Any]) -> str:
     """``simulate calibrate --report``: fitted against observed survival."""
     lines = headline.calibrate_headline(data)
     figures = _figure(charts.fit_chart(data), "fit", "Observed survival and the fitted curve.")
-    rows = [[s["period"], format_share(s["observed"]), format_share(s["fitted"])]
-            for s in data.get("survival") or []]
+    rows = [
+        [s["period"], format_share(s["observed"]), format_share(s["fitted"])]
+        for s in data.get("survival") or []
+    ]
     parameters = html.table(
         ["parameter", "estimate", "standard error"],
-        [["a", f"{data['a']:.3f}", f"{data['a_se']:.3f}"],
-         ["b", f"{data['b']:.3f}", f"{data['b_se']:.3f}"]],
+        [
+            ["a", f"{data['a']:.3f}", f"{data['a_se']:.3f}"],
+            ["b", f"{data['b']:.3f}", f"{data['b_se']:.3f}"],
+        ],
         numeric=(1, 2),
     )
     sections = [
         html.section("Charts", figures),
-        html.section("Fit", parameters, html.table(
-            [data.get("period", "period"), "observed", "fitted"], rows, numeric=(0, 1, 2))),
+        html.section(
+            "Fit",
+            parameters,
+            html.table(
+                [data.get("period", "period"), "observed", "fitted"], rows, numeric=(0, 1, 2)
+            ),
+        ),
     ]
     return html.page(
         "Churn calibration",
@@ -278,8 +330,15 @@ def render_calibrate_html(data: Mapping[str, Any]) -> str:
         lines,
         sections,
         data.get("provenance") or {},
-        _data_json({"headline": lines, "a": data["a"], "b": data["b"],
-                    "survival": data.get("survival"), "provenance": data.get("provenance")}),
+        _data_json(
+            {
+                "headline": headline.plain(lines),
+                "a": data["a"],
+                "b": data["b"],
+                "survival": data.get("survival"),
+                "provenance": data.get("provenance"),
+            }
+        ),
     )
 
 
@@ -287,13 +346,20 @@ def render_uncertainty_html(data: Mapping[str, Any]) -> str:
     """``simulate uncertainty --report``: pooled fan chart and the variance split."""
     lines = headline.uncertainty_headline(data)
     figures = _figure(charts.fan_chart(data), "fan", "Revenue pooled over every draw.")
-    rows = [[s["outcome"], s["month"], format_money(s["p50"]), format_share(s["assumption_share"])]
-            for s in data["split"]]
+    rows = [
+        [s["outcome"], s["month"], format_money(s["p50"]), format_share(s["assumption_share"])]
+        for s in data["split"]
+    ]
     sections = [
         html.section("Charts", figures),
-        html.section("Where the spread comes from", html.table(
-            ["outcome", "month", "median", "share from the assumptions"], rows,
-            numeric=(1, 2, 3))),
+        html.section(
+            "Where the spread comes from",
+            html.table(
+                ["outcome", "month", "median", "share from the assumptions"],
+                rows,
+                numeric=(1, 2, 3),
+            ),
+        ),
     ]
     return html.page(
         f"Uncertainty: {data['scenario']}",
@@ -301,8 +367,13 @@ def render_uncertainty_html(data: Mapping[str, Any]) -> str:
         lines,
         sections,
         data.get("provenance") or {},
-        _data_json({"headline": lines, "split": data["split"],
-                    "provenance": data.get("provenance")}),
+        _data_json(
+            {
+                "headline": headline.plain(lines),
+                "split": data["split"],
+                "provenance": data.get("provenance"),
+            }
+        ),
     )
 
 
@@ -313,15 +384,34 @@ def render_book_html(data: Mapping[str, Any], source: str) -> str:
         f"{format_money(float(data['revenue_monthly']))} a month, "
         f"{format_share(float(data['wallet_share']))} of their category spending."
     ]
-    rows = [[q["label"], q["accounts"], format_money(q["revenue_monthly"]),
-             format_money(q["uncaptured_monthly"]), format_share(q["wallet_share"])]
-            for q in data.get("quadrants") or []]
-    sections = [html.section("Quadrants", html.table(
-        ["quadrant", "accounts", "revenue a month", "uncaptured a month", "wallet share"],
-        rows, numeric=(1, 2, 3, 4)))]
-    return html.page("Book of accounts", source, lines, sections,
-                     data.get("provenance") or {"book": source},
-                     _data_json({"headline": lines, "quadrants": data.get("quadrants")}))
+    rows = [
+        [
+            q["label"],
+            q["accounts"],
+            format_money(q["revenue_monthly"]),
+            format_money(q["uncaptured_monthly"]),
+            format_share(q["wallet_share"]),
+        ]
+        for q in data.get("quadrants") or []
+    ]
+    sections = [
+        html.section(
+            "Quadrants",
+            html.table(
+                ["quadrant", "accounts", "revenue a month", "uncaptured a month", "wallet share"],
+                rows,
+                numeric=(1, 2, 3, 4),
+            ),
+        )
+    ]
+    return html.page(
+        "Book of accounts",
+        source,
+        lines,
+        sections,
+        data.get("provenance") or {"book": source},
+        _data_json({"headline": headline.plain(lines), "quadrants": data.get("quadrants")}),
+    )
 
 
 def write_report(path: Path, page: str) -> None:
