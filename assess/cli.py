@@ -219,14 +219,19 @@ def score(
         if target.resolve().parent != root:  # e.g. a symlink planted in the folder
             raise AssessError(f"{target}: refusing to write outside {out_dir}.")
 
+    pages: dict[str, str] = {}
+    if with_reports:  # Matplotlib's settings are global: draw in this thread, write in many
+        from assess.reports.candidate import render_candidate_html
+
+        for name, profile in planned.items():
+            pages[name] = render_candidate_html(profile)
+
     def write(item: tuple[str, Profile]) -> None:
         name, profile = item
         atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
-        if with_reports:
-            from assess.reports.candidate import render_candidate_html
-
+        if name in pages:
             report = name.removesuffix(".profile.yaml") + ".report.html"
-            atomic_write(out_dir / report, render_candidate_html(profile))
+            atomic_write(out_dir / report, pages[name])
 
     # Each atomic write waits for its fsync; overlapping them in threads lets the file
     # system commit many at once (the GIL is released while waiting).
