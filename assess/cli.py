@@ -128,6 +128,12 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
     "-o", "--output", type=click.Path(path_type=Path), help="Write all profiles to this file."
 )
 @click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --format table: only the N candidates who fit the role they applied for best.",
+)
+@click.option(
     "--reports",
     "with_reports",
     is_flag=True,
@@ -147,6 +153,7 @@ def score(
     out_dir: Path | None,
     fmt: str,
     output: Path | None,
+    top: int | None,
     with_reports: bool,
     force: bool,
 ) -> None:
@@ -187,8 +194,10 @@ def score(
         for record, profile in zip(table.respondents, profiles, strict=True):
             profile.forced = record.questionnaire.sha256 != expected
 
+    if top is not None and fmt != "table":
+        raise click.UsageError("--top shortens the summary table; use it with --format table.")
     if out_dir is None and fmt == "table":
-        _print_summary(profiles, output)
+        _print_summary(profiles, output, top)
         return
     if out_dir is None:
         text = export_profiles(profiles, fmt)  # type: ignore[arg-type]
@@ -249,7 +258,13 @@ def score(
     )
 
 
-def _print_summary(profiles: list[Profile], output: Path | None) -> None:
+def _applied_fit(profile: Profile) -> float:
+    """The fit for the role the candidate applied for (−1 when there is none)."""
+    fit = next((f.fit for f in profile.role_fit if f.role == profile.candidate.role), None)
+    return -1.0 if fit is None else fit
+
+
+def _print_summary(profiles: list[Profile], output: Path | None, top: int | None = None) -> None:
     """The ``--format table`` summary on stdout, or without colour into ``output``."""
     import io
 
@@ -257,12 +272,17 @@ def _print_summary(profiles: list[Profile], output: Path | None) -> None:
 
     from assess.report import render_summary
 
+    title = None
+    if top is not None and top < len(profiles):
+        ranked = sorted(profiles, key=lambda p: (-_applied_fit(p), p.candidate.id))
+        profiles = ranked[:top]
+        title = f"{len(ranked)} candidates scored; the {top} who fit the role they applied for best"
     if output is None:
-        Console(soft_wrap=False).print(render_summary(profiles))
+        Console(soft_wrap=False).print(render_summary(profiles, title))
         return
     buffer = io.StringIO()
     Console(file=buffer, width=120, no_color=True, color_system=None).print(
-        render_summary(profiles)
+        render_summary(profiles, title)
     )
     atomic_write(output, buffer.getvalue())
     click.echo(f"wrote a summary of {len(profiles)} profiles to {output}", err=True)
@@ -413,8 +433,17 @@ def show(profile: Path, report_path: Path | None) -> None:
 
     if report_path is not None:
         _check_report_path(report_path)
+    import textwrap
+
+    from assess.reports.candidate import verdict_lines
+
     loaded = load_profile(profile)
-    print_profile(loaded, Console(highlight=False))
+    console = Console(highlight=False)
+    for index, line in enumerate(verdict_lines(loaded)[:-1]):  # the answer first
+        for row in textwrap.wrap(line, 80):
+            console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
+    console.print()
+    print_profile(loaded, console)
     if report_path is not None:
         from assess.reports.candidate import render_candidate_html
 

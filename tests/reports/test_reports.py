@@ -27,8 +27,8 @@ from simulate.reports.terminal import headline_lines
 from tests.conftest import EXAMPLES, CliRunner
 
 DATA = Path(__file__).resolve().parent / "data"
-REGENERATE = os.environ.get("REPFIT_REGEN_GOLDEN") == "1"
-"""Set REPFIT_REGEN_GOLDEN=1 to rewrite the golden files after a deliberate change."""
+REGENERATE = os.environ.get("REPFIT_UPDATE_GOLDEN") == "1"
+"""Set REPFIT_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change."""
 GOLDEN_MATPLOTLIB = "3.11"
 """Matplotlib minor version the golden SVG was written with (paths differ across versions)."""
 
@@ -47,7 +47,7 @@ def _golden(name: str, actual: str) -> None:
     path = DATA / name
     if REGENERATE:
         path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} changed (REPFIT_REGEN_GOLDEN=1)"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} changed (REPFIT_UPDATE_GOLDEN=1)"
 
 
 def test_run_report_data_matches_the_golden_file() -> None:
@@ -189,3 +189,13 @@ def test_run_writes_report_plot_and_json_with_provenance(
     assert table.stdout.index("of futures") < table.stdout.index("Outcomes across trials")
     assert "Assumptions used" not in table.stdout
     assert "--assumptions lists them" in table.stderr
+
+
+def test_terminal_fan_chart_legend_shows_the_glyph_the_median_is_drawn_with() -> None:
+    from simulate.report import render_fan_chart
+
+    chart = render_fan_chart(_load("run_result.json"), width=80)
+    legend = next(line for line in chart.splitlines() if "P50 (median)" in line)
+    glyph = legend.split("P50")[0].strip()[-1]
+    drawn = sum(line.count(glyph) for line in chart.splitlines() if "P50" not in line)
+    assert drawn >= 30, f"the legend shows {glyph!r} but the chart draws it {drawn} times"
