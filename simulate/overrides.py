@@ -363,15 +363,10 @@ def responsible(overrides: Sequence[Override], field: str) -> list[Override]:
     for override in overrides:
         dotted = override.dotted
         if (
-            (
-                override.path
-                and override.path[0] == "team"
-                and (field == "team" or field.startswith("team[") or field.startswith("team."))
-            )
-            or field == dotted
-            or field.startswith(dotted + ".")
-            or dotted.startswith(field + ".")
-        ):
+            override.path
+            and override.path[0] == "team"
+            and (field == "team" or field.startswith("team[") or field.startswith("team."))
+        ) or field == dotted or field.startswith(dotted + ".") or dotted.startswith(field + "."):
             found.append(override)
     return found
 
