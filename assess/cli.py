@@ -22,6 +22,7 @@ from assess.errors import AssessError
 from assess.fileio import RepfitError, atomic_write, check_schema, load_yaml
 from assess.model import (
     ANSWERS_SCHEMA,
+    IRT_SCHEMA,
     NORMS_SCHEMA,
     PROFILE_SCHEMA,
     QUESTIONNAIRE_SCHEMA,
@@ -34,9 +35,14 @@ from assess.model import (
 )
 
 if TYPE_CHECKING:
+    from assess.irt_params import IrtParameters
     from assess.profiles import AnswersTable
 
-KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA)
+_SCORER_VERSION = "1.2.0"
+"""The scorer version printed by ``--version`` (kept equal to assess.scoring.SCORER_VERSION by
+a test; not imported here so that ``--version`` stays fast)."""
+
+KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCHEMA, IRT_SCHEMA)
 
 PROGRESS_MIN_CANDIDATES = 2000
 """Show a progress bar (on a terminal) from this many candidates on."""
@@ -53,7 +59,13 @@ progress bar)."""
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: assess score examples/answers.csv --out profiles/",
 )
-@click.version_option(__version__, "--version", prog_name="assess")
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="assess",
+    message=f"%(prog)s, version %(version)s (scorer {_SCORER_VERSION}, profiles, answers and "
+    "norms format 1)",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
     """Assess sales reps: take and score questionnaires, export and compare profiles."""
@@ -74,7 +86,9 @@ def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
-def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> list[Profile]:
+def _score_all(
+    q: Questionnaire, table: AnswersTable, norms: Norms | None, irt: IrtParameters | None = None
+) -> list[Profile]:
     from assess.scoring import score_matrix
 
     profiles: list[Profile] = []
@@ -84,7 +98,7 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
             stop = min(start + SCORE_BATCH, total)
             times = table.times[start:stop] if table.times is not None else None
             profiles += score_matrix(
-                q, table.respondents[start:stop], table.matrix[start:stop], times, norms
+                q, table.respondents[start:stop], table.matrix[start:stop], times, norms, irt=irt
             )
             advance(stop - start)
     return profiles
@@ -108,6 +122,13 @@ def _score_all(q: Questionnaire, table: AnswersTable, norms: Norms | None) -> li
     "norms_path",
     type=click.Path(path_type=Path),
     help="Norms file (repfit.norms/1) to use instead of the questionnaire's own norms.",
+)
+@click.option(
+    "--irt",
+    "irt_path",
+    type=click.Path(path_type=Path),
+    help="Item-parameter file (repfit.irt/1, from assess calibrate-irt) to use instead of "
+    "the questionnaire's own: adds IRT scores (EAP θ, T and interval) to each profile.",
 )
 @click.option(
     "--out",
@@ -150,6 +171,7 @@ def score(
     answers: tuple[Path, ...],
     questionnaire_ref: str | None,
     norms_path: Path | None,
+    irt_path: Path | None,
     out_dir: Path | None,
     fmt: str,
     output: Path | None,
@@ -165,6 +187,7 @@ def score(
     """
     from assess.profiles import (
         export_profiles,
+        irt_for,
         load_norms_for,
         load_questionnaire,
         profile_filename,
@@ -187,8 +210,9 @@ def score(
         require_matplotlib()
     q = load_questionnaire(questionnaire_ref)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
+    irt = irt_for(irt_path, questionnaire_ref, q)
     table = read_answers_run(answers, q, force=force)
-    profiles = _score_all(q, table, norms)
+    profiles = _score_all(q, table, norms, irt)
     if force:  # record the override on exactly the profiles it changed
         expected = q.ref().sha256
         for record, profile in zip(table.respondents, profiles, strict=True):
@@ -270,7 +294,7 @@ def _print_summary(profiles: list[Profile], output: Path | None, top: int | None
 
     from rich.console import Console
 
-    from assess.report import render_summary
+    from assess.report import PipeConsole, render_summary
 
     title = None
     if top is not None and top < len(profiles):
@@ -278,7 +302,7 @@ def _print_summary(profiles: list[Profile], output: Path | None, top: int | None
         profiles = ranked[:top]
         title = f"{len(ranked)} candidates scored; the {top} who fit the role they applied for best"
     if output is None:
-        Console(soft_wrap=False).print(render_summary(profiles, title))
+        PipeConsole(soft_wrap=False).print(render_summary(profiles, title))
         return
     buffer = io.StringIO()
     Console(file=buffer, width=120, no_color=True, color_system=None).print(
@@ -370,6 +394,15 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         io.validate_yaml(document, Profile, name)
     elif name == NORMS_SCHEMA:
         io.validate_yaml(document, NormsFile, name)
+    elif name == IRT_SCHEMA:
+        from assess.irt_params import IrtParametersFile
+
+        params = io.validate_yaml(document, IrtParametersFile, name)
+        ref = questionnaire_ref
+        if ref is None and params.questionnaire.id in io.bundled_questionnaire_ids():
+            ref = params.questionnaire.id
+        if ref is not None:
+            io.check_irt_match(io.load_questionnaire(ref), params, str(path))
     else:
         answers = io.validate_yaml(document, Answers, name)
         ref = questionnaire_ref
@@ -426,10 +459,9 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
 )
 def show(profile: Path, report_path: Path | None) -> None:
     """Show one profile as a readable report: traits, role fit, red flags and validity."""
-    from rich.console import Console
 
     from assess.profiles import load_profile
-    from assess.report import print_profile
+    from assess.report import PipeConsole, print_profile
 
     if report_path is not None:
         _check_report_path(report_path)
@@ -438,7 +470,7 @@ def show(profile: Path, report_path: Path | None) -> None:
     from assess.reports.candidate import verdict_lines
 
     loaded = load_profile(profile)
-    console = Console(highlight=False)
+    console = PipeConsole(highlight=False)
     for index, line in enumerate(verdict_lines(loaded)[:-1]):  # the answer first
         for row in textwrap.wrap(line, 80):
             console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
@@ -465,10 +497,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_cli(cli, argv, "assess")
 
 
+from assess.cli_irt import calibrate_irt  # noqa: E402
 from assess.cli_psychometrics import analyze, norms  # noqa: E402
 
 cli.add_command(analyze)
 cli.add_command(norms)
+cli.add_command(calibrate_irt)
+
+from assess.cli_criterion import criterion  # noqa: E402
+
+cli.add_command(criterion)
 
 from assess.tui.commands import review, take  # noqa: E402
 

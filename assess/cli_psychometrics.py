@@ -23,8 +23,11 @@ from assess.errors import AssessError
 from assess.fileio import atomic_write
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console
 
+    from assess.irt_scoring import TraitCalibration
     from assess.model import Norms, Questionnaire
     from assess.profiles import AnswersTable
     from assess.psychometrics_analysis import AnalysisOptions, SampleAnalysis
@@ -169,6 +172,13 @@ def _analyse(
     show_default=True,
     help="Flag this many failed attention checks.",
 )
+@click.option(
+    "--irt",
+    "with_irt",
+    is_flag=True,
+    help="Also fit a graded response model per trait (item discrimination a and thresholds "
+    "b with standard errors, convergence, test information): the JSON gains an irt block.",
+)
 def analyze(
     answers_csv: Path,
     questionnaire_ref: str | None,
@@ -183,6 +193,7 @@ def analyze(
     mahalanobis_p: float,
     longstring_run: int,
     attention_failures: int,
+    with_irt: bool = False,
 ) -> None:
     """Reliability per trait and item, careless respondents and (with --group) fairness.
 
@@ -211,10 +222,20 @@ def analyze(
         fit_threshold=fit_threshold,
     )
     analysis = _analyse(q, table, group, norms, options)
+    calibrations = None
+    if with_irt:
+        from assess.cli_irt import calibrate
+
+        calibrations = calibrate(q, table.matrix)
     if fmt == "json":
-        text = json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        data = analysis.to_dict()
+        if calibrations is not None:
+            from assess.irt_scoring import calibration_dict
+
+            data["irt"] = calibration_dict(calibrations)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = _table_text(analysis, color=output is None)
+        text = _table_text(analysis, color=output is None, calibrations=calibrations)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -305,6 +326,15 @@ def norms(
         + (f" ({excluded} flagged as careless left out)" if excluded else ""),
         err=True,
     )
+    if built.provisional:
+        from assess.psychometrics_analysis import MIN_NORM_SAMPLE
+
+        click.echo(
+            f"warning: {built.n} respondents is a small sample for norms (fewer than "
+            f"{MIN_NORM_SAMPLE}): the file is marked provisional: true, and every profile "
+            "scored with it says so. Collect more answers and rebuild the norms.",
+            err=True,
+        )
 
 
 # ------------------------------------------------------------------ table report
@@ -316,7 +346,11 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
-def _table_text(analysis: SampleAnalysis, color: bool) -> str:
+def _table_text(
+    analysis: SampleAnalysis,
+    color: bool,
+    calibrations: Mapping[str, TraitCalibration] | None = None,
+) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
@@ -328,6 +362,10 @@ def _table_text(analysis: SampleAnalysis, color: bool) -> str:
         highlight=False,
     )
     print_analysis(analysis, console)
+    if calibrations is not None:
+        from assess.cli_irt import print_calibration
+
+        print_calibration(calibrations, console)
     return buffer.getvalue()
 
 

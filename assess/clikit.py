@@ -51,10 +51,12 @@ def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) ->
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
-        # The reader (e.g. `head`) went away: stop quietly like other Unix tools.
+        # The reader (e.g. `head`) went away: stop quietly with success, like other Unix
+        # tools (`assess show … | head` is not an error). Point stdout at /dev/null so the
+        # interpreter's final flush does not fail again.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAILURE
+        return 0
     except Exception as exc:
         if debug:
             raise

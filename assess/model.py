@@ -23,8 +23,10 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    SerializerFunctionWrapHandler,
     Tag,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -59,6 +61,7 @@ QUESTIONNAIRE_SCHEMA = "repfit.questionnaire"
 ANSWERS_SCHEMA = "repfit.answers"
 PROFILE_SCHEMA = "repfit.profile"
 NORMS_SCHEMA = "repfit.norms"
+IRT_SCHEMA = "repfit.irt"
 SCHEMA_MAJOR = 1
 """The major version of every format this version of repfit reads and writes."""
 
@@ -94,6 +97,16 @@ class _Model(BaseModel):
     """Base of every file-format model: unknown keys are errors, docstrings document fields."""
 
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, populate_by_name=True)
+
+
+def _without_absent(data: Any, keys: Sequence[str]) -> Any:
+    """Leave out optional fields added later (``keys``) when they are null, so files and
+    hashes made before those fields existed stay byte-identical."""
+    if isinstance(data, dict):
+        for key in keys:
+            if key in data and data[key] is None:
+                del data[key]
+    return data
 
 
 # ------------------------------------------------------------------ Questionnaire
@@ -149,7 +162,15 @@ class Trait(_Model):
     description: str = ""
     """What a high score means, in one or two sentences."""
     risk_pole: Literal["high", "low", "none"] = "none"
-    """Which end of the trait is a hiring risk: ``high``, ``low`` or ``none``."""
+    """Which end of the trait is a hiring risk: ``high``, ``low`` or ``none``; the default
+    for every role (a role's ``risk_poles`` can override it)."""
+    reliability: float | None = Field(default=None, gt=0, lt=1)
+    """Reliability of the trait's raw score (e.g. Cronbach's alpha from a published sample),
+    optional; norms with their own reliability take precedence (docs/scoring.md)."""
+
+
+RiskPole = Literal["high", "low", "none"]
+"""Which end of a trait is a hiring risk."""
 
 
 class LikertItem(_Model):
@@ -201,6 +222,9 @@ class SituationalOption(_Model):
     weights: dict[Text, float] = Field(min_length=1, max_length=3)
     """Trait id -> weight of choosing this option (one to three traits; a negative weight
     counts against the trait)."""
+    rationale: str | None = None
+    """Why the option is keyed as it is (optional; for reviewers of the questionnaire, never
+    shown to the candidate)."""
 
 
 class SituationalItem(_Model):
@@ -242,6 +266,15 @@ class ValiditySpec(_Model):
     """Pairs of Likert items that should get the same answer after reverse keying."""
 
 
+class Presentation(_Model):
+    """How ``assess take`` orders the items (optional; docs/scoring.md, "Presentation
+    order")."""
+
+    keep_together: list[Text] = []
+    """Sections shown as one block, after the interleaved items (e.g. ``situations``);
+    every other item is interleaved across traits."""
+
+
 class TraitNorm(_Model):
     """Norms of one trait's raw score."""
 
@@ -251,6 +284,10 @@ class TraitNorm(_Model):
     """Standard deviation of the raw score in the norm group (> 0)."""
     n: int | None = Field(default=None, ge=0)
     """Number of people behind this trait's norm, when it differs from the norms' n."""
+    reliability: float | None = Field(default=None, gt=0, lt=1)
+    """Reliability of the raw score in the norm sample (e.g. Cronbach's alpha), used for
+    the standard error of measurement; when left out the trait's stated reliability or
+    the scorer's default is used (docs/scoring.md)."""
     percentiles: dict[int, float] | None = None
     """Percentile rank (1–99) -> raw score at that rank, non-decreasing; when given, a
     percentile is read from this table by linear interpolation instead of the normal curve."""
@@ -306,6 +343,9 @@ class Role(_Model):
     """What the role does."""
     targets: dict[Text, RoleTargetSpec] = Field(min_length=1)
     """Trait id -> target."""
+    risk_poles: dict[Text, RiskPole] | None = None
+    """Trait id -> the risky end for this role (optional): overrides the trait's
+    ``risk_pole`` for candidates applying for this role (``none``: not a risk here)."""
 
 
 class Questionnaire(_Model):
@@ -337,6 +377,17 @@ class Questionnaire(_Model):
     """Role id -> its trait targets (optional), e.g. ``hunter``, ``farmer``."""
     interpretation: dict[Text, dict[Band, str]] | None = None
     """Trait id -> band -> what that band means (optional)."""
+    presentation: Presentation | None = None
+    """How items are ordered when shown (optional; default: every item interleaved)."""
+
+    scoring: Literal["classical", "irt"] | None = None
+    """Which T-score drives bands, flags and role fit: ``classical`` (the default: the
+    normed raw score) or ``irt`` (T = 50 + 10 θ from the graded response model, when item
+    parameters are available; see docs/scoring.md). Optional."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("scoring",))
 
     @model_validator(mode="after")
     def _check_references(self) -> Questionnaire:
@@ -475,6 +526,9 @@ def _questionnaire_problems(q: Questionnaire) -> Iterator[tuple[Location, str]]:
         for trait_id in role.targets:
             if trait_id not in known_traits:
                 yield ("roles", role_id, "targets", trait_id), unknown_trait(trait_id)
+        for trait_id in role.risk_poles or {}:
+            if trait_id not in known_traits:
+                yield ("roles", role_id, "risk_poles", trait_id), unknown_trait(trait_id)
 
     for trait_id in q.interpretation or {}:
         if trait_id not in known_traits:
@@ -493,7 +547,41 @@ def questionnaire_sha256(q: Questionnaire) -> str:
     any change to an id, text, weight, norm or target does.
     """
     content = q.model_dump(mode="json", by_alias=True)
+    _drop_unset_additions(content)
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+ADDED_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "traits": ("reliability",),
+    "roles": ("risk_poles",),
+    "norms.traits": ("reliability",),
+    "items": ("rationale",),
+    "items.options": ("rationale",),
+    "top": ("presentation",),
+}
+"""Optional questionnaire fields added after format 1.0 (issue 12), by where they sit.
+Left out (null), they are dropped before hashing, so a questionnaire that does not use them
+keeps the sha256 its answers files already carry."""
+
+
+def _drop_unset_additions(content: dict[str, Any]) -> None:
+    def drop(mapping: Any, names: tuple[str, ...]) -> None:
+        if isinstance(mapping, dict):
+            for name in names:
+                if name in mapping and mapping[name] is None:
+                    del mapping[name]
+
+    drop(content, ADDED_OPTIONAL_FIELDS["top"])
+    for trait in content.get("traits") or []:
+        drop(trait, ADDED_OPTIONAL_FIELDS["traits"])
+    for role in (content.get("roles") or {}).values():
+        drop(role, ADDED_OPTIONAL_FIELDS["roles"])
+    for norm in ((content.get("norms") or {}).get("traits") or {}).values():
+        drop(norm, ADDED_OPTIONAL_FIELDS["norms.traits"])
+    for item in content.get("items") or []:
+        drop(item, ADDED_OPTIONAL_FIELDS["items"])
+        for option in item.get("options") or []:
+            drop(option, ADDED_OPTIONAL_FIELDS["items.options"])
 
 
 # ------------------------------------------------------------------------ Answers
@@ -547,6 +635,44 @@ class Answers(_Model):
     """Item ids in the order shown (optional)."""
     answers: dict[Text, AnswerRecord] = {}
     """Item id -> answer; unanswered items are left out."""
+    adaptive: AdaptiveRecord | None = None
+    """How an adaptive sitting (``assess take --adaptive``) chose its items (null for the
+    full questionnaire)."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("adaptive",))
+
+
+class AdaptiveStop(_Model):
+    """Why and when an adaptive sitting stopped giving items of one trait."""
+
+    trait: Text
+    """The trait."""
+    after: int = Field(ge=0)
+    """Number of items of the whole sitting shown when the decision was made."""
+    items: int = Field(ge=0)
+    """Items of this trait shown."""
+    reason: Literal["precision", "max_items", "exhausted"]
+    """``precision``: the posterior SD reached the target; ``max_items``: the trait's item
+    limit; ``exhausted``: no item of the trait was left."""
+    theta: float
+    """EAP θ of the trait at the decision."""
+    sd: float
+    """Posterior SD of θ at the decision."""
+
+
+class AdaptiveRecord(_Model):
+    """The settings and decisions of an adaptive sitting."""
+
+    target_sd: float = Field(gt=0)
+    """A trait stops when its posterior SD is at or below this (θ units)."""
+    max_items: int = Field(ge=1)
+    """A trait stops after this many of its items."""
+    parameters_sha256: Text
+    """SHA-256 of the item parameters used to choose items (see docs/scoring.md)."""
+    stops: list[AdaptiveStop] = []
+    """Stopping decisions, in the order they were made."""
 
 
 def answers_problems(q: Questionnaire, answers: Answers) -> list[tuple[Location, str]]:
@@ -622,7 +748,20 @@ class TraitScore(_Model):
     z: float | None
     """(raw − norm mean) / norm sd (null without norms)."""
     t: float | None
-    """T-score = 50 + 10 z, one decimal (null without norms)."""
+    """T-score = 50 + 10 z, rounded once to one decimal (null without norms); the band,
+    interval and role fit all use this rounded value."""
+    sem: float | None = None
+    """Standard error of measurement of T, in T points: 10 × √(1 − reliability), with the
+    reliability adjusted for the items answered (null without norms)."""
+    t_interval: tuple[float, float] | None = None
+    """90 % interval on T: [T − 1.645 SEM, T + 1.645 SEM], one decimal (null without
+    norms)."""
+    interval_bands: list[Band] | None = None
+    """The bands the 90 % interval reaches, low to high: one band when the interval lies
+    inside it, two or three when it straddles a band edge (null without norms)."""
+    risk_pole_applied: Literal["high", "low", "none"] | None = None
+    """The risky end used for this candidate's flags when the role applied for overrides the
+    trait's ``risk_pole`` (null when the trait's own pole applies)."""
     percentile: float | None
     """Percentile rank in the norm group, 0–100, one decimal (null without norms)."""
     band: Band | None
@@ -646,7 +785,10 @@ class RoleFit(_Model):
     """Readable role name."""
     fit: float | None
     """Fit 0–100 (100 = no target missed), one decimal; null when a targeted trait is
-    insufficient."""
+    insufficient. A score, not a percentage or a probability."""
+    fit_interval: tuple[float, float] | None = None
+    """90 % interval on the fit from the traits' standard errors (docs/scoring.md), one
+    decimal; null when the fit is null."""
 
 
 class ValidityIndicators(_Model):
@@ -671,9 +813,13 @@ class ValidityIndicators(_Model):
     """Share of timed answers faster than the too-fast threshold (null without times)."""
     median_ms: float | None
     """Median answer time in milliseconds (null without times)."""
+    faking_index: float | None = None
+    """Faking-good index in scale points: (mean keyed desirability answer − scale middle) +
+    0.75 × (mean trait answer toward each trait's desirable end − scale middle); high when the
+    answers lean toward what looks good (docs/scoring.md; null without desirability items)."""
     flags: list[str] = []
     """Validity indicators beyond their threshold (``attention``, ``longstring``, ``low_irv``,
-    ``inconsistent``, ``too_fast``, ``social_desirability``)."""
+    ``inconsistent``, ``too_fast``, ``social_desirability``, ``faking``)."""
 
 
 class RedFlag(_Model):
@@ -730,3 +876,42 @@ class Profile(_Model):
     """Response-quality indicators."""
     red_flags: list[RedFlag] = []
     """Red flags, each with its reason."""
+    irt: IrtScores | None = None
+    """Item-response-theory scores (null when no item parameters were available)."""
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
+        return _without_absent(handler(self), ("irt",))
+
+
+class IrtTraitScore(_Model):
+    """One trait's graded-response-model score."""
+
+    theta: float | None
+    """Expected a-posteriori θ (N(0, 1) prior; null when no item of the trait was answered)."""
+    sd: float | None
+    """Posterior standard deviation of θ."""
+    t: float | None
+    """T = 50 + 10 θ, one decimal."""
+    t_interval: tuple[float, float] | None
+    """90 % interval of T: 50 + 10 (θ ± 1.645 SD), one decimal."""
+    items_answered: int
+    """Items of the trait answered (the ones θ is based on)."""
+    classical_t: float | None
+    """The classical T of the same trait (from norms), beside it."""
+
+
+class IrtScores(_Model):
+    """Item-response-theory scores of a profile."""
+
+    parameters: str
+    """Where the item parameters come from."""
+    parameters_sha256: Text
+    """SHA-256 of the item parameters (canonical JSON of their traits)."""
+    provisional: bool
+    """True for provisional parameters (not calibrated on the target population)."""
+    drives: bool
+    """True when these T-scores (not the classical ones) drive bands, flags and role fit
+    (``scoring: irt`` in the questionnaire, or an adaptive sitting)."""
+    traits: dict[Text, IrtTraitScore]
+    """Trait id -> its IRT score (traits without parameters are left out)."""

@@ -41,8 +41,15 @@ from assess.fileio import (
     parse_yaml_text,
     read_text,
 )
+from assess.irt_params import (
+    IrtParameters,
+    IrtParametersFile,
+    items_sha256,
+    parameter_problems,
+)
 from assess.model import (
     ANSWERS_SCHEMA,
+    IRT_SCHEMA,
     NORMS_SCHEMA,
     PROFILE_SCHEMA,
     QUESTIONNAIRE_SCHEMA,
@@ -610,6 +617,87 @@ def load_norms_for(path: str | os.PathLike[str], q: Questionnaire) -> Norms:
     return norms_file.norms()
 
 
+# ------------------------------------------------------------------ IRT item parameters
+
+
+def load_irt_parameters(path: str | os.PathLike[str]) -> IrtParametersFile:
+    """An item-parameter file (``repfit.irt/1``), as written by ``assess calibrate-irt``."""
+    return validate_yaml(load_yaml(path, "item-parameter file"), IrtParametersFile, IRT_SCHEMA)
+
+
+def save_irt_parameters(path: str | os.PathLike[str], params: IrtParametersFile) -> None:
+    """Write an item-parameter file atomically (header first)."""
+    data = params.model_dump(mode="json", by_alias=True, exclude_none=True)
+    head = {key: data.pop(key) for key in ("schema", "questionnaire", "items_sha256")}
+    atomic_write(path, dump_yaml({**head, **data}))
+
+
+def check_irt_match(q: Questionnaire, params: IrtParametersFile, source: str) -> None:
+    """Refuse item parameters calibrated for another questionnaire or other trait items."""
+    ref = params.questionnaire
+    if ref.id != q.id:
+        raise AssessError(
+            f"{source}: these item parameters are for questionnaire {ref.id} {ref.version}, "
+            f"not {q.id} {q.version}."
+        )
+    expected = items_sha256(q)
+    if params.items_sha256 != expected:
+        raise AssessError(
+            f"{source}: items_sha256: the parameters were calibrated on trait items that differ "
+            f"from those of {q.id} {q.version} (expected {expected}, found "
+            f"{params.items_sha256}); an item's text, keying or trait changed. Calibrate again "
+            "with assess calibrate-irt."
+        )
+    problems = parameter_problems(q, params)
+    if problems:
+        shown = "; ".join(f"{format_path(loc)}: {message}" for loc, message in problems[:8])
+        raise AssessError(f"{source}: {shown}.")
+
+
+def load_irt_for(path: str | os.PathLike[str], q: Questionnaire) -> IrtParameters:
+    """Read an item-parameter file given with ``--irt`` and check it fits ``q``."""
+    params = load_irt_parameters(path)
+    check_irt_match(q, params, str(path))
+    return params.parameters()
+
+
+def questionnaire_irt(ref: str | os.PathLike[str] | None, q: Questionnaire) -> IrtParameters | None:
+    """The questionnaire's own item parameters, or None when it has none.
+
+    ``<name>.irt.yaml`` beside a questionnaire file; otherwise the bundled parameters of
+    the bundled questionnaire with the same id, when its trait items are the same
+    (``items_sha256``), so a copy of a bundled questionnaire keeps them.
+    """
+    if ref is not None and str(ref) not in questionnaires.bundled_ids():
+        path = Path(ref)
+        sidecar = path.with_name(path.name.removesuffix(path.suffix) + questionnaires.IRT_SUFFIX)
+        if sidecar.is_file():
+            return load_irt_for(sidecar, q)
+    return bundled_irt_for(q)
+
+
+def bundled_irt_for(q: Questionnaire) -> IrtParameters | None:
+    """The bundled item parameters of questionnaire ``q.id`` when its trait items match."""
+    if q.id not in questionnaires.bundled_ids():
+        return None
+    resource = questionnaires.bundled_irt(q.id)
+    if not resource.is_file():
+        return None
+    with as_file(resource) as path:
+        params = load_irt_parameters(path)
+        if params.questionnaire.id != q.id or params.items_sha256 != items_sha256(q):
+            return None
+        check_irt_match(q, params, str(path))
+    return params.parameters()
+
+
+def irt_for(
+    path: str | os.PathLike[str] | None, ref: str | os.PathLike[str] | None, q: Questionnaire
+) -> IrtParameters | None:
+    """Item parameters for scoring: the ``--irt`` file when given, else the questionnaire's."""
+    return load_irt_for(path, q) if path is not None else questionnaire_irt(ref, q)
+
+
 # ------------------------------------------------------------------ Profiles
 
 
@@ -700,9 +788,13 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
     roles = sorted({fit.role for p in profiles for fit in p.role_fit})
     traits = _unique(trait_id for p in profiles for trait_id in p.traits)
     header = ["candidate_id", "name", "role", "questionnaire", "best_fit"]
-    header += [f"fit_{role}" for role in roles]
+    for role in roles:
+        header += [f"fit_{role}", f"fit_{role}_low", f"fit_{role}_high", f"fit_{role}_vs_next"]
     for trait_id in traits:
-        header += [f"{trait_id}_{part}" for part in ("raw", "t", "percentile", "band", "status")]
+        header += [
+            f"{trait_id}_{part}"
+            for part in ("raw", "t", "t_low", "t_high", "sem", "percentile", "band", "status")
+        ]
     header += [
         "attention_checks_failed",
         "longstring",
@@ -710,6 +802,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
         "consistency_disagreement",
         "social_desirability",
         "too_fast_share",
+        "faking_index",
         "validity_flags",
         "red_flags",
         "norms_source",
@@ -721,8 +814,17 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    for p in profiles:
-        fits = {fit.role: fit.fit for fit in p.role_fit}
+    from assess.scoring import not_distinguishable_from_next
+
+    # Per role: is each candidate distinguishable from the one ranked just below?
+    ties = {}
+    for role in roles:
+        found = [next((f for f in p.role_fit if f.role == role), None) for p in profiles]
+        ties[role] = not_distinguishable_from_next(
+            [f.fit if f else None for f in found], [f.fit_interval if f else None for f in found]
+        )
+    for number, p in enumerate(profiles):
+        fits = {fit.role: fit for fit in p.role_fit}
         row = [
             _text_cell(p.candidate.id),
             _text_cell(p.candidate.name),
@@ -730,15 +832,27 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
             f"{p.questionnaire.id} {p.questionnaire.version}",
             _cell(p.best_fit),
         ]
-        row += [_cell(fits.get(role)) for role in roles]
+        for role in roles:
+            fit = fits.get(role)
+            interval = fit.fit_interval if fit is not None else None
+            row += [
+                _cell(fit.fit if fit is not None else None),
+                _cell(interval[0] if interval else None),
+                _cell(interval[1] if interval else None),
+                "not distinguishable" if ties[role][number] else "",
+            ]
         for trait_id in traits:
             score = p.traits.get(trait_id)
             if score is None:
-                row += [""] * 5
+                row += [""] * 8
             else:
+                t_interval = score.t_interval
                 row += [
                     _cell(score.raw),
                     _cell(score.t),
+                    _cell(t_interval[0] if t_interval else None),
+                    _cell(t_interval[1] if t_interval else None),
+                    _cell(score.sem),
                     _cell(score.percentile),
                     _cell(score.band),
                     score.status,
@@ -751,6 +865,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
             _cell(v.consistency_disagreement),
             _cell(v.social_desirability),
             _cell(v.too_fast_share),
+            _cell(v.faking_index),
             ";".join(v.flags),
             ";".join(flag.code for flag in p.red_flags),
             _text_cell(p.norms.source) if p.norms else "",

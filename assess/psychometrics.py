@@ -23,6 +23,7 @@ import numpy.typing as npt
 from scipy import optimize, stats
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 MissingPolicy = Literal["pairwise", "listwise"]
 
 MAX_COMMUNALITY = 0.995
@@ -574,6 +575,11 @@ def _rowwise_pearson(x: FloatArray, y: FloatArray) -> FloatArray:
     return clipped
 
 
+MIN_EVEN_ODD_TRAITS = 3
+"""Fewest traits with both halves for an even-odd correlation (count): with two points a
+correlation is always ±1 (issue 12)."""
+
+
 def even_odd_consistency(matrix: npt.ArrayLike, scales: Sequence[Sequence[int]]) -> FloatArray:
     """Even-odd consistency per respondent, as careless' ``evenodd`` (Johnson, 2005).
 
@@ -584,12 +590,16 @@ def even_odd_consistency(matrix: npt.ArrayLike, scales: Sequence[Sequence[int]])
     halves present), then Spearman–Brown corrected: 2r / (1 + r), floored at −1.
     Higher = more consistent. careless ≥ 1.2.0 returns the negative of this
     value (so that higher means more careless); repfit keeps Johnson's
-    direction. ``NaN`` when fewer than two traits have both halves or a half
+    direction. ``NaN`` when fewer than three traits have both halves (with two,
+    the correlation across traits is always ±1 and says nothing) or a half
     score does not vary across traits.
     """
     data = _as_matrix(matrix)
-    if len(scales) < 2:
-        raise ValueError("even-odd consistency needs at least two traits")
+    if len(scales) < MIN_EVEN_ODD_TRAITS:
+        raise ValueError(
+            f"even-odd consistency needs at least {MIN_EVEN_ODD_TRAITS} traits (with two, the "
+            "correlation of the half scores across traits is always ±1)"
+        )
     even = np.full((data.shape[0], len(scales)), np.nan)
     odd = np.full((data.shape[0], len(scales)), np.nan)
     with np.errstate(invalid="ignore"):
@@ -601,6 +611,8 @@ def even_odd_consistency(matrix: npt.ArrayLike, scales: Sequence[Sequence[int]])
                 even[:, position] = _nanmean_rows(even_part)
             odd[:, position] = _nanmean_rows(odd_part)
     r = _rowwise_pearson(even, odd)
+    both = (~np.isnan(even) & ~np.isnan(odd)).sum(axis=1)
+    r[both < MIN_EVEN_ODD_TRAITS] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         corrected = 2.0 * r / (1.0 + r)
     return np.where(np.isnan(corrected), np.nan, np.maximum(corrected, -1.0))
@@ -643,40 +655,90 @@ class MahalanobisResult:
     """Mahalanobis distances of the respondents from the sample centroid."""
 
     d2: FloatArray
-    """Squared distance per respondent (``NaN`` for a respondent with no answer)."""
+    """Squared distance per respondent, never negative (``NaN`` for a respondent with no
+    answer)."""
     p: FloatArray
-    """Upper-tail chi-square p-value of D² with ``df`` degrees of freedom."""
+    """Upper-tail chi-square p-value of D² with the respondent's own degrees of freedom."""
     df: int
-    """Degrees of freedom: the number of items (the rank of the covariance if singular)."""
+    """Degrees of freedom of a complete respondent: the number of items (the rank of the
+    covariance if singular)."""
+    df_each: IntArray
+    """Degrees of freedom per respondent: the items they answered (the rank of that part of
+    the covariance); 0 for a respondent with no answer."""
     singular: bool
     """The covariance matrix was singular; a pseudo-inverse was used."""
+    repaired: bool = False
+    """The pairwise covariance matrix was not positive semi-definite (pairs answered by
+    different people can disagree); its negative eigenvalues were set to 0 before use."""
+
+
+def nearest_psd(cov: FloatArray) -> tuple[FloatArray, bool]:
+    """``cov`` with negative eigenvalues set to 0 (the nearest positive semi-definite matrix
+    in the Frobenius norm, Higham 1988), and whether anything changed. Eigenvalues below
+    1e-10 × the largest count as round-off and are left alone."""
+    symmetric = (cov + cov.T) / 2.0
+    values, vectors = np.linalg.eigh(symmetric)
+    tolerance = 1e-10 * max(float(np.abs(values).max()), 1e-300)
+    if values.min() >= -tolerance:
+        return symmetric, False
+    clipped = np.maximum(values, 0.0)
+    repaired: FloatArray = (vectors * clipped) @ vectors.T
+    return (repaired + repaired.T) / 2.0, True
 
 
 def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
     """Mahalanobis D² with a chi-square p-value, as psych's ``outlier`` / careless' ``mahad``.
 
     D² = (x − m)ᵀ S⁻¹ (x − m) with S the pairwise-complete covariance and m the
-    item means; a missing answer contributes nothing (psych sums with
-    ``na.rm = TRUE``, which is the same as answering the item mean). The
-    p-value uses a chi-square with as many degrees of freedom as items — the
-    correct df; careless' ``mahad(flag = TRUE)`` uses the number of
-    respondents, a known pitfall. A singular covariance (e.g. duplicated
-    items) uses the pseudo-inverse and df = its rank.
+    item means. A respondent who skipped items is measured on the items answered
+    only (x_o and the matching block S_oo of S) and tested against a chi-square
+    with that many degrees of freedom, not the full number (psych's ``outlier``
+    instead counts a skip as the item mean and keeps the full df, which
+    understates D² for people who skip). The p-value uses the number of items as
+    degrees of freedom, like psych's ``outlier`` and careless' ``mahad`` since
+    careless 1.2.1 (careless 1.2.0 used the number of respondents, reverted in
+    2021). A pairwise covariance that is not positive semi-definite is repaired
+    by :func:`nearest_psd` (``repaired``), so D² is never negative; a singular
+    one (e.g. duplicated items) uses the pseudo-inverse and df = its rank.
     """
     data = _as_matrix(matrix)
     k = data.shape[1]
     cov, _ = pairwise_covariance(data)
     if not np.isfinite(cov).all():
         raise ValueError("some pairs of items were never answered together")
-    rank = int(np.linalg.matrix_rank(cov))
+    cov, repaired = nearest_psd(cov)
+    rank = int(np.linalg.matrix_rank(cov, hermitian=True))
     singular = rank < k
-    inverse = np.linalg.pinv(cov, hermitian=True) if singular else np.linalg.inv(cov)
     means = np.nanmean(data, axis=0)
-    centred = np.where(np.isnan(data), 0.0, data - means)
-    d2 = np.einsum("ij,ij->i", centred @ inverse, centred)
-    d2[np.isnan(data).all(axis=1)] = np.nan
-    df = rank if singular else k
-    return MahalanobisResult(d2=d2, p=stats.chi2.sf(d2, df), df=df, singular=singular)
+    centred = data - means
+    answered = ~np.isnan(data)
+    d2 = np.full(data.shape[0], np.nan)
+    df_each = np.zeros(data.shape[0], dtype=np.int64)
+    patterns, which = np.unique(answered, axis=0, return_inverse=True)
+    for number, pattern in enumerate(patterns):
+        rows = np.flatnonzero(which.ravel() == number)
+        if not pattern.any():
+            continue
+        block = cov[np.ix_(pattern, pattern)]
+        block_rank = int(np.linalg.matrix_rank(block, hermitian=True))
+        inverse = (
+            np.linalg.inv(block)
+            if block_rank == block.shape[0]
+            else np.linalg.pinv(block, hermitian=True)
+        )
+        x = centred[np.ix_(rows, np.flatnonzero(pattern))]
+        d2[rows] = np.maximum(np.einsum("ij,ij->i", x @ inverse, x), 0.0)
+        df_each[rows] = block_rank
+    with np.errstate(invalid="ignore"):
+        p = np.where(df_each > 0, stats.chi2.sf(d2, np.maximum(df_each, 1)), np.nan)
+    return MahalanobisResult(
+        d2=d2,
+        p=p,
+        df=rank,
+        df_each=df_each,
+        singular=singular,
+        repaired=repaired,
+    )
 
 
 # --------------------------------------------------------------------------

@@ -7,6 +7,8 @@ them; :func:`render_profile` builds the whole report as rich renderables.
 
 from __future__ import annotations
 
+import math
+
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -30,8 +32,15 @@ T_MIN, T_MAX = 20.0, 80.0
 
 
 def at_risk(score: TraitScore) -> bool:
-    """True when the trait's band is its risky end (e.g. high need for approval)."""
-    return score.band is not None and score.band == score.risk_pole
+    """True when the trait's risky-trait flag applies: its band is the risky end (the applied
+    role's, else the trait's) and the whole 90 % interval lies in that band."""
+    pole = score.risk_pole_applied or score.risk_pole
+    if score.band is None or score.band != pole:
+        return False
+    if score.t_interval is None:
+        return True
+    low, high = score.t_interval
+    return low > 60.0 if pole == "high" else high < 40.0
 
 
 def band_style(band: Band | None, risk_pole: str = "none") -> str:
@@ -53,6 +62,16 @@ def t_bar(t: float, width: int = 30) -> str:
     if filled <= middle:
         cells[middle] = "│"
     return "".join(cells)
+
+
+def percentile_text(percentile: float) -> str:
+    """A percentile rank for display: whole numbers, but never 0 or 100 (nobody scores
+    higher, or lower, than everyone): ``>99`` and ``<1`` instead."""
+    if percentile >= 99.5:
+        return ">99"
+    if percentile < 0.5:
+        return "<1"
+    return f"{percentile:.0f}"
 
 
 def fit_bar(fit: float, width: int = 30) -> str:
@@ -97,7 +116,8 @@ def _traits_table(profile: Profile) -> Table:
     table.add_column("Trait")
     if normed:
         table.add_column("T", justify="right")
-        table.add_column("T 20 ─── 50 ─── 80", no_wrap=True)
+        table.add_column("90 %", justify="right", no_wrap=True)
+        table.add_column("20 ─ 50 ─ 80", no_wrap=True)
         table.add_column("Band")
         table.add_column("Pct", justify="right")
     else:
@@ -105,21 +125,28 @@ def _traits_table(profile: Profile) -> Table:
     table.add_column("Items", justify="right")
     table.add_column("Risk")
     for score in profile.traits.values():
-        risk = {"high": "▲ when high", "low": "▼ when low"}.get(score.risk_pole, "")
-        style = band_style(score.band, score.risk_pole)
+        pole = score.risk_pole_applied or score.risk_pole
+        risk = {"high": "▲ if high", "low": "▼ if low"}.get(pole, "")
+        style = band_style(score.band, pole) if at_risk(score) else band_style(score.band)
         items = f"{score.items_answered}/{score.items_total}"
         name = Text(score.name, style=RISK_STYLE if at_risk(score) else "")
         risk_text = Text(risk, style=RISK_STYLE if at_risk(score) else "dim")
         if score.status == "insufficient":
-            blanks = ["—"] * (4 if normed else 1)
+            blanks = ["—"] * (5 if normed else 1)
             table.add_row(name, *blanks, Text(items, style="yellow"), risk_text)
         elif normed and score.t is not None:
+            interval = score.t_interval
+            # The interval is shown outward-rounded, so it never looks narrower than it is;
+            # "?" marks a band the interval does not settle.
+            span = f"{math.floor(interval[0])}–{math.ceil(interval[1])}" if interval else ""
+            unsettled = len(score.interval_bands or []) > 1
             table.add_row(
                 name,
-                f"{score.t:.0f}",
-                Text(t_bar(score.t, 24), style=style),
-                Text(score.band or "", style=style),
-                f"{score.percentile:.0f}" if score.percentile is not None else "",
+                f"{score.t:.1f}",
+                Text(span, style="dim"),
+                Text(t_bar(score.t, 12), style=style),
+                Text((score.band or "") + (" ?" if unsettled else ""), style=style),
+                percentile_text(score.percentile) if score.percentile is not None else "",
                 items,
                 risk_text,
             )
@@ -131,22 +158,33 @@ def _traits_table(profile: Profile) -> Table:
 def _role_table(profile: Profile) -> RenderableType:
     if not profile.role_fit:
         return Text("Role fit: none (needs norms and roles).", style="dim")
-    table = Table(title="Role fit (0–100)", title_justify="left")
+    table = Table(title="Role fit (0–100 score, not a percentage)", title_justify="left")
     table.add_column("Role")
     table.add_column("Fit", justify="right")
+    table.add_column("90 %", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for fit in profile.role_fit:
         best = fit.role == profile.best_fit
         style = "bold green" if best else ""
         label = f"{fit.name} ★ best fit" if best else fit.name
         if fit.fit is None:
-            table.add_row(label, "—", Text("needs every targeted trait", style="dim"))
+            table.add_row(label, "—", "", Text("needs every targeted trait", style="dim"))
         else:
+            interval = fit.fit_interval
             table.add_row(
                 Text(label, style=style),
                 Text(f"{fit.fit:.0f}", style=style),
+                Text(f"{interval[0]:.0f}–{interval[1]:.0f}" if interval else "", style="dim"),
                 Text(fit_bar(fit.fit, 24), style=style or "blue"),
             )
+    if any(flag.code == "socially_desirable_responding" for flag in profile.red_flags):
+        return Group(
+            table,
+            Text(
+                "⚠ The answers look polished (faking index): read these fits as upper bounds.",
+                style="bold yellow",
+            ),
+        )
     return table
 
 
@@ -188,6 +226,10 @@ def _validity(profile: Profile) -> RenderableType:
         number(v.social_desirability, ".2f"),
         flagged("social_desirability"),
     )
+    if v.faking_index is not None:
+        table.add_row(
+            "Faking index (scale points)", number(v.faking_index, "+.2f"), flagged("faking")
+        )
     table.add_row("Longest run of identical answers", str(v.longstring), flagged("longstring"))
     table.add_row("Answer variability (SD)", number(v.irv, ".2f"), flagged("low_irv"))
     if v.too_fast_share is not None:
@@ -199,11 +241,46 @@ def _validity(profile: Profile) -> RenderableType:
     return table
 
 
+def _irt_number(value: float | None, pattern: str) -> str:
+    return "–" if value is None else format(value, pattern)
+
+
+def _irt_table(profile: Profile) -> RenderableType | None:
+    """IRT scores beside the classical T (only when the profile has them)."""
+    number = _irt_number
+    irt = profile.irt
+    if irt is None or not irt.traits:
+        return None
+    state = "provisional " if irt.provisional else ""
+    use = "these drive bands and fit" if irt.drives else "the classical T drives bands and fit"
+    table = Table(
+        title=f"IRT scores ({state}item parameters; {use})", title_justify="left", expand=False
+    )
+    for header in ("trait", "items", "θ", "SD", "T", "90 % interval", "classical T"):
+        table.add_column(header, justify="left" if header == "trait" else "right")
+    for trait_id, score in irt.traits.items():
+        interval = (
+            f"{score.t_interval[0]:.1f}–{score.t_interval[1]:.1f}" if score.t_interval else "–"
+        )
+        table.add_row(
+            profile.traits[trait_id].name if trait_id in profile.traits else trait_id,
+            str(score.items_answered),
+            number(score.theta, "+.2f"),
+            number(score.sd, ".2f"),
+            number(score.t, ".1f"),
+            interval,
+            number(score.classical_t, ".1f"),
+        )
+    return table
+
+
 def render_profile(profile: Profile) -> Group:
     """The whole report for one profile."""
+    irt_table = _irt_table(profile)
     parts: list[RenderableType] = [
         Panel(_header(profile), title="repfit profile", title_align="left"),
         _traits_table(profile),
+        *([irt_table] if irt_table is not None else []),
         _role_table(profile),
         _red_flags(profile),
         _validity(profile),
@@ -212,6 +289,17 @@ def render_profile(profile: Profile) -> Group:
         parts.append(Text(f"Note: {note}", style="yellow"))
     parts.append(Text(DECISION_NOTE, style="bold"))
     return Group(*parts)
+
+
+class PipeConsole(Console):
+    """A stdout console for command output: a closed pipe (``assess show … | head``) raises
+    :class:`BrokenPipeError`, which the CLI turns into a quiet exit 0, instead of rich's own
+    ``SystemExit(1)``."""
+
+    def on_broken_pipe(self) -> None:
+        """Called by rich when stdout is a closed pipe."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def print_profile(profile: Profile, console: Console | None = None) -> None:

@@ -9,9 +9,11 @@ worked example, in ``docs/scoring.md``; the TUI and ``assess score`` both call
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any, Protocol
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy.typing as npt
 from scipy.special import ndtr
 
 from assess import validity
+from assess.irt_params import IrtParameters
 from assess.model import (
     Answers,
     Band,
@@ -30,6 +33,7 @@ from assess.model import (
     Questionnaire,
     QuestionnaireRef,
     RedFlag,
+    RiskPole,
     RoleFit,
     TraitScore,
     ValidityIndicators,
@@ -40,7 +44,7 @@ from assess.validity import DEFAULT_THRESHOLDS, ValidityThresholds
 
 FloatArray = npt.NDArray[np.float64]
 
-SCORER_VERSION = "1.1.0"
+SCORER_VERSION = "1.2.0"
 """Version of the scoring rules; bump it whenever a rule or constant below changes."""
 
 MIN_ANSWERED_SHARE = 0.7
@@ -56,6 +60,17 @@ T_HIGH = 60.0
 FIT_SCALE_T = 30.0
 """Root-mean-square shortfall (T points) at which role fit reaches 0 (three norm SDs)."""
 
+DEFAULT_RELIABILITY = 0.80
+"""Reliability of a trait's raw score when neither the norms nor the questionnaire state one
+(share). A modelling assumption: a typical Cronbach's alpha for a nine-item personality scale;
+the bundled scales reach about 0.83 in the simulation of docs/scoring.md (loadings 0.6)."""
+
+INTERVAL_LEVEL = 0.90
+"""Coverage of the intervals on T and on role fit (share; issue 12)."""
+
+INTERVAL_Z = 1.6448536269514722
+"""Standard normal quantile for :data:`INTERVAL_LEVEL` (two-sided 90 %: ±1.645 SEM)."""
+
 ROLE_MISMATCH_GAP = 10.0
 """Raise ``best_fit_differs_from_role`` when the role applied for fits at least this many
 fit points worse than the best role (fit points)."""
@@ -63,18 +78,28 @@ fit points worse than the best role (fit points)."""
 
 @dataclass(frozen=True)
 class OrderTakerRule:
-    """ "Likely order-taker if placed as a farmer" (DESIGN.md §1, points 1 and 5): strong at
-    servicing, uncomfortable asking and closing, needing approval. Each trait must be in the
-    stated band; the rule applies only to questionnaires that measure all four traits."""
+    """ "Likely order-taker if placed as a farmer" (DESIGN.md §1, points 1 and 5): the
+    candidate fits the questionnaire's order-taker profile (strong at servicing, uneasy
+    asking and closing, keen to be liked, reactive) distinguishably better than its farmer
+    profile: the order-taker fit is higher and the two fits' 90 % intervals do not overlap
+    (questionnaires with both roles); or, for questionnaires whose roles do not separate the
+    two, the four traits below each have their whole 90 % interval in the stated band
+    (nurturing and approval high, asking and closing low). Calibrated in docs/scoring.md (issue 12):
+    it catches nearly every simulated order-taker and no simulated farmer, where the rule of
+    scorer 1.1 (four bands at once) caught a third of the order-takers."""
 
+    order_taker_role: str = "order_taker"
+    """Role id of the order-taker profile."""
+    farmer_role: str = "farmer"
+    """Role id of the farmer profile."""
     nurturing: str = "relationship_nurturing"
-    """Trait that must be high (band ``high``, T > 60)."""
+    """Trait that must be high (the servicing strength)."""
     asking: str = "comfort_asking"
-    """Trait that must be low (band ``low``, T < 40)."""
+    """Trait that must be low."""
     closing: str = "closing_urgency"
-    """Trait that must be low (band ``low``, T < 40)."""
+    """Trait that must be low."""
     approval: str = "need_for_approval"
-    """Trait that must be high (band ``high``, T > 60)."""
+    """Trait that must be high."""
 
 
 ORDER_TAKER_RULE = OrderTakerRule()
@@ -251,7 +276,7 @@ class NormedArrays:
     z: FloatArray
     """(raw − mean) / sd."""
     t: FloatArray
-    """50 + 10 z."""
+    """50 + 10 z, rounded to one decimal."""
     percentile: FloatArray
     """Percentile rank, 0–100."""
 
@@ -262,7 +287,9 @@ def norm_scores(q: Questionnaire, raw: FloatArray, norms: Norms) -> NormedArrays
     mean = np.array([norms.traits[trait_id].mean for trait_id in trait_ids])
     sd = np.array([norms.traits[trait_id].sd for trait_id in trait_ids])
     z = (raw - mean) / sd
-    t = 50.0 + 10.0 * z
+    # T is rounded once, here: the band, the interval and the role fit all read this value,
+    # so the T a user sees always agrees with its band.
+    t = np.round(50.0 + 10.0 * z, 1)
     percentile = 100.0 * ndtr(z)
     for column, trait_id in enumerate(trait_ids):
         table = norms.traits[trait_id].percentiles
@@ -283,41 +310,176 @@ def band_of(t: float) -> Band:
     return "average"
 
 
+def _role_columns(
+    q: Questionnaire, role_id: str
+) -> tuple[list[int], FloatArray, FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    trait_index = {trait_id: index for index, trait_id in enumerate(q.trait_ids())}
+    role = (q.roles or {})[role_id]
+    columns = [trait_index[trait_id] for trait_id in role.targets]
+    target = np.array([spec.t for spec in role.targets.values()])
+    weight = np.array([spec.weight for spec in role.targets.values()])
+    at_least = np.array([spec.direction == "at_least" for spec in role.targets.values()])
+    at_most = np.array([spec.direction == "at_most" for spec in role.targets.values()])
+    return columns, target, weight, at_least, at_most
+
+
+def _fit(
+    t: FloatArray,
+    target: FloatArray,
+    weight: FloatArray,
+    at_least: npt.NDArray[np.bool_],
+    at_most: npt.NDArray[np.bool_],
+    clip: bool = True,
+) -> FloatArray:
+    difference = t - target
+    shortfall = np.where(
+        at_least,
+        np.minimum(difference, 0.0),
+        np.where(at_most, np.maximum(difference, 0.0), difference),
+    )
+    rms = np.sqrt((weight * shortfall**2).sum(axis=-1) / weight.sum())
+    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    return np.maximum(fit, 0.0) if clip else fit
+
+
 def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatArray]:
     """Role ids and fit (candidates × roles, 0–100; NaN when a targeted trait has no T).
 
     d_i = T_i − t_i, counted only on the wrong side of the target (``at_least``: below,
     ``at_most``: above, ``near``: both); fit = 100 × max(0, 1 − sqrt(Σ w_i d_i² / Σ w_i) / 30).
     """
-    trait_index = {trait_id: index for index, trait_id in enumerate(q.trait_ids())}
     role_ids = list(q.roles or {})
     fit = np.full((len(t), len(role_ids)), np.nan)
     for column, role_id in enumerate(role_ids):
-        role = (q.roles or {})[role_id]
-        columns = [trait_index[trait_id] for trait_id in role.targets]
-        target = np.array([spec.t for spec in role.targets.values()])
-        weight = np.array([spec.weight for spec in role.targets.values()])
-        direction = [spec.direction for spec in role.targets.values()]
-        difference = t[:, columns] - target[None, :]
-        at_least = np.array([d == "at_least" for d in direction])
-        at_most = np.array([d == "at_most" for d in direction])
-        shortfall = np.where(
-            at_least,
-            np.minimum(difference, 0.0),
-            np.where(at_most, np.maximum(difference, 0.0), difference),
-        )
-        rms = np.sqrt((weight * shortfall**2).sum(axis=1) / weight.sum())
-        fit[:, column] = 100.0 * np.maximum(0.0, 1.0 - rms / FIT_SCALE_T)
+        columns, target, weight, at_least, at_most = _role_columns(q, role_id)
+        fit[:, column] = _fit(t[:, columns], target, weight, at_least, at_most)
     return role_ids, fit
+
+
+def role_fit_intervals(
+    q: Questionnaire, t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z, clip: bool = True
+) -> tuple[FloatArray, FloatArray]:
+    """Lower and upper ends of the 90 % interval on each role fit (candidates × roles).
+
+    The traits' errors are independent, so the fit's standard error adds up trait by trait;
+    the fit has kinks (a target met counts nothing), so each trait's contribution is taken
+    one-sided by finite differences: moving T_i by ±SEM_i changes the fit by at most
+    ``down_i`` downward and ``up_i`` upward; then
+    ``[fit − z √Σ down_i², fit + z √Σ up_i²]``, held within 0–100 (``clip=False``: on the
+    unclipped scale 100 × (1 − rms / 30), which keeps going below 0, so that two fits both
+    held at 0 can still be told apart).
+    """
+    role_ids = list(q.roles or {})
+    low = np.full((len(t), len(role_ids)), np.nan)
+    high = np.full((len(t), len(role_ids)), np.nan)
+    for column, role_id in enumerate(role_ids):
+        columns, target, weight, at_least, at_most = _role_columns(q, role_id)
+        scores = t[:, columns]
+        errors = sem[:, columns]
+        fit = _fit(scores, target, weight, at_least, at_most, clip)
+        # candidates × traits × (−, +): the fit with one trait moved by one SEM.
+        k = len(columns)
+        step = np.eye(k)[None, :, :] * errors[:, :, None]
+        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip)
+        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip)
+        down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
+        up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
+        low[:, column] = fit - z * np.sqrt((down**2).sum(axis=1))
+        high[:, column] = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
+        if clip:
+            low[:, column] = np.maximum(0.0, low[:, column])
+    return low, high
+
+
+def trait_reliability(q: Questionnaire, norms: Norms | None) -> FloatArray:
+    """Reliability of each trait's raw score (questionnaire trait order): the norms' value,
+    else the questionnaire's, else :data:`DEFAULT_RELIABILITY`."""
+    values = []
+    for trait in q.traits:
+        norm = norms.traits.get(trait.id) if norms is not None else None
+        if norm is not None and norm.reliability is not None:
+            values.append(norm.reliability)
+        elif trait.reliability is not None:
+            values.append(trait.reliability)
+        else:
+            values.append(DEFAULT_RELIABILITY)
+    return np.array(values, dtype=np.float64)
+
+
+def standard_errors(
+    reliability: FloatArray, answered: npt.ArrayLike, total: npt.ArrayLike
+) -> FloatArray:
+    """Standard error of measurement of T (T points), candidates × traits.
+
+    The reliability holds for the full scale of ``total`` items; a candidate who answered
+    ``k`` of them has the Spearman–Brown reliability of the shorter scale,
+    r_k = (k/K) r / (1 + (k/K − 1) r), and SEM = 10 × √(1 − r_k).
+    """
+    share = np.asarray(answered, dtype=np.float64) / np.asarray(total, dtype=np.float64)
+    r = reliability[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shortened = share * r / (1.0 + (share - 1.0) * r)
+        sem: FloatArray = 10.0 * np.sqrt(1.0 - shortened)
+    return sem
+
+
+def true_score_intervals(
+    t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z
+) -> tuple[FloatArray, FloatArray]:
+    """Centre and half-width of the 90 % interval on each true T-score.
+
+    With r = 1 − (SEM / 10)², the estimated true score is T̂ = 50 + r (T − 50) (Kelley's
+    regression toward the norm mean) and its standard error SEE = SEM × √r; the interval is
+    T̂ ± z × SEE. It answers "where is this person's true score?", the question a band or a
+    flag asks, and is the interval test manuals report (Dudek 1979; Nunnally & Bernstein
+    1994); it is not symmetric about the observed T unless T = 50.
+    """
+    r = 1.0 - (sem / 10.0) ** 2
+    centre: FloatArray = 50.0 + r * (t - 50.0)
+    half: FloatArray = z * sem * np.sqrt(r)
+    return centre, half
+
+
+def bands_reached(low: float, high: float) -> list[Band]:
+    """The bands an interval [low, high] on T reaches, from low to high."""
+    bands: list[Band] = []
+    for band in ("low", "average", "high"):
+        if band == "low" and low < T_LOW:
+            bands.append("low")
+        elif band == "average" and low <= T_HIGH and high >= T_LOW:
+            bands.append("average")
+        elif band == "high" and high > T_HIGH:
+            bands.append("high")
+    return bands
+
+
+def inside_risk_band(pole: str, interval: tuple[float, float]) -> bool:
+    """True when the whole interval lies in the risky band (``high``: above 60, ``low``:
+    below 40): only then is a risky-trait flag raised."""
+    low, high = interval
+    if pole == "high":
+        return low > T_HIGH
+    if pole == "low":
+        return high < T_LOW
+    return False
 
 
 # ------------------------------------------------------------------ Validity
 
 
 def validity_arrays(
-    q: Questionnaire, matrix: FloatArray, times: FloatArray
+    q: Questionnaire,
+    matrix: FloatArray,
+    times: FloatArray,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    orders: Sequence[Sequence[str] | None] | None = None,
 ) -> validity.ValidityArrays:
-    """Every per-person validity indicator for a batch."""
+    """Every per-person validity indicator for a batch.
+
+    ``orders`` gives, per respondent, the item ids in the order shown (the answers file's
+    ``order``); the long-string index follows it, since a run of identical answers is a run
+    in what the person saw. Without it (or for a respondent without one) questionnaire
+    order is used."""
     keyed = keyed_likert_matrix(q, matrix)
     column = {item_id: index for index, item_id in enumerate(q.item_ids())}
     likert_columns = [column[item.id] for item in q.likert_items()]
@@ -335,18 +497,61 @@ def validity_arrays(
     ]
     likert_raw = matrix[:, likert_columns]
     share, median = validity.too_fast(times)
+    trait_items = [item for item in q.likert_items() if item.trait is not None]
+    sign = {trait.id: -1.0 if trait.risk_pole == "high" else 1.0 for trait in q.traits}
+    faking = validity.faking_index(
+        keyed[:, desirability_columns],
+        keyed[:, [column[item.id] for item in trait_items]],
+        [sign[item.trait] for item in trait_items if item.trait is not None],
+        q.scale.min,
+        q.scale.max,
+        thresholds.faking_trait_weight,
+    )
     return validity.ValidityArrays(
         consistency_disagreement=disagreement,
         consistency_pairs_answered=pairs_answered,
         social_desirability=validity.social_desirability(keyed[:, desirability_columns]),
         attention_checks_failed=failed,
         attention_checks_answered=checks_answered,
-        longstring=validity.longstring(likert_raw),
+        longstring=_longstring_as_shown(q, matrix, likert_columns, orders),
         irv=validity.intra_individual_variability(likert_raw),
         likert_answered=(~np.isnan(likert_raw)).sum(axis=1).astype(np.int64),
         too_fast_share=share,
         median_ms=median,
+        faking_index=faking,
+        desirability_answered=(~np.isnan(keyed[:, desirability_columns]))
+        .sum(axis=1)
+        .astype(np.int64),
     )
+
+
+def _longstring_as_shown(
+    q: Questionnaire,
+    matrix: FloatArray,
+    likert_columns: list[int],
+    orders: Sequence[Sequence[str] | None] | None,
+) -> npt.NDArray[np.int64]:
+    """Long string over the Likert answers in each respondent's order shown (rows with the
+    same order are computed together)."""
+    default = tuple(likert_columns)
+    if orders is None:
+        return validity.longstring(matrix[:, likert_columns])
+    column = {item_id: index for index, item_id in enumerate(q.item_ids())}
+    likert = set(likert_columns)
+    by_order: dict[tuple[int, ...], list[int]] = {}
+    for row, shown in enumerate(orders):
+        key = default
+        if shown:
+            seen = [column[item_id] for item_id in shown if item_id in column]
+            in_order = [c for c in seen if c in likert]
+            # Items missing from the recorded order keep questionnaire order after it.
+            in_order += [c for c in likert_columns if c not in set(in_order)]
+            key = tuple(in_order)
+        by_order.setdefault(key, []).append(row)
+    out = np.zeros(len(matrix), dtype=np.int64)
+    for key, rows in by_order.items():
+        out[rows] = validity.longstring(matrix[np.ix_(rows, list(key))])
+    return out
 
 
 # ------------------------------------------------------------------ Profiles
@@ -359,17 +564,20 @@ def score_answers(
     *,
     forced: bool = False,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     """Score every candidate; one :class:`Profile` per answers record, in the same order.
 
     ``norms`` overrides the questionnaire's own norms; without either, z, T, percentile,
     band and role fit are null and the profile says why. ``forced`` is recorded in each
-    profile (the caller accepted answers whose questionnaire sha256 differs).
+    profile (the caller accepted answers whose questionnaire sha256 differs). With item
+    parameters ``irt`` each profile gains an ``irt`` block (EAP θ per trait); its T drives
+    bands, flags and role fit for adaptive answers and under ``scoring: irt``.
     """
     q = questionnaire
     matrix, times = _matrices(q, answers)
     _check_ranges(q, answers, matrix)
-    return _score(q, answers, matrix, times, norms, forced, thresholds)
+    return _score(q, answers, matrix, times, norms, forced, thresholds, irt)
 
 
 def score_matrix(
@@ -381,6 +589,7 @@ def score_matrix(
     *,
     forced: bool = False,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     """:func:`score_answers` for answers already in a response matrix (the fast path for
     bulk answers): ``matrix`` is respondents × items as :func:`response_matrix` returns it,
@@ -410,7 +619,7 @@ def score_matrix(
             f"is not a whole number from {low[column]:g} to {high[column]:g}"
         )
     times = np.asarray(times, dtype=np.float64)
-    return _score(q, respondents, matrix, times, norms, forced, thresholds)
+    return _score(q, respondents, matrix, times, norms, forced, thresholds, irt)
 
 
 def _score(
@@ -421,6 +630,7 @@ def _score(
     norms: Norms | None,
     forced: bool,
     thresholds: ValidityThresholds,
+    irt: IrtParameters | None = None,
 ) -> list[Profile]:
     norms = norms if norms is not None else q.norms
     if norms is not None:
@@ -432,8 +642,36 @@ def _score(
 
     traits = trait_arrays(q, matrix)
     normed = norm_scores(q, traits.raw, norms) if norms is not None else None
+    classical_t = normed.t if normed is not None else None
+    irt_scores, drives = None, np.zeros(len(respondents), dtype=bool)
+    if irt is not None:
+        from assess import irt_scoring
+
+        irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
+        drives = irt_scoring.drive_mask(q, respondents)
+        if drives.any():
+            traits, normed = _irt_driven(traits, normed, irt_scores, drives)
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
-    indicators = validity_arrays(q, matrix, times)
+    errors: _Errors | None = None
+    order_taker: npt.NDArray[np.bool_] | None = None
+    if normed is not None:
+        sem = standard_errors(trait_reliability(q, norms), traits.answered, traits.total)
+        sem = np.where(np.isnan(normed.t), np.nan, sem)
+        centre, half_width = true_score_intervals(normed.t, sem)
+        if irt_scores is not None and drives.any():
+            # An IRT-driven T is already an EAP (shrunk toward the mean): its standard error is
+            # the posterior SD in T points and its interval is centred on it.
+            posterior = 10.0 * irt_scores.sd[drives]
+            sem[drives] = posterior
+            centre[drives] = normed.t[drives]
+            half_width[drives] = INTERVAL_Z * posterior
+        fit_low, fit_high = (
+            role_fit_intervals(q, normed.t, sem) if fit is not None else (None, None)
+        )
+        order_taker = _order_taker_mask(q, normed.t, sem, role_ids)
+        errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
+    orders = [getattr(record, "order", None) for record in respondents]
+    indicators = validity_arrays(q, matrix, times, thresholds, orders if any(orders) else None)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
 
     notes = _notes(q, norms)
@@ -442,11 +680,85 @@ def _score(
         if norms is not None
         else None
     )
-    columns = _Columns.of(traits, normed, fit, indicators, flags)
-    return [
-        _profile(q, record, row, columns, role_ids, norms_used, notes, forced)
+    columns = _Columns.of(traits, normed, fit, indicators, flags, errors)
+    profiles = [
+        _profile(
+            q,
+            record,
+            row,
+            columns,
+            role_ids,
+            norms_used,
+            notes,
+            forced,
+            bool(order_taker[row]) if order_taker is not None else False,
+        )
         for row, record in enumerate(respondents)
     ]
+    if irt is not None and irt_scores is not None:
+        from assess import irt_scoring
+
+        blocks = irt_scoring.irt_blocks(q, irt_scores, classical_t, drives, irt)
+        profiles = [
+            _with_irt(profile, block, norms is None)
+            for profile, block in zip(profiles, blocks, strict=True)
+        ]
+    return profiles
+
+
+def _irt_driven(
+    traits: TraitArrays,
+    normed: NormedArrays | None,
+    irt_scores: Any,
+    drives: npt.NDArray[np.bool_],
+) -> tuple[TraitArrays, NormedArrays]:
+    """Trait arrays and norm scores in which the rows of ``drives`` carry the IRT scores
+    (θ as z, T = 50 + 10 θ, its percentile; sufficient = enough items for IRT)."""
+    shape = traits.raw.shape
+    if normed is None:
+        normed = NormedArrays(
+            np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+        )
+    rows = drives[:, None] & irt_scores.has_parameters[None, :]
+    usable = rows & irt_scores.sufficient
+    z = np.where(rows, np.where(usable, irt_scores.theta, np.nan), normed.z)
+    t = np.where(rows, np.where(usable, irt_scores.t, np.nan), normed.t)
+    percentile = np.where(rows, np.where(usable, irt_scores.percentile, np.nan), normed.percentile)
+    sufficient = np.where(rows, usable, traits.sufficient)
+    return (
+        dataclasses.replace(traits, sufficient=sufficient),
+        NormedArrays(z=z, t=t, percentile=percentile),
+    )
+
+
+def _with_irt(profile: Profile, block: Any, no_norms: bool) -> Profile:
+    """The profile with its ``irt`` block (and a note when IRT T-scores drive it)."""
+    notes = list(profile.notes)
+    if block.drives:
+        if no_norms:
+            notes = [note for note in notes if not note.startswith("No norms")]
+        state = "provisional " if block.provisional else ""
+        notes.append(
+            f"Scored by item response theory ({state}item parameters: {block.parameters}): "
+            "T = 50 + 10 θ drives bands, flags and role fit; raw scores are classical and "
+            "empty where too few items were given for them."
+        )
+    return profile.model_copy(update={"irt": block, "notes": notes})
+
+
+def _order_taker_mask(
+    q: Questionnaire, t: FloatArray, sem: FloatArray, role_ids: list[str]
+) -> npt.NDArray[np.bool_] | None:
+    """:class:`OrderTakerRule` for a batch: the order-taker fit's 90 % interval lies wholly
+    above the farmer fit's, on the unclipped fit scale (None without both roles)."""
+    rule = ORDER_TAKER_RULE
+    if rule.order_taker_role not in role_ids or rule.farmer_role not in role_ids:
+        return None
+    low, high = role_fit_intervals(q, t, sem, clip=False)
+    order_taker, farmer = role_ids.index(rule.order_taker_role), role_ids.index(rule.farmer_role)
+    with np.errstate(invalid="ignore"):
+        mask: npt.NDArray[np.bool_] = low[:, order_taker] > high[:, farmer]
+    return mask
 
 
 def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
@@ -454,6 +766,17 @@ def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
     rounded = np.round(values, digits).astype(object)
     rounded[np.isnan(values)] = None
     return rounded.tolist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _Errors:
+    """Standard errors and interval ends for a batch (candidates × traits or roles)."""
+
+    sem: FloatArray
+    t_low: FloatArray
+    t_high: FloatArray
+    fit_low: FloatArray | None
+    fit_high: FloatArray | None
 
 
 @dataclass(frozen=True)
@@ -473,6 +796,11 @@ class _Columns:
     fit: list[list[float | None]] | None
     indicators: dict[str, list[Any]]
     flags: dict[str, list[bool]]
+    sem: list[list[float | None]] | None
+    t_low: list[list[float | None]] | None
+    t_high: list[list[float | None]] | None
+    fit_low: list[list[float | None]] | None
+    fit_high: list[list[float | None]] | None
 
     @classmethod
     def of(
@@ -482,6 +810,7 @@ class _Columns:
         fit: FloatArray | None,
         indicators: validity.ValidityArrays,
         flags: dict[str, npt.NDArray[np.bool_]],
+        errors: _Errors | None,
     ) -> _Columns:
         insufficient = ~traits.sufficient
         digits = {"median_ms": 1}
@@ -505,6 +834,19 @@ class _Columns:
                 for name, values in vars(indicators).items()
             },
             flags={name: mask.tolist() for name, mask in flags.items()},
+            sem=_rounded(errors.sem, 1) if errors is not None else None,
+            t_low=_rounded(errors.t_low, 1) if errors is not None else None,
+            t_high=_rounded(errors.t_high, 1) if errors is not None else None,
+            fit_low=(
+                _rounded(errors.fit_low, 1)
+                if errors is not None and errors.fit_low is not None
+                else None
+            ),
+            fit_high=(
+                _rounded(errors.fit_high, 1)
+                if errors is not None and errors.fit_high is not None
+                else None
+            ),
         )
 
 
@@ -535,16 +877,24 @@ def _profile(
     norms_used: NormsUsed | None,
     notes: list[str],
     forced: bool,
+    order_taker: bool,
 ) -> Profile:
     trait_scores: dict[str, TraitScore] = {}
     t_of: dict[str, float] = {}
     band_by_trait: dict[str, Band] = {}
+    role_poles = _role_risk_poles(q, record.candidate.role)
     for column, trait in enumerate(q.traits):
         t_rounded = c.t[row][column] if c.t is not None else None
         band = band_of(t_rounded) if t_rounded is not None else None
         if band is not None and t_rounded is not None:
             t_of[trait.id] = t_rounded
             band_by_trait[trait.id] = band
+        sem = c.sem[row][column] if c.sem is not None else None
+        interval: tuple[float, float] | None = None
+        if c.t_low is not None and c.t_high is not None and t_rounded is not None:
+            low, high = c.t_low[row][column], c.t_high[row][column]
+            if low is not None and high is not None:
+                interval = (low, high)
         interpretation = (
             (q.interpretation or {}).get(trait.id, {}).get(band) if band is not None else None
         )
@@ -562,13 +912,23 @@ def _profile(
             items_total=c.total[column],
             status="ok" if c.sufficient[row][column] else "insufficient",
             interpretation=interpretation,
+            sem=sem,
+            t_interval=interval,
+            interval_bands=bands_reached(*interval) if interval is not None else None,
+            risk_pole_applied=role_poles.get(trait.id),
         )
 
     fits: list[RoleFit] = []
     if c.fit is not None:
         for column, role_id in enumerate(role_ids):
             role = (q.roles or {})[role_id]
-            fits.append(RoleFit(role=role_id, name=role.name, fit=c.fit[row][column]))
+            value = c.fit[row][column]
+            fit_interval: tuple[float, float] | None = None
+            if value is not None and c.fit_low is not None and c.fit_high is not None:
+                low_fit, high_fit = c.fit_low[row][column], c.fit_high[row][column]
+                if low_fit is not None and high_fit is not None:
+                    fit_interval = (low_fit, high_fit)
+            fits.append(RoleFit(role=role_id, name=role.name, fit=value, fit_interval=fit_interval))
         fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
     unscored = [fit.name for fit in fits if fit.fit is None]
     # A best fit among only some roles would mislead: name one only when every role is scored.
@@ -592,9 +952,12 @@ def _profile(
         irv=ind["irv"][row],
         too_fast_share=ind["too_fast_share"][row],
         median_ms=ind["median_ms"][row],
+        faking_index=ind["faking_index"][row],
         flags=raised,
     )
-    red_flags = _red_flags(q, record, trait_scores, band_by_trait, t_of, fits, indicators)
+    red_flags = _red_flags(
+        q, record, trait_scores, band_by_trait, t_of, fits, indicators, order_taker
+    )
     return Profile(
         questionnaire=record.questionnaire,
         candidate=record.candidate,
@@ -615,6 +978,53 @@ def _profile(
 # ------------------------------------------------------------------ Red flags
 
 
+def not_distinguishable_from_next(
+    fits: Sequence[float | None], intervals: Sequence[tuple[float, float] | None]
+) -> list[bool]:
+    """Per candidate (input order): True when, ranked by this fit (best first), the
+    candidate's 90 % fit interval overlaps that of the next-ranked candidate, so the two
+    cannot be told apart on this role. False for the last-ranked candidate and for
+    candidates without a fit."""
+    ranked = sorted(
+        (index for index, fit in enumerate(fits) if fit is not None and intervals[index]),
+        key=lambda index: -(fits[index] or 0.0),
+    )
+    out = [False] * len(fits)
+    for this, below in pairwise(ranked):
+        upper, lower = intervals[this], intervals[below]
+        if upper is not None and lower is not None and upper[0] <= lower[1]:
+            out[this] = True
+    return out
+
+
+def _order_taker_bands(rule: OrderTakerRule, traits: dict[str, TraitScore]) -> bool:
+    """The rule of scorer 1.1 with intervals: the 90 % interval of relationship nurturing
+    lies in the high band, comfort asking and closing urgency in the low band, need for
+    approval in the high band. A second way to raise the order-taker flag, for questionnaires
+    whose roles do not separate the two profiles."""
+    wanted = {
+        rule.nurturing: "high",
+        rule.asking: "low",
+        rule.closing: "low",
+        rule.approval: "high",
+    }
+    for trait_id, pole in wanted.items():
+        score = traits.get(trait_id)
+        if score is None or score.t_interval is None:
+            return False
+        if not inside_risk_band(pole, score.t_interval):
+            return False
+    return True
+
+
+def _role_risk_poles(q: Questionnaire, role_id: str | None) -> dict[str, RiskPole]:
+    """The applied role's own risk poles (empty when the candidate applied for no known role
+    or the role keeps every trait's default)."""
+    if role_id is None or q.roles is None or role_id not in q.roles:
+        return {}
+    return dict(q.roles[role_id].risk_poles or {})
+
+
 def _red_flags(
     q: Questionnaire,
     record: Respondent,
@@ -623,6 +1033,7 @@ def _red_flags(
     t_of: dict[str, float],
     fits: list[RoleFit],
     indicators: ValidityIndicators,
+    order_taker_flag: bool,
 ) -> list[RedFlag]:
     flags: list[RedFlag] = []
     careless = _careless_reasons(indicators)
@@ -636,13 +1047,24 @@ def _red_flags(
                 "the answers before relying on them.",
             )
         )
-    if "social_desirability" in indicators.flags:
+    if "faking" in indicators.flags or "social_desirability" in indicators.flags:
+        because = []
+        if "faking" in indicators.flags and indicators.faking_index is not None:
+            because.append(
+                f"the faking index is {indicators.faking_index:+.2f} (flagged from "
+                f"{DEFAULT_THRESHOLDS.faking_share_of_range * (q.scale.max - q.scale.min):+.2f})"
+            )
+        if "social_desirability" in indicators.flags:
+            because.append(
+                f"agreed on average ({indicators.social_desirability:.1f}) with claims almost "
+                "nobody can truthfully make"
+            )
         flags.append(
             RedFlag(
                 code="socially_desirable_responding",
-                reason=f"Agreed on average ({indicators.social_desirability:.1f}) with claims "
-                "almost nobody can truthfully make, so the profile may be polished; probe the "
-                "strongest traits with examples in the interview.",
+                reason="The answers look polished (" + "; ".join(because) + "): the traits "
+                "and the role fit are probably too good. Read the fit as an upper bound and "
+                "probe the strongest traits with examples in the interview.",
             )
         )
     for trait_id, score in traits.items():
@@ -657,38 +1079,68 @@ def _red_flags(
             )
 
     rule = ORDER_TAKER_RULE
+    by_role = {fit.role: fit for fit in fits}
+    order_taker, farmer = by_role.get(rule.order_taker_role), by_role.get(rule.farmer_role)
+    shown = [
+        f"{traits[trait_id].name.lower()} T {t_of[trait_id]:.1f}"
+        for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
+        if trait_id in t_of
+    ]
+    traits_text = f" ({', '.join(shown)})" if shown else ""
+    consequence = (
+        ": placed as a farmer, this person is likely to service accounts without asking "
+        "for growth, introductions or referrals."
+    )
     if (
-        bands.get(rule.nurturing) == "high"
-        and bands.get(rule.asking) == "low"
-        and bands.get(rule.closing) == "low"
-        and bands.get(rule.approval) == "high"
+        order_taker_flag
+        and order_taker is not None
+        and farmer is not None
+        and order_taker.fit is not None
+        and farmer.fit is not None
     ):
         flags.append(
             RedFlag(
                 code="likely_order_taker_as_farmer",
-                reason=f"Strong on {traits[rule.nurturing].name.lower()} "
-                f"(T {t_of[rule.nurturing]:.0f}) but low on {traits[rule.asking].name.lower()} "
-                f"(T {t_of[rule.asking]:.0f}) and {traits[rule.closing].name.lower()} "
-                f"(T {t_of[rule.closing]:.0f}), with a high {traits[rule.approval].name.lower()} "
-                f"(T {t_of[rule.approval]:.0f}): placed as a farmer, this person is likely to "
-                "service accounts without asking for growth, introductions or referrals.",
+                reason=f"Fits the {order_taker.name.lower()} profile better than the "
+                f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
+                f"{farmer.fit:.0f}, a difference beyond the measurement error){traits_text}"
+                + consequence,
+            )
+        )
+    elif _order_taker_bands(rule, traits):
+        flags.append(
+            RedFlag(
+                code="likely_order_taker_as_farmer",
+                reason=f"Strong on {traits[rule.nurturing].name.lower()} but low on "
+                f"{traits[rule.asking].name.lower()} and {traits[rule.closing].name.lower()}, "
+                f"with a high {traits[rule.approval].name.lower()}, each beyond the "
+                f"measurement error{traits_text}" + consequence,
             )
         )
 
     for trait in q.traits:
         band = bands.get(trait.id)
-        if band is not None and band == trait.risk_pole:
-            interpretation = traits[trait.id].interpretation or trait.description
+        score = traits[trait.id]
+        pole = score.risk_pole_applied or trait.risk_pole
+        if (
+            band is not None
+            and band == pole
+            and score.t_interval is not None
+            and inside_risk_band(pole, score.t_interval)
+        ):
+            interpretation = score.interpretation or trait.description
+            low, high = score.t_interval
+            for_role = " for this role" if score.risk_pole_applied is not None else ""
             flags.append(
                 RedFlag(
                     code=f"{band}_{trait.id}",
-                    reason=f"{trait.name} is {band} (T {t_of[trait.id]:.0f}), the risky end of "
-                    f"this trait. {interpretation}".strip(),
+                    reason=f"{trait.name} is {band} (T {t_of[trait.id]:.1f}, 90 % interval "
+                    f"{low:.1f}–{high:.1f}, all of it {band}), the risky end of this "
+                    f"trait{for_role}. {interpretation}".strip(),
                 )
             )
 
     applied = record.candidate.role
-    by_role = {fit.role: fit for fit in fits}
     if applied in by_role and fits and fits[0].fit is not None:
         applied_fit = by_role[applied].fit
         best = fits[0]

@@ -59,6 +59,22 @@ class ValidityThresholds:
     ``min + share × range`` (share; 4.0 on a 1–5 scale): agreeing on average with claims
     almost nobody can truthfully make (Paulhus 1991, impression management)."""
 
+    faking_trait_weight: float = 0.75
+    """Weight of the trait-desirability part in the faking index (ratio; see
+    :func:`faking_index`). Calibrated on the simulation of docs/scoring.md (issue 12): the
+    balanced desirability scale alone catches about a third of moderate fakers; adding the
+    traits' desirable direction at this weight catches about two thirds at a 3.5 % false-alarm
+    rate, while keeping the false alarms on simulated strong farmers near 10 %."""
+
+    faking_share_of_range: float = 0.02
+    """Flag ``faking`` when the faking index is at least this share of the range (share; 0.08
+    scale points on 1–5): about the 96.5th percentile of simulated honest respondents
+    (docs/scoring.md, "Faking")."""
+
+    faking_min_items: int = 4
+    """Compute the ``faking`` flag only with at least this many answered desirability items
+    (count): the cut-off was calibrated on a 14-item balanced scale."""
+
     too_fast_ms: float = 2000.0
     """An answer faster than this is too fast to have been read (milliseconds). Default
     2 s per item (Huang et al. 2012, "Detecting and deterring insufficient effort
@@ -137,6 +153,32 @@ def social_desirability(keyed_answers: FloatArray) -> FloatArray:
     return _row_mean(np.asarray(keyed_answers, dtype=np.float64))
 
 
+def faking_index(
+    desirability_keyed: FloatArray,
+    trait_keyed: FloatArray,
+    desirable_sign: npt.ArrayLike,
+    scale_min: int,
+    scale_max: int,
+    weight: float = DEFAULT_THRESHOLDS.faking_trait_weight,
+) -> FloatArray:
+    """Faking-good index per person, in scale points (issue 12).
+
+    ``(mean keyed desirability answer − mid) + weight × (mean trait answer − mid)``, where
+    the trait answers are keyed and turned toward each trait's desirable end
+    (``desirable_sign`` per column: +1 when high is desirable, −1 when low is) and ``mid`` is
+    the middle of the scale. The desirability scale is balanced (virtues nobody has keyed
+    ``+``, faults everybody has keyed ``-``), so a yes-sayer's agreement cancels out in the
+    first part and mostly in the second (each trait is keyed both ways); a faker moves both.
+    NaN without answered desirability items.
+    """
+    mid = (scale_min + scale_max) / 2.0
+    desirability = _row_mean(np.asarray(desirability_keyed, dtype=np.float64)) - mid
+    sign = np.asarray(desirable_sign, dtype=np.float64)[None, :]
+    traits = _row_mean((np.asarray(trait_keyed, dtype=np.float64) - mid) * sign)
+    index: FloatArray = desirability + weight * np.nan_to_num(traits, nan=0.0)
+    return index
+
+
 def too_fast(
     times_ms: FloatArray, threshold_ms: float = DEFAULT_THRESHOLDS.too_fast_ms
 ) -> tuple[FloatArray, FloatArray]:
@@ -177,6 +219,11 @@ class ValidityArrays:
     """Share of timed answers below the too-fast threshold (NaN without times)."""
     median_ms: FloatArray
     """Median answer time (NaN without times)."""
+    faking_index: FloatArray
+    """Faking-good index in scale points (:func:`faking_index`; NaN without desirability
+    items)."""
+    desirability_answered: IntArray
+    """Social-desirability items answered."""
 
 
 def validity_flags(
@@ -208,6 +255,8 @@ def validity_flags(
             "too_fast": indicators.too_fast_share >= thresholds.too_fast_share,
             "social_desirability": indicators.social_desirability
             >= scale_min + thresholds.social_desirability_share_of_range * span,
+            "faking": (indicators.desirability_answered >= thresholds.faking_min_items)
+            & (indicators.faking_index >= thresholds.faking_share_of_range * span),
         }
 
 

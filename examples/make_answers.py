@@ -299,7 +299,9 @@ def generate(questionnaire_data: Mapping[str, Any], seed: int = DEFAULT_SEED) ->
             values[:, column] = int(item["expect"])
         elif item.get("validity") == "social_desirability":
             noise = rng.normal(0.0, 1.0, size=n) * response_sd
-            values[:, column] = DESIRABILITY_CENTRE + DESIRABILITY_LOADING * desirability + noise
+            keyed = DESIRABILITY_CENTRE + DESIRABILITY_LOADING * desirability + noise
+            # A reverse-keyed desirability item admits a common fault: agreeing is honest.
+            values[:, column] = keyed if item.get("keyed", "+") == "+" else low + high - keyed
         elif item.get("trait") in trait_index:
             position = trait_index[item["trait"]]
             loading = rng.uniform(*LOADING_RANGE)

@@ -11,10 +11,19 @@ def bundled(questionnaire_id: str) -> Traversable:
     return files(__name__).joinpath(f"{questionnaire_id}.yaml")
 
 
+IRT_SUFFIX = ".irt.yaml"
+"""A questionnaire's item parameters (``repfit.irt/1``) live beside it as ``<id>.irt.yaml``."""
+
+
 def bundled_ids() -> list[str]:
-    """Ids of every bundled questionnaire, sorted."""
+    """Ids of every bundled questionnaire, sorted (item-parameter files are not ones)."""
     return sorted(
         entry.name.removesuffix(".yaml")
         for entry in files(__name__).iterdir()
-        if entry.name.endswith(".yaml")
+        if entry.name.endswith(".yaml") and not entry.name.endswith(IRT_SUFFIX)
     )
+
+
+def bundled_irt(questionnaire_id: str) -> Traversable:
+    """The bundled item-parameter file of ``questionnaire_id`` (may not exist)."""
+    return files(__name__).joinpath(f"{questionnaire_id}{IRT_SUFFIX}")

@@ -1,7 +1,7 @@
 """Every constant of the simulation model, as a named, documented assumption.
 
 Each :class:`Assumption` carries its value, unit, a one-line description and
-its source: a public figure (with the kind of source, see SOURCES.md) or the
+its source: a public figure (with the kind of source, see docs/sources.md) or the
 words "modelling assumption" where no solid figure exists. A scenario's
 ``assumptions:`` mapping overrides any of them by name
 (:func:`resolve_assumptions`). The engine reads values only through the
@@ -93,7 +93,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "log-hazard per contact",
         "Contacts factor = exp(−effect × (min(contacts, cap) − reference)): one contact "
         "multiplies churn by 1.08, four by 0.85; 0 switches the factor off.",
-        MODELLING + " (no controlled study of multi-threading found; SOURCES.md); kept small so "
+        MODELLING + " (no controlled study of multi-threading found; docs/sources.md); kept small so "
         "that the order-taker gap settles (docs/model.md, calibration)",
         0.0,
         5.0,
@@ -134,7 +134,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "hazard multiplier increase with one contact",
         "Event factor in a month with a management change = 1 + uplift × contacts^(−exponent); "
         "0 switches the effect off.",
-        MODELLING + " (no solid figure for a champion leaving; SOURCES.md)",
+        MODELLING + " (no solid figure for a champion leaving; docs/sources.md)",
         0.0,
         1000.0,
     ),

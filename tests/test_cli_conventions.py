@@ -42,3 +42,56 @@ def test_unknown_option_is_a_usage_error(assess_cli: CliRunner) -> None:
     assert result.returncode == 2
     assert "No such option '--no-such-option'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    # `assess show profile.yaml | head`: the reader goes away; the tool stops with exit 0.
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import EXAMPLES, REPO_ROOT
+
+    out = tmp_path / "profiles"
+    assert run_module("assess", "score", EXAMPLES / "answers.csv", "--out", out).returncode == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read: every write fails with EPIPE
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "assess", "show", str(out / "c-001.profile.yaml")],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO_ROOT,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_version_names_the_scorer() -> None:
+    from assess.scoring import SCORER_VERSION
+
+    result = run_module("assess", "--version")
+    assert f"(scorer {SCORER_VERSION}" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["take", "review"])
+def test_interactive_commands_without_a_terminal_exit_2_at_once(
+    command: str, tmp_path: Path
+) -> None:
+    # Issue 12: `assess take` without a terminal used to hang waiting for keys.
+    from tests.conftest import EXAMPLES
+
+    args = ["--out", str(tmp_path)] if command == "take" else []
+    if command == "review":
+        out = tmp_path / "profiles"
+        assert run_module("assess", "score", EXAMPLES / "answers.csv", "--out", out).returncode == 0
+        args = [str(out)]
+    result = run_module("assess", command, *args)  # stdin and stdout are pipes here
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: assess {command} is interactive and needs a terminal")
+    assert "Traceback" not in result.stderr

@@ -20,7 +20,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from assess.fileio import RepfitError
-from assess.profiles import load_questionnaire
+from assess.profiles import load_questionnaire, questionnaire_irt
 from assess.remote.invitations import Invitation
 from assess.remote.store import invitation_path, load_invitation, status_of
 from assess.tui import app as tui_app
@@ -99,8 +99,11 @@ def build_app(out_dir: Path, candidate_id: str, now: datetime) -> InvitedTakeApp
 
         raise AssessError(f"the invitation of candidate {candidate_id} is {status.state}.")
     candidate = invitation.candidate
+    questionnaire = load_questionnaire(invitation.questionnaire)
     config = TakeConfig(
-        questionnaire=load_questionnaire(invitation.questionnaire),
+        questionnaire=questionnaire,
+        # the questionnaire's item parameters, as assess score uses them (same profile)
+        irt=questionnaire_irt(invitation.questionnaire, questionnaire),
         out_dir=out_dir,
         candidate_id=candidate.id,
         name=candidate.name,

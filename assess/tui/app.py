@@ -16,10 +16,13 @@ from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from assess.adaptive import AdaptiveSettings
 from assess.errors import AssessError
 from assess.fileio import RepfitError
-from assess.model import Candidate, Questionnaire
+from assess.irt_params import IrtParameters
+from assess.model import Answers, Candidate, Questionnaire
 from assess.profiles import (
+    bundled_irt_for,
     check_answers,
     load_answers,
     profile_filename,
@@ -27,6 +30,7 @@ from assess.profiles import (
     save_profile,
 )
 from assess.scoring import score_answers
+from assess.tui.adaptive_session import AdaptiveTakeSession
 from assess.tui.autosave import AnswersAutosaver
 from assess.tui.clock import Clock, SystemClock
 from assess.tui.results_model import ResultsView, results_view
@@ -70,11 +74,15 @@ class TakeConfig:
     role: str | None = None
     """Prefilled role applied for."""
     shuffle_seed: int | None = None
-    """Seed for shuffling items within sections; None keeps the questionnaire's order."""
+    """Seed for shuffling the whole questionnaire; None keeps the default interleaved order."""
     candidate_mode: bool = False
     """True when the candidate takes it alone: no results shown, no reopening once submitted."""
     clock: Clock = field(default_factory=SystemClock)
     """Time source (a frozen clock in tests and screenshots)."""
+    irt: IrtParameters | None = None
+    """Item parameters: IRT scores in the profile, and the adaptive plan's parameters."""
+    adaptive: AdaptiveSettings | None = None
+    """Adaptive sitting (``--adaptive``): stopping rule; None gives every item."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,7 @@ class TakeApp(App[TakeOutcome | None]):
                     name=entry.name or saved.candidate.name,
                     role=entry.role or saved.candidate.role,
                 )
-                session = TakeSession.resume(config.questionnaire, saved, candidate)
+                session = _resume(config, saved, candidate)
                 check_answers(config.questionnaire, saved, str(path))
                 if config.shuffle_seed is not None:
                     self.notify("Resuming: the saved item order is kept (--shuffle ignored).")
@@ -169,9 +177,7 @@ class TakeApp(App[TakeOutcome | None]):
                     )
             else:
                 candidate = Candidate(id=entry.candidate_id, name=entry.name, role=entry.role)
-                session = TakeSession.new(
-                    config.questionnaire, candidate, config.clock.now(), config.shuffle_seed
-                )
+                session = _new_session(config, candidate)
             save_answers(path, session.to_answers())
             self.session = session
             self.answers_path = path
@@ -191,6 +197,19 @@ class TakeApp(App[TakeOutcome | None]):
         if session.finished is not None or session.first_unanswered() is None:
             self.call_after_refresh(self.show_submit)
         return None
+
+    def saved_candidate(self, candidate_id: str) -> Candidate | None:
+        """The candidate header of saved answers for ``candidate_id``, if readable (to fill in
+        the start screen when an assessment is resumed or reopened)."""
+        if candidate_id_problem(candidate_id) is not None:
+            return None
+        path = self.config.out_dir / answers_filename(candidate_id)
+        if not path.is_file():
+            return None
+        try:
+            return load_answers(path).candidate
+        except RepfitError:
+            return None
 
     def existing_summary(self, candidate_id: str) -> str | None:
         """What Enter will do with the saved answers of ``candidate_id``, if there are any."""
@@ -251,8 +270,8 @@ class TakeApp(App[TakeOutcome | None]):
         """Record an answer to the current item, save, and move on."""
         assert self.session is not None
         self.session.record(value, ms)
-        self.autosave()
         self._advance()
+        self.autosave()  # after advancing: an adaptive sitting plans (and records) the next item
 
     def skip(self) -> None:
         """Move on without answering."""
@@ -360,7 +379,7 @@ class TakeApp(App[TakeOutcome | None]):
         answers = session.to_answers()
         try:
             save_answers(self.answers_path, answers)
-            profile = score_answers(self.config.questionnaire, [answers])[0]
+            profile = score_answers(self.config.questionnaire, [answers], irt=self.config.irt)[0]
             profile_path = self.config.out_dir / profile_filename(session.candidate.id)
             save_profile(profile_path, profile)
         except (RepfitError, OSError) as exc:
@@ -428,6 +447,27 @@ class TakeApp(App[TakeOutcome | None]):
         )
 
 
+def _new_session(config: TakeConfig, candidate: Candidate) -> TakeSession:
+    """A fresh sitting: adaptive when configured, else the whole questionnaire."""
+    if config.adaptive is not None and config.irt is not None:
+        return AdaptiveTakeSession.start(
+            config.questionnaire, candidate, config.clock.now(), config.irt, config.adaptive
+        )
+    return TakeSession.new(config.questionnaire, candidate, config.clock.now(), config.shuffle_seed)
+
+
+def _resume(config: TakeConfig, saved: Answers, candidate: Candidate) -> TakeSession:
+    """Resume saved answers the way they were begun (an adaptive sitting stays adaptive)."""
+    if saved.adaptive is None:
+        return TakeSession.resume(config.questionnaire, saved, candidate)
+    if config.irt is None:
+        raise AssessError(
+            f"the saved answers of candidate {candidate.id} come from an adaptive sitting, "
+            "but no item parameters are loaded; resume with the same --irt FILE."
+        )
+    return AdaptiveTakeSession.resume_adaptive(config.questionnaire, saved, config.irt, candidate)
+
+
 def make_take_app(
     questionnaire: Questionnaire,
     out_dir: Path,
@@ -438,8 +478,14 @@ def make_take_app(
     shuffle_seed: int | None = None,
     candidate_mode: bool = False,
     clock: Clock | None = None,
+    irt: IrtParameters | None = None,
+    adaptive: AdaptiveSettings | None = None,
 ) -> TakeApp:
-    """The ``assess take`` app, as the CLI and the tests build it."""
+    """The ``assess take`` app, as the CLI and the tests build it. Without ``irt`` the
+    questionnaire's bundled item parameters are used, when it has them (as ``assess
+    score`` does)."""
+    if irt is None:
+        irt = bundled_irt_for(questionnaire)
     return TakeApp(
         TakeConfig(
             questionnaire=questionnaire,
@@ -450,6 +496,8 @@ def make_take_app(
             shuffle_seed=shuffle_seed,
             candidate_mode=candidate_mode,
             clock=clock or SystemClock(),
+            irt=irt,
+            adaptive=adaptive,
         )
     )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assess.adaptive import DEFAULT_MAX_ITEMS, DEFAULT_TARGET_SD
 from assess.errors import AssessError
 from assess.profiles import load_answers, load_profile, load_questionnaire
 from assess.tui.session import answers_filename, candidate_id_problem
@@ -52,7 +53,8 @@ if TYPE_CHECKING:
     type=click.IntRange(min=0),
     default=None,
     metavar="SEED",
-    help="Shuffle items within each section, reproducibly from SEED (the order is recorded).",
+    help="Shuffle the whole questionnaire, reproducibly from SEED (default: items interleaved "
+    "across traits; the order shown is recorded in the answers file).",
 )
 @click.option(
     "--candidate",
@@ -63,6 +65,34 @@ if TYPE_CHECKING:
         "cannot be reopened."
     ),
 )
+@click.option(
+    "--adaptive",
+    is_flag=True,
+    help="Adaptive: per trait, the item with the most information at the current estimate, "
+    "until the trait's posterior SD reaches --target-sd or --max-items (validity and "
+    "situational items are all still given). Needs item parameters.",
+)
+@click.option(
+    "--target-sd",
+    type=click.FloatRange(0.1, 1.0),
+    default=DEFAULT_TARGET_SD,
+    show_default=True,
+    help="With --adaptive: stop a trait at this posterior SD of θ.",
+)
+@click.option(
+    "--max-items",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_ITEMS,
+    show_default=True,
+    help="With --adaptive: stop a trait after this many of its items.",
+)
+@click.option(
+    "--irt",
+    "irt_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Item-parameter file (repfit.irt/1) instead of the questionnaire's own.",
+)
 def take(
     questionnaire_ref: str | None,
     candidate_id: str | None,
@@ -71,9 +101,24 @@ def take(
     out_dir: Path,
     shuffle_seed: int | None,
     candidate_mode: bool,
+    adaptive: bool = False,
+    target_sd: float = DEFAULT_TARGET_SD,
+    max_items: int = DEFAULT_MAX_ITEMS,
+    irt_path: Path | None = None,
 ) -> None:
     """Take an assessment in the terminal, one item per screen; resume by running it again."""
+    from assess.adaptive import AdaptiveSettings
+    from assess.profiles import irt_for
+
     questionnaire = load_questionnaire(questionnaire_ref)
+    irt = irt_for(irt_path, questionnaire_ref, questionnaire)
+    if adaptive and irt is None:
+        raise AssessError(
+            f"--adaptive needs item parameters, and questionnaire {questionnaire.id} has none; "
+            "calibrate them with assess calibrate-irt and give them with --irt FILE."
+        )
+    if adaptive and shuffle_seed is not None:
+        raise click.UsageError("--adaptive chooses the order itself; leave out --shuffle.")
     if candidate_id is not None:
         problem = candidate_id_problem(candidate_id)
         if problem is not None:
@@ -91,6 +136,7 @@ def take(
 
             raise AssessError(finished_refusal(candidate_id, path))
 
+    require_terminal("assess take")
     from assess.tui.app import make_take_app
 
     app = make_take_app(
@@ -101,6 +147,8 @@ def take(
         role=role,
         shuffle_seed=shuffle_seed,
         candidate_mode=candidate_mode,
+        irt=irt,
+        adaptive=AdaptiveSettings(target_sd=target_sd, max_items=max_items) if adaptive else None,
     )
     outcome = app.run()
     if outcome is None:
@@ -111,6 +159,18 @@ def take(
             f"{outcome.answers_path} may miss the most recent answers."
         )
     click.echo(exit_report(outcome, candidate_mode), err=True)
+
+
+def require_terminal(command: str) -> None:
+    """Refuse to start a full-screen app without a terminal (piped, cron, CI): it would wait
+    for keys that never come."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise AssessError(
+            f"{command} is interactive and needs a terminal, but "
+            f"{'stdin' if not sys.stdin.isatty() else 'stdout'} is not one (piped or run "
+            "without a terminal). Run it in a terminal window; to score answers in bulk use "
+            "assess score."
+        )
 
 
 def exit_report(outcome: TakeOutcome, candidate_mode: bool) -> str:
@@ -166,10 +226,11 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
         with click.progressbar(
             files, label="reading profiles", file=sys.stderr, show_pos=True
         ) as progress:
-            views = [results_view(load_profile(path), path) for path in progress]
+            views = [results_view(load_profile(path), path, opened=True) for path in progress]
     else:
-        views = [results_view(load_profile(path), path) for path in files]
+        views = [results_view(load_profile(path), path, opened=True) for path in files]
 
+    require_terminal("assess review")
     from assess.tui.app import make_review_app
 
     make_review_app(views, default_export).run()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Sequence
 
 from assess.tui.results_model import ResultsView
@@ -49,6 +50,28 @@ def duplicate_candidates(views: Sequence[ResultsView]) -> dict[str, str]:
     return warnings
 
 
+def fit_ties(views: Sequence[ResultsView], role_id: str) -> list[bool]:
+    """Per view (input order): True when, ranked by the fit for ``role_id``, the view's 90 %
+    fit interval overlaps the next-ranked view's, so the two are not distinguishable."""
+    lines = [next((f for f in view.fits if f.role_id == role_id), None) for view in views]
+    ranked = sorted(
+        (i for i, line in enumerate(lines) if line is not None and line.fit is not None),
+        key=lambda i: -(lines[i].fit or 0.0),  # type: ignore[union-attr]
+    )
+    out = [False] * len(views)
+    for this, below in itertools.pairwise(ranked):
+        upper, lower = lines[this], lines[below]
+        if (
+            upper is not None
+            and lower is not None
+            and upper.interval is not None
+            and lower.interval is not None
+            and upper.interval[0] <= lower.interval[1]
+        ):
+            out[this] = True
+    return out
+
+
 def sort_views(views: Sequence[ResultsView], sort_key: str | None) -> list[ResultsView]:
     """Candidates best first for ``sort_key`` (a role id or :data:`BEST_FIT`); None keeps the order.
 
@@ -78,7 +101,9 @@ def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
     """The comparison as CSV text: one row per candidate, in the sorted order.
 
     Columns: ``rank, candidate_id, name, role_applied``, then ``<trait>_t`` and
-    ``<trait>_band`` per trait, ``fit_<role>`` per role, ``best_fit``,
+    ``<trait>_band`` per trait, per role ``fit_<role>``, its 90 % interval
+    ``fit_<role>_low``/``_high`` and ``fit_<role>_vs_next`` ("not distinguishable" when the
+    interval overlaps the next-ranked candidate's for that role), ``best_fit``,
     ``red_flag_count`` and ``red_flags`` (titles joined with ``; ``).
     """
     ordered = sort_views(views, sort_key)
@@ -91,8 +116,11 @@ def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
     header = ["rank", "candidate_id", "name", "role_applied"]
     for trait_id in trait_ids:
         header += [f"{trait_id}_t", f"{trait_id}_band"]
-    header += [f"fit_{role_id}" for role_id in roles]
+    for role_id in roles:
+        header += [f"fit_{role_id}", f"fit_{role_id}_low", f"fit_{role_id}_high"]
+        header += [f"fit_{role_id}_vs_next"]
     header += ["best_fit", "red_flag_count", "red_flags"]
+    ties = {role_id: fit_ties(ordered, role_id) for role_id in roles}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -102,7 +130,15 @@ def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
         for trait_id in trait_ids:
             score = by_trait.get(trait_id)
             row += [_number(score.t if score else None), (score.band or "") if score else ""]
-        row += [_number(view.fit_for(role_id)) for role_id in roles]
+        for role_id in roles:
+            fit_line = next((f for f in view.fits if f.role_id == role_id), None)
+            interval = fit_line.interval if fit_line is not None else None
+            row += [
+                _number(view.fit_for(role_id)),
+                _number(interval[0] if interval else None),
+                _number(interval[1] if interval else None),
+                "not distinguishable" if ties[role_id][rank - 1] else "",
+            ]
         best = view.best_fit()
         row += [
             best.role_id if best else "",

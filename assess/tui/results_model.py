@@ -37,10 +37,20 @@ class TraitLine:
     """Raw score (Likert mean plus judgement); None when insufficient."""
     note: str | None = None
     """Why there is no score (e.g. too few items answered), if so."""
+    t_interval: tuple[float, float] | None = None
+    """90 % interval on the true T-score; None when T is None."""
+    uncertain_band: bool = False
+    """True when the interval reaches another band (the band is not certain)."""
+    risk_flagged: bool | None = None
+    """True when the profile raised this trait's risky-trait flag (None: unknown, judged from
+    the band)."""
 
     @property
     def at_risk(self) -> bool:
-        """True when the band is the trait's risk pole."""
+        """True when this trait's risky-trait flag was raised (its interval lies in the risk
+        band); for views built without flags, when the band is the trait's risk pole."""
+        if self.risk_flagged is not None:
+            return self.risk_flagged
         return self.band is not None and self.band == self.risk_pole
 
 
@@ -56,6 +66,10 @@ class FitLine:
     """Fit 0-100; None without norms."""
     best: bool
     """True for the best-fitting role."""
+    interval: tuple[float, float] | None = None
+    """90 % interval on the fit; None when the fit is None."""
+    note: str | None = None
+    """Why there is no fit, when there is none."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,10 @@ class ResultsView:
     """Other messages to show (no norms, forced scoring, likely order-taker, ...)."""
     saved_to: Path | None = None
     """Where the profile file is."""
+    opened: bool = False
+    """True when the profile was opened from a file (``assess review``), False when it was
+    just scored and saved (``assess take``): the panel says "Profile file" or "Profile saved
+    to" accordingly."""
 
     @property
     def title(self) -> str:
@@ -173,6 +191,14 @@ def validity_lines(profile: Profile) -> tuple[ValidityLine, ...]:
                 "social_desirability" in flags,
             )
         )
+    if v.faking_index is not None:
+        lines.append(
+            ValidityLine(
+                "Faking index",
+                f"{v.faking_index:+.2f} scale points",
+                "faking" in flags,
+            )
+        )
     lines.append(
         ValidityLine("Same answer in a row", f"at most {v.longstring}", "longstring" in flags)
     )
@@ -185,8 +211,12 @@ def validity_lines(profile: Profile) -> tuple[ValidityLine, ...]:
     return tuple(lines)
 
 
-def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
-    """What the results screen shows for ``profile`` (saved at ``saved_to``, if known)."""
+def results_view(
+    profile: Profile, saved_to: Path | None = None, *, opened: bool = False
+) -> ResultsView:
+    """What the results screen shows for ``profile`` (saved at ``saved_to``, if known;
+    ``opened``: read from that file rather than just saved there)."""
+    codes = {flag.code for flag in profile.red_flags}
     traits = tuple(
         TraitLine(
             trait_id=trait_id,
@@ -194,23 +224,44 @@ def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
             t=score.t,
             percentile=score.percentile,
             band=score.band,
-            risk_pole=score.risk_pole,
+            risk_pole=score.risk_pole_applied or score.risk_pole,
             raw=score.raw,
             note=(
                 f"too few answers ({score.items_answered}/{score.items_total} items)"
                 if score.status == "insufficient"
                 else None
             ),
+            t_interval=score.t_interval,
+            uncertain_band=len(score.interval_bands or []) > 1,
+            risk_flagged=f"{score.band}_{trait_id}" in codes if score.band else False,
         )
         for trait_id, score in profile.traits.items()
     )
     fits = tuple(
-        FitLine(role_id=fit.role, name=fit.name, fit=fit.fit, best=fit.role == profile.best_fit)
+        FitLine(
+            role_id=fit.role,
+            name=fit.name,
+            fit=fit.fit,
+            best=fit.role == profile.best_fit,
+            interval=fit.fit_interval,
+            note=(
+                None
+                if fit.fit is not None
+                else "no fit: a trait it needs has too few answers"
+                if profile.norms is not None
+                else "no fit without norms"
+            ),
+        )
         for fit in profile.role_fit
     )
     names = {trait_id: score.name for trait_id, score in profile.traits.items()}
     flags = tuple(FlagLine(flag_title(flag.code, names), flag.reason) for flag in profile.red_flags)
     notes = list(profile.notes)
+    if "socially_desirable_responding" in codes:
+        notes.insert(
+            0,
+            "The answers look polished (faking index): read the role fit as an upper bound.",
+        )
     if profile.forced:
         notes.append("Scored with --force: the answers were given to a different questionnaire.")
     norms = profile.norms
@@ -227,4 +278,5 @@ def results_view(profile: Profile, saved_to: Path | None = None) -> ResultsView:
         provisional=norms.provisional if norms else False,
         notes=tuple(notes),
         saved_to=saved_to,
+        opened=opened,
     )

@@ -12,15 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
-
+from assess import order
 from assess.errors import AssessError
 from assess.model import (
     AnswerRecord,
     Answers,
     Candidate,
     Item,
-    LikertItem,
     Questionnaire,
     QuestionnaireRef,
     SituationalItem,
@@ -54,30 +52,22 @@ def answers_filename(candidate_id: str) -> str:
 
 def section_of(item: Item) -> str:
     """The section an item is shown in (its own, else its trait's, else its validity kind)."""
-    if item.section:
-        return item.section
-    if isinstance(item, LikertItem):
-        return item.trait or item.validity or "general"
-    return "situations"
+    return order.section_of(item)
+
+
+def part_of(questionnaire: Questionnaire, item: Item) -> str:
+    """The part of the questionnaire an item is shown in, for the progress header: a section
+    kept together (``presentation.keep_together``), else ``statements`` (the interleaved
+    items form one part)."""
+    kept = questionnaire.presentation.keep_together if questionnaire.presentation else []
+    section = section_of(item)
+    return section if section in kept else "statements"
 
 
 def presentation_order(questionnaire: Questionnaire, shuffle_seed: int | None) -> list[str]:
-    """Item ids in the order shown: sections in order of first appearance, items within each.
-
-    With ``shuffle_seed`` the items within each section are permuted with a numpy
-    Generator seeded from it, so the same seed always gives the same order.
-    """
-    sections: dict[str, list[str]] = {}
-    for item in questionnaire.items:
-        sections.setdefault(section_of(item), []).append(item.id)
-    rng = np.random.default_rng(shuffle_seed) if shuffle_seed is not None else None
-    order: list[str] = []
-    for ids in sections.values():
-        if rng is None:
-            order.extend(ids)
-        else:
-            order.extend(ids[i] for i in rng.permutation(len(ids)))
-    return order
+    """Item ids in the order shown: interleaved across traits by default, the whole
+    questionnaire shuffled with ``shuffle_seed`` (:mod:`assess.order`)."""
+    return order.presentation_order(questionnaire, shuffle_seed)
 
 
 @dataclass(frozen=True)
@@ -192,6 +182,11 @@ class TakeSession:
         """Number of items."""
         return len(self.order)
 
+    def display_total(self) -> int:
+        """The item count shown in the progress header (an adaptive sitting shows how many
+        items it can still reach at most)."""
+        return self.total
+
     @property
     def current_item(self) -> Item:
         """The item at the current position."""
@@ -217,24 +212,27 @@ class TakeSession:
         return None
 
     def section_progress(self) -> tuple[int, int, int, int]:
-        """(section number, number of sections, position in the section, section size), 1-based."""
-        sections: list[str] = []
-        for item_id in self.order:
-            name = section_of(self.questionnaire.item(item_id))
-            if not sections or sections[-1] != name:
-                sections.append(name)
-        current = section_of(self.current_item)
+        """(part number, number of parts, position in the part, part size), 1-based; parts
+        are the interleaved statements and each section kept together (:func:`part_of`)."""
+        q = self.questionnaire
+
+        def part(index: int) -> str:
+            return part_of(q, q.item(self.order[index]))
+
+        parts: list[str] = []
+        for index in range(self.total):
+            name = part(index)
+            if not parts or parts[-1] != name:
+                parts.append(name)
+        current = part(self.position)
         start = self.position
-        while start > 0 and section_of(self.questionnaire.item(self.order[start - 1])) == current:
+        while start > 0 and part(start - 1) == current:
             start -= 1
         end = self.position
-        while (
-            end + 1 < self.total
-            and section_of(self.questionnaire.item(self.order[end + 1])) == current
-        ):
+        while end + 1 < self.total and part(end + 1) == current:
             end += 1
-        number = _section_index(self.questionnaire, self.order, start)
-        return number, len(sections), self.position - start + 1, end - start + 1
+        number = _section_index(q, self.order, start)
+        return number, len(parts), self.position - start + 1, end - start + 1
 
     def recorded_ms(self) -> int:
         """Total response time recorded so far (ms), e.g. before a resume."""
@@ -284,11 +282,11 @@ class TakeSession:
 
 
 def _section_index(questionnaire: Questionnaire, order: Sequence[str], start: int) -> int:
-    """1-based number of the section run that begins at ``start`` in ``order``."""
+    """1-based number of the part run that begins at ``start`` in ``order``."""
     number = 0
     previous: str | None = None
     for item_id in order[: start + 1]:
-        name = section_of(questionnaire.item(item_id))
+        name = part_of(questionnaire, questionnaire.item(item_id))
         if name != previous:
             number += 1
             previous = name

@@ -22,9 +22,16 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assess.calibration import (
+    Population,
+    desirable_direction,
+    longest_option_matrix,
+    simulate_responses,
+)
 from assess.fileio import load_yaml
+from assess.model import Questionnaire
 from assess.profiles import load_questionnaire, read_answers_csv
-from assess.scoring import score_answers
+from assess.scoring import score_answers, trait_arrays
 from questionnaires import bundled, bundled_ids
 from tests.conftest import EXAMPLES
 
@@ -201,10 +208,14 @@ def test_validity_items(questionnaire: dict[str, Any], items: list[dict[str, Any
     desirability = [item for item in items if item.get("validity") == "social_desirability"]
     attention = [item for item in items if item.get("validity") == "attention_check"]
     assert len(desirability) >= 6
-    assert all(item["keyed"] == "+" and "trait" not in item for item in desirability)
-    assert all(
-        re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in desirability
-    )
+    assert all("trait" not in item for item in desirability)
+    virtues = [item for item in desirability if item["keyed"] == "+"]
+    faults = [item for item in desirability if item["keyed"] == "-"]
+    # Balanced keying (issue 12): as many admitted faults as claimed virtues, so that
+    # agreeing with everything (acquiescence) does not look like faking.
+    assert len(virtues) == len(faults) >= 6
+    assert all(re.search(r"\b(never|always|every|no customer)\b", i["text"], re.I) for i in virtues)
+    assert not any(re.search(r"\b(never|always|every)\b", i["text"], re.I) for i in faults)
     assert len(attention) >= 2
     labels = questionnaire["scale"]["labels"]
     for item in attention:
@@ -393,3 +404,47 @@ def test_example_answers_show_every_feature(make_answers: ModuleType) -> None:
     warned = [k for k in attentive if "likely_order_taker_as_farmer" in flags(k)]
     assert {specs[k].archetype for k in warned} == {"order_taker"}
     assert sum(specs[k].role == "farmer" for k in warned) >= 3
+
+
+def _bundled_model() -> Questionnaire:
+    return load_questionnaire()
+
+
+def test_option_length_carries_no_information() -> None:
+    # Issue 12: in scorer 1.1 the most desirable option was the longest in 14 of 15 items.
+    q = _bundled_model()
+    desirable = desirable_direction(q)
+    longest_is_best = 0
+    for item in q.situational_items():
+        lengths = [len(option.text) for option in item.options]
+        assert max(lengths) - min(lengths) <= 0.1 * min(lengths), item.id  # matched lengths
+        value = [sum(w * desirable[t] for t, w in o.weights.items()) for o in item.options]
+        longest_is_best += int(np.argmax(lengths) == np.argmax(value))
+    # With four or five options, chance alone makes the longest the best in about 4 of 15.
+    assert longest_is_best <= 5
+
+
+def test_picking_the_longest_option_gains_almost_nothing() -> None:
+    q = _bundled_model()
+    honest = simulate_responses(q, Population(), 2000, np.random.default_rng(8))
+    judgement = trait_arrays(q, honest).judgement
+    longest = trait_arrays(q, longest_option_matrix(q)).judgement[0]
+    toward = np.array([desirable_direction(q)[trait_id] for trait_id in q.trait_ids()])
+    # Scale points toward each trait's desirable end (judgement moves raw by weight × 2 × j).
+    gain = q.judgement_weight * 2 * (longest - np.nanmean(judgement, axis=0)) * toward
+    # In SD units of a raw score (about 0.45 on 1-5): scorer 1.1 gave +0.13 to +0.71.
+    assert np.all(gain / 0.45 < 0.35)
+    assert np.mean(gain) / 0.45 < 0.1
+
+
+def test_need_for_approval_is_weighted_both_ways_and_every_option_has_a_rationale() -> None:
+    q = _bundled_model()
+    weights = [
+        option.weights["need_for_approval"]
+        for item in q.situational_items()
+        for option in item.options
+        if "need_for_approval" in option.weights
+    ]
+    assert sum(w > 0 for w in weights) >= 5
+    assert sum(w < 0 for w in weights) >= 5
+    assert all(option.rationale for item in q.situational_items() for option in item.options)

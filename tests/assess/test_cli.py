@@ -241,7 +241,8 @@ def test_validate_reports_each_file_and_exits_2_when_any_is_bad(tmp_path: Path) 
         "a; traits[0].id (line 6): trait 'a' has no Likert items; every trait needs at least "
         "one.\n"
         f"error: {unknown}: unknown schema 'acme.survey/3'; expected one of: "
-        "repfit.questionnaire/1, repfit.answers/1, repfit.profile/1, repfit.norms/1.\n"
+        "repfit.questionnaire/1, repfit.answers/1, repfit.profile/1, repfit.norms/1, "
+        "repfit.irt/1.\n"
     )
 
 
@@ -267,7 +268,7 @@ def test_show_prints_a_readable_report(tmp_path: Path) -> None:
         "Cid Order  (c-003)  applied for: farmer",
         "Norms: provisional expert norms, n = 0, 2026-11-01  PROVISIONAL",
         "Need for approval",
-        "▲ when high",
+        "▲ if high",
         "★ best fit",
         "Red flags (3)",
         "✖ likely_order_taker_as_farmer",

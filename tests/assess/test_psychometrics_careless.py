@@ -45,12 +45,12 @@ def test_even_odd_uses_answered_items_and_skips_traits_without_both_halves() -> 
     )
     single_item_trait = [[0], [4, 5, 6, 7], [8, 9, 10, 11]]  # no even half: trait left out
     two_traits = psy.even_odd_consistency(answers, single_item_trait)
-    assert two_traits[0] == pytest.approx(1.0)  # two points always correlate ±1
+    assert np.isnan(two_traits[0])  # two points always correlate ±1: no index
 
 
-def test_even_odd_needs_two_traits() -> None:
-    with pytest.raises(ValueError, match="at least two traits"):
-        psy.even_odd_consistency(np.ones((2, 4)), [[0, 1, 2, 3]])
+def test_even_odd_needs_three_traits() -> None:
+    with pytest.raises(ValueError, match="at least 3 traits"):
+        psy.even_odd_consistency(np.ones((2, 8)), [[0, 1, 2, 3], [4, 5, 6, 7]])
 
 
 def test_synonym_consistency_hand_computed() -> None:
@@ -91,17 +91,45 @@ def test_mahalanobis_matches_scipy_and_uses_items_as_degrees_of_freedom() -> Non
     assert result.d2.sum() == pytest.approx(49 * 6, rel=1e-10)
 
 
-def test_mahalanobis_missing_answer_counts_as_the_item_mean_like_psych_outlier() -> None:
+def test_mahalanobis_missing_answers_use_the_items_answered_and_their_df() -> None:
     rng = np.random.default_rng(3)
     data = rng.normal(size=(30, 3))
     data[0, 1] = NAN
     result = psy.mahalanobis(data)
     cov = psy.pairwise_covariance(data)[0]
     means = np.nanmean(data, axis=0)
-    centred = np.array([data[0, 0] - means[0], 0.0, data[0, 2] - means[2]])
-    assert result.d2[0] == pytest.approx(centred @ np.linalg.inv(cov) @ centred, rel=1e-12)
+    answered = [0, 2]
+    centred = data[0, answered] - means[answered]
+    block = cov[np.ix_(answered, answered)]
+    assert result.d2[0] == pytest.approx(centred @ np.linalg.inv(block) @ centred, rel=1e-12)
+    assert (result.df_each[0], result.df_each[1], result.df) == (2, 3, 3)
+    assert result.p[0] == pytest.approx(stats.chi2.sf(result.d2[0], 2), rel=1e-12)
     empty = np.vstack([data, [NAN, NAN, NAN]])
     assert np.isnan(psy.mahalanobis(empty).d2[-1])
+
+
+def test_mahalanobis_repairs_a_covariance_that_is_not_positive_definite() -> None:
+    # Pairs answered by different people: A and B agree, B and C agree, A and C disagree.
+    # No real data can do that, and the pairwise covariance has a negative eigenvalue.
+    rng = np.random.default_rng(11)
+    base = rng.normal(size=(3, 40))
+    noise = 0.2 * rng.normal(size=(3, 40))
+    ab = np.column_stack([base[0], base[0] + noise[0], np.full(40, NAN)])
+    bc = np.column_stack([np.full(40, NAN), base[1], base[1] + noise[1]])
+    ac = np.column_stack([base[2], np.full(40, NAN), -base[2] + noise[2]])
+    complete = rng.normal(size=(10, 3))
+    data = np.vstack([ab, bc, ac, complete])
+    cov = psy.pairwise_covariance(data)[0]
+    assert np.linalg.eigvalsh(cov).min() < 0
+    naive = complete - np.nanmean(data, axis=0)
+    assert (np.einsum("ij,ij->i", naive @ np.linalg.inv(cov), naive) < 0).any()  # the old bug
+    result = psy.mahalanobis(data)
+    assert result.repaired
+    assert (result.d2 >= 0).all()
+    assert ((result.p >= 0) & (result.p <= 1)).all()
+    fixed, changed = psy.nearest_psd(cov)
+    assert changed
+    assert np.linalg.eigvalsh(fixed).min() > -1e-12
 
 
 def test_mahalanobis_with_duplicated_item_uses_the_rank() -> None:

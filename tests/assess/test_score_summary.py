@@ -15,7 +15,7 @@ def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliR
     rows = {line.split()[0]: line for line in lines if line.strip().startswith("c-0")}
     assert len(rows) == 44
     # c-003 applied as a farmer but answers like an order-taker (see examples/make_answers.py).
-    assert rows["c-003"].split()[3:6] == ["farmer", "order_taker", "91"]
+    assert rows["c-003"].split()[3:6] == ["farmer", "order_taker", "81"]
     assert "order-taker risk" in rows["c-003"]
     assert rows["c-002"].split()[-1] == "none"
     assert "Scores support, and must not replace, a structured hiring decision." in result.stdout
@@ -50,3 +50,15 @@ def test_readme_quick_start_shows_real_summary_output(assess_cli: CliRunner) -> 
     result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table", "--top", "8")
     real = [line.rstrip() for line in result.stdout.splitlines()]
     assert shown == real[: len(shown)]
+
+
+def test_percentiles_are_never_shown_as_0_or_100() -> None:
+    from assess.report import percentile_text
+
+    assert [percentile_text(p) for p in (99.97, 99.4, 50.0, 0.6, 0.02)] == [
+        ">99",
+        "99",
+        "50",
+        "1",
+        "<1",
+    ]

@@ -11,16 +11,24 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from assess.model import LikertItem, Norms, Questionnaire, TraitNorm
+from assess.profiles import load_questionnaire
 from assess.scoring import (
     SCORER_VERSION,
     InvalidAnswersError,
     band_of,
+    bands_reached,
+    inside_risk_band,
     keyed_likert_matrix,
+    norm_scores,
+    not_distinguishable_from_next,
     response_matrix,
     response_times,
+    role_fit_intervals,
     role_fit_matrix,
     score_answers,
     score_matrix,
+    standard_errors,
+    true_score_intervals,
 )
 from tests.assess.helpers import likert7, make_answers, mini
 
@@ -203,7 +211,7 @@ def test_profile_ranks_roles_and_names_the_best_fit() -> None:
     assert "best_fit_differs_from_role" in codes
 
 
-def test_order_taker_red_flag_needs_all_four_conditions() -> None:
+def test_order_taker_red_flag_needs_distinguishable_fits() -> None:
     q = mini()
     order_taker = {
         "nfa1": 5, "nfa2": 1, "nfa3": 5, "ask1": 1, "ask2": 5, "ask3": 1,
@@ -216,7 +224,9 @@ def test_order_taker_red_flag_needs_all_four_conditions() -> None:
     codes = [flag.code for flag in flagged.red_flags]
     assert codes[0] == "likely_order_taker_as_farmer"
     assert flagged.red_flags[0].reason.startswith(
-        "Strong on relationship nurturing (T 80) but low on comfort asking (T 10)"
+        "Fits the order taker profile better than the farmer profile (fit 15 against 0, a "
+        "difference beyond the measurement error) (relationship nurturing T 80.0, comfort "
+        "asking T 10.0"
     )
     assert "high_need_for_approval" in codes  # risk pole high, band high
     assert "low_comfort_asking" in codes  # risk pole low, band low
@@ -237,7 +247,7 @@ def test_validity_indicators_and_careless_flag() -> None:
     assert v.social_desirability == 3.0  # sd1 = 4, sd2 keyed: 1 + 5 − 4 = 2
     assert v.consistency_disagreement == 0.0
     assert v.consistency_pairs_answered == 3
-    assert v.flags == ["attention", "longstring", "too_fast"]
+    assert v.flags == ["attention", "longstring", "too_fast"]  # 2 desirability items: no faking
     assert p.red_flags[0].code == "careless_responding"
     assert p.red_flags[0].reason.startswith(
         "The answers look careless (failed 1 of 1 attention checks; 14 identical answers in "
@@ -343,7 +353,11 @@ def test_the_worked_example_in_docs_scoring_md() -> None:
     nfa = p.traits["need_for_approval"]
     assert (nfa.likert, nfa.judgement, nfa.raw) == (4.0, 0.0, 4.0)
     assert (nfa.z, nfa.t, nfa.percentile, nfa.band) == (1.667, 66.7, 95.2, "high")
-    assert "high_need_for_approval" in [flag.code for flag in p.red_flags]
+    # Default reliability 0.8: SEM = 10 √0.2 = 4.47; true-score estimate 50 + 0.8 × 16.7 =
+    # 63.36, SEE = 4.47 × √0.8 = 4.0, 90 % interval 63.36 ± 1.645 × 4.0 = 56.8–69.9.
+    assert (nfa.sem, nfa.t_interval, nfa.interval_bands) == (4.5, (56.8, 69.9), ["average", "high"])
+    # The interval reaches into the average band, so no risky-trait flag is raised.
+    assert "high_need_for_approval" not in [flag.code for flag in p.red_flags]
     _, fit = role_fit_matrix(q, np.array([[50 + 50 / 3, 45.0, 50.0, 70.0]]))
     assert round(float(fit[0, 0]), 1) == 49.7
 
@@ -360,3 +374,89 @@ def test_no_best_fit_when_a_role_cannot_be_scored() -> None:
         "No best fit is named: Farmer, Hunter could not be scored because a trait they target "
         "has too few answers."
     )
+
+
+def test_standard_error_and_interval_by_hand() -> None:
+    # Reliability 0.75 on 9 items, 6 answered: r_6 = (2/3 × 0.75) / (1 + (2/3 − 1) × 0.75)
+    # = 0.5 / 0.75 = 0.6667; SEM = 10 √(1 − 0.6667) = 5.774.
+    sem = standard_errors(np.array([0.75]), np.array([[9.0], [6.0]]), np.array([9.0]))
+    assert_allclose(sem[:, 0], [10 * np.sqrt(0.25), 10 * np.sqrt(1 / 3)])
+    # T = 70, SEM = 5 (r = 0.75): centre 50 + 0.75 × 20 = 65, half-width 1.645 × 5 × √0.75.
+    centre, half = true_score_intervals(np.array([70.0]), np.array([5.0]))
+    assert_allclose(centre, [65.0])
+    assert_allclose(half, [1.6448536269514722 * 5 * np.sqrt(0.75)])  # 7.12: 57.9–72.1
+
+
+def test_bands_reached_and_risk_band() -> None:
+    assert bands_reached(56.8, 69.9) == ["average", "high"]
+    assert bands_reached(61.0, 70.0) == ["high"]
+    assert bands_reached(35.0, 65.0) == ["low", "average", "high"]
+    assert inside_risk_band("high", (60.1, 70.0))
+    assert not inside_risk_band("high", (60.0, 70))
+    assert inside_risk_band("low", (30.0, 39.9))
+    assert not inside_risk_band("none", (0.0, 10.0))
+
+
+def test_t_is_rounded_once_so_the_band_agrees_with_the_shown_t() -> None:
+    q = mini()
+    norms = q.norms
+    assert norms is not None
+    # need_for_approval norm mean 3.0, sd 0.6: raw 2.37 gives z = −1.05, T = 39.5 exactly.
+    normed = norm_scores(q, np.array([[2.37, 3.0, 3.0, 3.5]]), norms)
+    t = float(normed.t[0, 0])
+    assert t == 39.5
+    assert band_of(t) == "low"
+    assert f"{t:.1f}" == "39.5"  # shown as 39.5, never as "40 … low"
+
+
+def test_fit_interval_by_finite_differences() -> None:
+    q = mini()
+    # Farmer: asking ≥ 55 (w 2), approval ≤ 45 (w 2), nurturing ≥ 55 (w 1). Only asking
+    # misses (T 45): rms = sqrt(2 × 100 / 5) = 6.32, fit 78.9.
+    t = np.array([[45.0, 45.0, 50.0, 60.0]])  # approval, asking, closing, nurturing
+    sem = np.full((1, 4), 5.0)
+    role_ids, fit = role_fit_matrix(q, t)
+    low, high = role_fit_intervals(q, t, sem)
+    farmer = role_ids.index("farmer")
+    assert round(float(fit[0, farmer]), 1) == 78.9
+
+    def fit_at(asking: float, approval: float, nurturing: float) -> float:
+        d = [min(asking - 55, 0), max(approval - 45, 0), min(nurturing - 55, 0)]
+        rms = math.sqrt((2 * d[0] ** 2 + 2 * d[1] ** 2 + d[2] ** 2) / 5)
+        return 100 * max(0.0, 1 - rms / 30)
+
+    base = fit_at(45, 45, 60)
+    down = [base - fit_at(40, 45, 60), base - fit_at(45, 50, 60), base - fit_at(45, 45, 55)]
+    up = [fit_at(50, 45, 60) - base, 0.0, 0.0]
+    assert_allclose(low[0, farmer], base - 1.6448536269514722 * np.sqrt(np.sum(np.square(down))))
+    assert_allclose(high[0, farmer], base + 1.6448536269514722 * np.sqrt(np.sum(np.square(up))))
+
+
+def test_not_distinguishable_from_next() -> None:
+    fits = [80.0, 60.0, 75.0, None]
+    intervals = [(72.0, 88.0), (50.0, 70.0), (70.0, 80.0), None]
+    # Ranked 80, 75, 60: 80's interval (72–88) overlaps 75's (70–80); 75's does not
+    # reach 60's (50–70 ends where 70–80 starts: touching counts as overlapping).
+    assert not_distinguishable_from_next(fits, intervals) == [True, False, True, False]
+
+
+def test_risk_poles_per_role() -> None:
+    q = load_questionnaire()
+    assert q.roles is not None
+    hunter = q.roles["hunter"].risk_poles or {}
+    assert hunter["prospecting_drive"] == "low"
+    assert q.trait("prospecting_drive").risk_pole == "none"
+    # A very low relationship nurturing is a risk for a farmer, not for a hunter.
+    values = {item.id: 3 for item in q.likert_items()}
+    for item in q.likert_items_of("relationship_nurturing"):
+        values[item.id] = 1 if item.keyed == "+" else 5
+    for item in q.likert_items():
+        if item.validity == "attention_check" and item.expect is not None:
+            values[item.id] = item.expect
+    farmer = make_answers(q, values, "c-farmer", role="farmer")
+    hunter_answers = make_answers(q, values, "c-hunter", role="hunter")
+    as_farmer, as_hunter = score_answers(q, [farmer, hunter_answers])
+    assert "low_relationship_nurturing" in [f.code for f in as_farmer.red_flags]
+    assert "low_relationship_nurturing" not in [f.code for f in as_hunter.red_flags]
+    assert as_farmer.traits["relationship_nurturing"].risk_pole_applied == "low"
+    assert as_hunter.traits["relationship_nurturing"].risk_pole == "none"

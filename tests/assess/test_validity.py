@@ -10,6 +10,7 @@ from assess.validity import (
     ValidityArrays,
     attention_check_failures,
     consistency_disagreement,
+    faking_index,
     intra_individual_variability,
     longstring,
     social_desirability,
@@ -63,6 +64,8 @@ def test_low_irv_cutoff_is_on_the_population_sd() -> None:
         likert_answered=np.array([10, 10]),
         too_fast_share=np.array([nan, nan]),
         median_ms=np.array([nan, nan]),
+        faking_index=np.array([nan, nan]),
+        desirability_answered=np.array([0, 0]),
     )
     # Range 0-8 gives a cut-off of 0.125 × 8 = 1.0 on the population SD.
     assert validity_flags(indicators, 0, 8)["low_irv"].tolist() == [True, False]
@@ -80,6 +83,16 @@ def test_attention_checks_count_wrong_answers_and_ignore_unanswered() -> None:
     failed, answered = attention_check_failures(np.array([[4, 2], [4, nan], [1, 1]]), [4, 2])
     assert_array_equal(failed, [0, 0, 2])
     assert_array_equal(answered, [2, 1, 2])
+
+
+def test_faking_index_by_hand() -> None:
+    # Desirability keyed 5 and 4: mean 4.5, 1.5 above the middle 3. Trait answers keyed 4
+    # (high desirable, +1) and 2 (low desirable, −1): both 1 toward the desirable end.
+    index = faking_index(np.array([[5.0, 4.0]]), np.array([[4.0, 2.0]]), [1, -1], 1, 5, 0.75)
+    assert_allclose(index, [1.5 + 0.75 * 1.0])
+    # A yes-sayer agrees (4) with a virtue (keyed +: 4) and a fault (keyed −: 5 + 1 − 4 = 2).
+    yes = faking_index(np.array([[4.0, 2.0]]), np.array([[4.0, 2.0]]), [1, 1], 1, 5, 0.75)
+    assert_allclose(yes, [0.0])
 
 
 def test_social_desirability_and_too_fast() -> None:
@@ -101,6 +114,8 @@ def test_flags_scale_with_the_answer_range() -> None:
         likert_answered=np.array([20, 20]),
         too_fast_share=np.array([0.3, nan]),
         median_ms=np.array([1500.0, nan]),
+        faking_index=np.array([0.08, 0.2]),
+        desirability_answered=np.array([14, 3]),
     )
     on_five = validity_flags(indicators, 1, 5, DEFAULT_THRESHOLDS)
     assert {name: mask.tolist() for name, mask in on_five.items()} == {
@@ -110,8 +125,10 @@ def test_flags_scale_with_the_answer_range() -> None:
         "inconsistent": [True, True],  # above 0.375 × 4 = 1.5
         "too_fast": [True, False],
         "social_desirability": [True, True],  # at least 1 + 0.75 × 4 = 4
+        "faking": [True, False],  # at least 0.02 × 4 = 0.08, with at least 4 items
     }
     on_eleven = validity_flags(indicators, 0, 10, DEFAULT_THRESHOLDS)
     assert on_eleven["low_irv"].all()  # 0.4 is below 0.125 × 10 × 1.026 = 1.28 too
     assert not on_eleven["inconsistent"].any()  # above 3.75
     assert not on_eleven["social_desirability"].any()  # at least 7.5
+    assert not on_eleven["faking"].any()  # at least 0.2

@@ -56,7 +56,9 @@ class ComparisonScreen(Screen[None]):
     def on_mount(self) -> None:
         self.redraw()
         for warning in self.duplicates.values():
-            self.notify(warning, title="Duplicate candidate id", severity="warning", timeout=30)
+            # Short-lived: the header line keeps the warning on screen (issue 12: 30 s toasts
+            # covered the grid).
+            self.notify(warning, title="Duplicate candidate id", severity="warning", timeout=6)
         table = self.query_one(ComparisonTable)
         table.focus()
         if len(self.shown) > 0:

@@ -80,7 +80,7 @@ class QuestionScreen(Screen[None]):
         earlier = session.answer_of(item.id)
         self.query_one(ProgressHeader).show(
             session.position + 1,
-            session.total,
+            session.display_total(),
             session.answered_count(),
             session.section_progress(),
         )

@@ -132,9 +132,20 @@ class StartScreen(Screen[None]):
         from assess.tui.app import TakeApp
 
         note = ""
+        saved = None
         if isinstance(self.app, TakeApp):
             note = self.app.existing_summary(event.value.strip()) or ""
+            saved = self.app.saved_candidate(event.value.strip())
         self._show("#start-note", note)
+        # Resuming or reopening: show the saved name and role instead of empty "optional"
+        # fields, and say what Enter does.
+        if saved is not None:
+            for selector, value in (("#name", saved.name), ("#role", saved.role)):
+                field = self.query_one(selector, Input)
+                if value and not field.value:
+                    field.value = value
+        button = self.query_one("#begin", Button)
+        button.label = "Resume (Enter)" if saved is not None else "Begin (Enter)"
 
     def show_error(self, message: str) -> None:
         """Show why the assessment cannot begin (nothing when ``message`` is empty)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -56,7 +57,12 @@ class SubmitScreen(Screen[None]):
                 )
                 yield OptionList(
                     *(
-                        Option(f"{position:>3}. {_shorten(text, 68)}", id=item_id)
+                        # One line each, cut with … at the width actually available (issue 12:
+                        # at 80×24 a fixed 68-character cut both wrapped and truncated).
+                        Option(
+                            Text(f"{position:>3}. {text}", no_wrap=True, overflow="ellipsis"),
+                            id=item_id,
+                        )
                         for item_id, position, text in self.unanswered
                     ),
                     id="unanswered",
@@ -92,7 +98,3 @@ class SubmitScreen(Screen[None]):
     def action_back(self) -> None:
         """Return to the last item."""
         self.post_message(self.Back())
-
-
-def _shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

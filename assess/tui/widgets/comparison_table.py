@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.widgets import DataTable
 
-from assess.tui.comparison import role_choices
+from assess.tui.comparison import fit_ties, role_choices
 from assess.tui.results_model import ResultsView, TraitLine
 
 BAND_STYLES = {"low": "bold #3fa7d6", "average": "#59b85a", "high": "bold #a37be0"}
@@ -16,8 +16,9 @@ BAND_SHORT = {"low": "low", "average": "avg", "high": "high"}
 """Band names short enough for a candidate column."""
 RISK_STYLE = "bold #e0475b"
 """Cell colour of a trait in its risk band."""
-COLUMN_WIDTH = 11
-"""Width of a candidate column (names longer than this are shortened)."""
+COLUMN_WIDTH = 14
+"""Width of a candidate column (names longer than this are shortened; 14 fits most full
+names, e.g. "Hiroshi Tanaka")."""
 LABEL_WIDTH = 25
 """Width of the trait-name column (fits every bundled trait name)."""
 
@@ -32,7 +33,8 @@ def _trait_cell(line: TraitLine | None) -> Text:
     if line.t is None or line.band is None:
         return Text("n/a", "dim")
     style = RISK_STYLE if line.at_risk else BAND_STYLES[line.band]
-    return Text(f"{line.t:3.0f} {BAND_SHORT[line.band]}{' ⚠' if line.at_risk else ''}", style)
+    mark = " ⚠" if line.at_risk else "?" if line.uncertain_band else ""
+    return Text(f"{line.t:4.1f} {BAND_SHORT[line.band]}{mark}", style)
 
 
 class ComparisonTable(DataTable[Text]):
@@ -53,6 +55,16 @@ class ComparisonTable(DataTable[Text]):
             self.add_column(
                 Text(_short(label), "bold"), key=f"candidate-{index}", width=COLUMN_WIDTH
             )
+        self.add_row(
+            Text("Candidate id", "bold"),
+            *[Text(_short(view.candidate_id), "dim") for view in views],
+            key="candidate-id",
+        )
+        self.add_row(
+            Text("Applied for", "bold"),
+            *[Text(_short(view.role or "—"), "" if view.role else "dim") for view in views],
+            key="applied-for",
+        )
         trait_ids: list[str] = []
         names: dict[str, str] = {}
         for view in views:
@@ -71,15 +83,18 @@ class ComparisonTable(DataTable[Text]):
         for role_id, role_name in role_choices(views):
             marker = "▼ " if role_id == sort_role else ""
             cells = []
-            for view in views:
+            ties = fit_ties(views, role_id)
+            for number, view in enumerate(views):
                 fit = view.fit_for(role_id)
                 best = view.best_fit()
                 is_best = best is not None and best.role_id == role_id
                 if fit is None:
                     cells.append(Text("n/a", "dim"))
                 else:
+                    # ≈: this fit's 90 % interval overlaps the next-ranked candidate's.
+                    tie = " ≈" if ties[number] else ""
                     cells.append(
-                        Text(f"{fit:3.0f}{' ★' if is_best else ''}", "bold" if is_best else "")
+                        Text(f"{fit:3.0f}{' ★' if is_best else ''}{tie}", "bold" if is_best else "")
                     )
             self.add_row(
                 Text(_short(f"{marker}Fit: {role_name}", LABEL_WIDTH), "bold"),

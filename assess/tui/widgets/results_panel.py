@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
 
+from assess.report import percentile_text
 from assess.tui.results_model import FitLine, ResultsView, TraitLine
 
 T_MIN = 20.0
@@ -68,7 +69,7 @@ class TraitBars(Widget):
 
     def bar_width(self) -> int:
         """Bar cells that fit beside the name and the numbers."""
-        return max(10, self.size.width - self.NAME_WIDTH - 22)
+        return max(10, self.size.width - self.NAME_WIDTH - 23)
 
     def _bar(self, line: TraitLine, width: int) -> Text:
         style = self.get_component_rich_style
@@ -99,7 +100,7 @@ class TraitBars(Widget):
         table = Table.grid(padding=(0, 1))
         table.add_column(width=self.NAME_WIDTH, no_wrap=True, overflow="ellipsis")
         table.add_column(width=width, no_wrap=True)
-        table.add_column(width=3, justify="right")
+        table.add_column(width=4, justify="right")
         table.add_column(width=9, no_wrap=True)
         table.add_column(width=4, justify="right")
         for line in self.traits:
@@ -120,9 +121,13 @@ class TraitBars(Widget):
                 continue
             band = line.band or ""
             band_style = style("trait-bars--risk" if line.at_risk else f"trait-bars--{band}")
-            band_text = Text(band + (" ⚠" if line.at_risk else ""), band_style)
-            percentile = f"{line.percentile:.0f}%" if line.percentile is not None else ""
-            table.add_row(line.name, self._bar(line, width), f"{line.t:.0f}", band_text, percentile)
+            # "?" marks a band the 90 % interval does not settle (it reaches another band).
+            mark = " ⚠" if line.at_risk else " ?" if line.uncertain_band else ""
+            band_text = Text(band + mark, band_style)
+            percentile = (
+                f"{percentile_text(line.percentile)}%" if line.percentile is not None else ""
+            )
+            table.add_row(line.name, self._bar(line, width), f"{line.t:.1f}", band_text, percentile)
         return table
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
@@ -159,26 +164,30 @@ class RoleFit(Widget):
 
     def render(self) -> RenderableType:
         style = self.get_component_rich_style
-        width = max(10, self.size.width - self.NAME_WIDTH - 13)
+        width = max(10, self.size.width - self.NAME_WIDTH - 21)
         table = Table.grid(padding=(0, 1))
         table.add_column(width=self.NAME_WIDTH, no_wrap=True, overflow="ellipsis")
         table.add_column(width=width, no_wrap=True)
         table.add_column(width=3, justify="right")
+        table.add_column(width=7, no_wrap=True)
         table.add_column(width=6, no_wrap=True)
         for line in self.fits:
             name_style = style("role-fit--best") if line.best else None
             if line.fit is None:
                 table.add_row(
-                    Text(line.name), Text("no fit without norms", style("role-fit--muted"))
+                    Text(line.name),
+                    Text(line.note or "no fit", style("role-fit--muted")),
                 )
                 continue
             filled = round(line.fit / 100 * width)
             bar = Text("█" * filled, style("role-fit--best" if line.best else "role-fit--bar"))
             bar.append("░" * (width - filled), style("role-fit--track"))
+            interval = f"{line.interval[0]:.0f}–{line.interval[1]:.0f}" if line.interval else ""
             table.add_row(
                 Text(line.name, name_style or ""),
                 bar,
                 f"{line.fit:.0f}",
+                Text(interval, style("role-fit--muted")),
                 Text("★ best" if line.best else "", style("role-fit--best")),
             )
         return table
@@ -227,10 +236,14 @@ class ResultsPanel(VerticalScroll):
         role = f" · applied for: {role_names.get(view.role, view.role)}" if view.role else ""
         yield Static(f"Results: {view.title}{role}", id="results-title")
         if view.saved_to is not None:
-            yield Static(f"Profile saved to {view.saved_to}", id="saved-to", classes="muted")
-        yield Static("Traits (T-score: 50 = norm average; ░ shaded = risk side)", classes="heading")
+            label = "Profile file:" if view.opened else "Profile saved to"
+            yield Static(f"{label} {view.saved_to}", id="saved-to", classes="muted")
+        yield Static(
+            "Traits (T-score: 50 = norm average; ░ shaded = risk side; ? = band not settled)",
+            classes="heading",
+        )
         yield TraitBars(view.traits, id="trait-bars")
-        yield Static("Role fit (0-100)", classes="heading")
+        yield Static("Role fit (0-100 score, not a percentage; 90 % range)", classes="heading")
         if view.fits:
             yield RoleFit(view.fits, id="role-fit")
         else:

@@ -14,6 +14,7 @@ from assess.tui.comparison import BEST_FIT, comparison_csv, sort_views
 from assess.tui.results_model import ResultsView, results_view
 from assess.tui.screens.comparison import ComparisonScreen
 from assess.tui.screens.results import ResultsScreen
+from assess.tui.widgets.comparison_table import ComparisonTable
 from assess.tui.widgets.path_prompt import PathPromptScreen
 from tests.assess.tui.conftest import run_async, write_profiles
 from tests.conftest import CliRunner
@@ -214,3 +215,39 @@ async def test_results_opened_from_review_fit_80_columns(views: list[ResultsView
         assert panel.max_scroll_y > 0, "the rest scrolls vertically"
         for widget in panel.children:
             assert widget.region.right <= 80
+
+
+@run_async
+async def test_rough_edges_of_review_issue_12(bundled: Questionnaire, tmp_path: Path) -> None:
+    # Opened from a file, the profile says where it is, not that it was just saved; the
+    # grid shows each candidate's id and the role applied for; duplicate toasts are short.
+    paths = write_profiles(bundled, tmp_path / "p")
+    views = [results_view(load_profile(p), p, opened=True) for p in paths]
+    app = make_review_app(views)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ComparisonScreen)
+        table = screen.query_one(ComparisonTable)
+        ids = [str(cell) for cell in table.get_row("candidate-id")][1:]
+        assert ids == [view.candidate_id for view in views]
+        applied = [str(cell) for cell in table.get_row("applied-for")][1:]
+        assert applied == [view.role or "—" for view in views]
+        await pilot.press("enter")
+        assert isinstance(app.screen, ResultsScreen)
+        saved = str(app.screen.query_one("#saved-to").render())
+        assert saved.startswith("Profile file: ")
+        assert "saved" not in saved
+
+
+def test_no_fit_says_why_when_norms_exist(bundled: Questionnaire, tmp_path: Path) -> None:
+    # Issue 12: the results screen said "no fit without norms" when a trait had too few answers.
+    from assess.tui.results_model import results_view as view_of
+
+    profile = load_profile(write_profiles(bundled, tmp_path / "p")[0])
+    fits = [fit.model_copy(update={"fit": None, "fit_interval": None}) for fit in profile.role_fit]
+    unscored = profile.model_copy(update={"role_fit": fits})
+    assert {line.note for line in view_of(unscored).fits} == {
+        "no fit: a trait it needs has too few answers"
+    }
+    without_norms = unscored.model_copy(update={"norms": None})
+    assert {line.note for line in view_of(without_norms).fits} == {"no fit without norms"}

@@ -8,6 +8,7 @@ import pytest
 
 from assess.errors import AssessError
 from assess.model import AnswerRecord, Candidate, Questionnaire
+from assess.profiles import load_questionnaire
 from assess.tui.session import (
     TakeSession,
     candidate_id_problem,
@@ -24,22 +25,26 @@ def _sections(q: Questionnaire, order: list[str]) -> list[str]:
     return [section_of(q.item(item_id)) for item_id in order]
 
 
-def test_order_groups_sections_and_keeps_item_order_without_seed(bundled: Questionnaire) -> None:
+def test_default_order_is_interleaved_with_the_situations_together(
+    bundled: Questionnaire,
+) -> None:
+    # The order itself is tested in tests/assess/test_order.py; the session uses it.
     order = presentation_order(bundled, None)
     assert sorted(order) == sorted(item.id for item in bundled.items)
     sections = _sections(bundled, order)
-    runs = [name for i, name in enumerate(sections) if i == 0 or sections[i - 1] != name]
-    assert len(runs) == len(set(runs)), "each section is shown as one block"
-    assert order[:3] == ["nfa01", "nfa02", "nfa03"]
+    assert sections[-15:] == ["situations"] * 15
+    assert order[:2] != ["nfa01", "nfa02"]
 
 
-def test_shuffle_is_reproducible_and_stays_within_sections(bundled: Questionnaire) -> None:
+def test_shuffle_is_reproducible_and_shuffles_the_whole_questionnaire(
+    bundled: Questionnaire,
+) -> None:
     plain = presentation_order(bundled, None)
     first = presentation_order(bundled, 7)
     assert first == presentation_order(bundled, 7)
     assert first != plain
     assert first != presentation_order(bundled, 8)
-    assert _sections(bundled, first) == _sections(bundled, plain)
+    assert _sections(bundled, first)[:3] != _sections(bundled, plain)[:3]
 
 
 def test_options_are_numbered_by_position(mini: Questionnaire, wide: Questionnaire) -> None:
@@ -104,7 +109,13 @@ def test_section_progress_counts_parts(mini: Questionnaire) -> None:
     session = TakeSession.new(mini, Candidate(id="c-1"), STARTED)
     number, parts, index, size = session.section_progress()
     assert (number, index) == (1, 1)
-    assert parts == len({section_of(item) for item in mini.items})
+    # mini keeps no section together: every item is interleaved, one part.
+    assert (parts, size) == (1, len(mini.items))
+    bundled = load_questionnaire()
+    shown = TakeSession.new(bundled, Candidate(id="c-2"), STARTED)
+    assert shown.section_progress()[:2] == (1, 2)  # statements, then situations
+    shown.go_to(shown.total - 1)
+    assert shown.section_progress() == (2, 2, 15, 15)
     session.go_to(session.total - 1)
     number, parts, index, size = session.section_progress()
     assert number == parts

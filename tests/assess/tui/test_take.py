@@ -509,3 +509,33 @@ async def test_saved_answers_out_of_range_are_refused_on_resume(
         error = str(app.screen.query_one("#start-error").render())
         assert error.startswith(str(path))
         assert "nfa1" in error
+
+
+@run_async
+async def test_resuming_shows_the_saved_name_and_role_and_says_resume(
+    mini: Questionnaire, tmp_path: Path
+) -> None:
+    # Issue 12: reopening showed Name and Role as the placeholder "optional" and a "Begin"
+    # button.
+    from textual.widgets import Button, Input
+
+    from assess.model import AnswerRecord, Answers, Candidate
+    from assess.profiles import save_answers
+
+    save_answers(
+        tmp_path / "c-7.answers.yaml",
+        Answers(
+            questionnaire=mini.ref(),
+            candidate=Candidate(id="c-7", name="Dana Reyes", role="farmer"),
+            answers={"nfa1": AnswerRecord(value=3, ms=900)},
+        ),
+    )
+    app = make_take_app(mini, tmp_path, clock=FrozenClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, StartScreen)
+        assert str(app.screen.query_one("#begin", Button).label) == "Begin (Enter)"
+        await pilot.press(*"c-7")
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "Dana Reyes"
+        assert app.screen.query_one("#role", Input).value == "farmer"
+        assert str(app.screen.query_one("#begin", Button).label) == "Resume (Enter)"
