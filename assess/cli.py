@@ -149,6 +149,19 @@ def _score_all(
     "-o", "--output", type=click.Path(path_type=Path), help="Write all profiles to this file."
 )
 @click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --format table: only the N candidates who fit the role they applied for best.",
+)
+@click.option(
+    "--reports",
+    "with_reports",
+    is_flag=True,
+    help="With --out: also write <candidate_id>.report.html per candidate, a self-contained "
+    "candidate report (needs repfit[reports]).",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Score answers given to a questionnaire whose content (sha256) differs; "
@@ -162,6 +175,8 @@ def score(
     out_dir: Path | None,
     fmt: str,
     output: Path | None,
+    top: int | None,
+    with_reports: bool,
     force: bool,
 ) -> None:
     """Score answers files (YAML) or bulk CSVs into profiles.
@@ -187,6 +202,12 @@ def score(
         raise click.UsageError(
             f"--out writes one YAML profile per candidate; for --format {fmt}, {instead}."
         )
+    if with_reports:
+        if out_dir is None:
+            raise click.UsageError("--reports writes next to the profiles; give --out DIR too.")
+        from assess.reports.figures import require_matplotlib
+
+        require_matplotlib()
     q = load_questionnaire(questionnaire_ref)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
     irt = irt_for(irt_path, questionnaire_ref, q)
@@ -197,8 +218,10 @@ def score(
         for record, profile in zip(table.respondents, profiles, strict=True):
             profile.forced = record.questionnaire.sha256 != expected
 
+    if top is not None and fmt != "table":
+        raise click.UsageError("--top shortens the summary table; use it with --format table.")
     if out_dir is None and fmt == "table":
-        _print_summary(profiles, output)
+        _print_summary(profiles, output, top)
         return
     if out_dir is None:
         text = export_profiles(profiles, fmt)  # type: ignore[arg-type]
@@ -229,9 +252,19 @@ def score(
         if target.resolve().parent != root:  # e.g. a symlink planted in the folder
             raise AssessError(f"{target}: refusing to write outside {out_dir}.")
 
+    pages: dict[str, str] = {}
+    if with_reports:  # Matplotlib's settings are global: draw in this thread, write in many
+        from assess.reports.candidate import render_candidate_html
+
+        for name, profile in planned.items():
+            pages[name] = render_candidate_html(profile)
+
     def write(item: tuple[str, Profile]) -> None:
         name, profile = item
         atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
+        if name in pages:
+            report = name.removesuffix(".profile.yaml") + ".report.html"
+            atomic_write(out_dir / report, pages[name])
 
     # Each atomic write waits for its fsync; overlapping them in threads lets the file
     # system commit many at once (the GIL is released while waiting).
@@ -241,10 +274,21 @@ def score(
     ):
         for _ in pool.map(write, planned.items()):
             advance(1)
-    click.echo(f"wrote {len(planned)} profiles to {out_dir}/", err=True)
+    click.echo(
+        f"wrote {len(planned)} profiles"
+        + (" and their HTML reports" if with_reports else "")
+        + f" to {out_dir}/",
+        err=True,
+    )
 
 
-def _print_summary(profiles: list[Profile], output: Path | None) -> None:
+def _applied_fit(profile: Profile) -> float:
+    """The fit for the role the candidate applied for (−1 when there is none)."""
+    fit = next((f.fit for f in profile.role_fit if f.role == profile.candidate.role), None)
+    return -1.0 if fit is None else fit
+
+
+def _print_summary(profiles: list[Profile], output: Path | None, top: int | None = None) -> None:
     """The ``--format table`` summary on stdout, or without colour into ``output``."""
     import io
 
@@ -252,12 +296,17 @@ def _print_summary(profiles: list[Profile], output: Path | None) -> None:
 
     from assess.report import PipeConsole, render_summary
 
+    title = None
+    if top is not None and top < len(profiles):
+        ranked = sorted(profiles, key=lambda p: (-_applied_fit(p), p.candidate.id))
+        profiles = ranked[:top]
+        title = f"{len(ranked)} candidates scored; the {top} who fit the role they applied for best"
     if output is None:
-        PipeConsole(soft_wrap=False).print(render_summary(profiles))
+        PipeConsole(soft_wrap=False).print(render_summary(profiles, title))
         return
     buffer = io.StringIO()
     Console(file=buffer, width=120, no_color=True, color_system=None).print(
-        render_summary(profiles)
+        render_summary(profiles, title)
     )
     atomic_write(output, buffer.getvalue())
     click.echo(f"wrote a summary of {len(profiles)} profiles to {output}", err=True)
@@ -395,16 +444,52 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
-@cli.command(epilog="Example: assess show profiles/c-001.profile.yaml")
+@cli.command(
+    epilog="Example: assess show profiles/c-001.profile.yaml\n\n"
+    "Example: assess show profiles/c-001.profile.yaml --report c-001.html"
+)
 @click.argument("profile", type=click.Path(path_type=Path))
-def show(profile: Path) -> None:
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.html",
+    help="Also write a self-contained HTML candidate report to forward or print "
+    "(needs repfit[reports]).",
+)
+def show(profile: Path, report_path: Path | None) -> None:
     """Show one profile as a readable report: traits, role fit, red flags and validity."""
 
     from assess.profiles import load_profile
     from assess.report import PipeConsole, print_profile
 
+    if report_path is not None:
+        _check_report_path(report_path)
+    import textwrap
+
+    from assess.reports.candidate import verdict_lines
+
     loaded = load_profile(profile)
-    print_profile(loaded, PipeConsole(highlight=False))
+    console = PipeConsole(highlight=False)
+    for index, line in enumerate(verdict_lines(loaded)[:-1]):  # the answer first
+        for row in textwrap.wrap(line, 80):
+            console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
+    console.print()
+    print_profile(loaded, console)
+    if report_path is not None:
+        from assess.reports.candidate import render_candidate_html
+
+        atomic_write(report_path, render_candidate_html(loaded))
+        click.echo(f"wrote the HTML report to {report_path}", err=True)
+
+
+def _check_report_path(path: Path) -> None:
+    """The extra is installed and the file ends in .html, before any work."""
+    from assess.reports.figures import require_matplotlib
+
+    require_matplotlib()
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise AssessError(f"{path}: --report writes an HTML page; give a file ending in .html.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

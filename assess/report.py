@@ -336,14 +336,14 @@ def _flag_summary(profile: Profile) -> str:
     return ", ".join(headline)
 
 
-def render_summary(profiles: list[Profile]) -> Group:
+def render_summary(profiles: list[Profile], title: str | None = None) -> Group:
     """One row per candidate: role applied for, best fit, fit for the applied role, flags.
 
     What ``assess score --format table`` prints: a first look at a batch before
     opening single profiles with ``assess show`` or comparing them in ``assess review``.
     """
     table = Table(
-        title=f"{len(profiles)} candidates scored",
+        title=title or f"{len(profiles)} candidates scored",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,

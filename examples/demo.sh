@@ -1,23 +1,37 @@
 #!/usr/bin/env bash
-# `make demo`: the main job on the bundled defaults.
+# `make demo`: the story in one screen per user, on the bundled defaults.
 set -euo pipefail
 bin=${1:-.venv/bin}
-out=out/profiles
+out=out
+mkdir -p "$out"
 
-# HR analyst / hiring manager: score the 44 bundled sample candidates
-# (examples/answers.csv) on the bundled sales-traits questionnaire.
-echo "== assess score examples/answers.csv --format table =="
-"$bin/assess" score examples/answers.csv --format table
-"$bin/assess" score examples/answers.csv --out "$out"
+# HR analyst / hiring manager: score the 44 bundled sample candidates (examples/answers.csv)
+# on the bundled sales-traits questionnaire; show the best few, then one candidate's verdict.
+echo "== assess score examples/answers.csv --format table --top 8 =="
+"$bin/assess" score examples/answers.csv --format table --top 8
+"$bin/assess" score examples/answers.csv --out "$out/profiles" --reports 2>/dev/null
 echo
-echo "== assess show $out/c-003.profile.yaml (applied as farmer, answers like an order-taker) =="
-"$bin/assess" show "$out/c-003.profile.yaml"
+echo "== assess show $out/profiles/c-003.profile.yaml --report $out/c-003.html =="
+echo "   (applied as farmer, answers like an order-taker)"
+"$bin/assess" show "$out/profiles/c-003.profile.yaml" --report "$out/c-003.html" 2>/dev/null \
+    | sed -n '1,/^$/p'
+echo "(traits, role fit, red flags and validity follow in the full 'assess show' and the report)"
 
 # Sales leader: project the demo book (300 accounts, examples/book.csv) worked by two
-# farmers and a hunter for 36 months, 2,000 trials; progress and notes go to stderr.
+# farmers and a hunter for 36 months; the answer first, the details in the reports.
 echo
-echo "== simulate run examples/scenario.yaml =="
-"$bin/simulate" run examples/scenario.yaml
-echo
-echo "Profiles written to $out/. Next: '$bin/assess review $out' compares them side by side;"
-echo "'$bin/assess take' runs the questionnaire; 'simulate init' starts your own scenario."
+echo "== simulate run examples/scenario.yaml --trials 500 --report $out/run.html =="
+"$bin/simulate" run examples/scenario.yaml --trials 500 --report "$out/run.html" \
+    --plot "$out/revenue.svg" -o "$out/run.txt" 2>/dev/null
+sed -n '1,/^$/p' "$out/run.txt"
+echo "== simulate compare: two farmers and a hunter vs three farmers (same 500 futures) =="
+"$bin/simulate" compare examples/scenario.yaml --trials 500 \
+    --variant "three farmers: team.farmer=3, team.hunter=0" \
+    --report "$out/compare.html" -o "$out/compare.txt" 2>/dev/null
+sed -n '1,/^$/p' "$out/compare.txt"
+echo "Reports to forward (open in a browser, print to PDF):"
+echo "  $out/run.html       the projection: headline, fan chart, survival, wallet share, tables"
+echo "  $out/compare.html   the comparison, paired trial by trial"
+echo "  $out/c-003.html     one candidate; $out/profiles/ holds all 44 profiles and reports"
+echo "Full text: $out/run.txt, $out/compare.txt. Next: '$bin/assess review $out/profiles'"
+echo "compares candidates side by side; 'simulate init' starts your own scenario."

@@ -46,6 +46,12 @@ from simulate.report import (
     result_to_json,
     run_report_text,
 )
+from simulate.reports.charts import fan_chart
+from simulate.reports.headline import run_headline
+from simulate.reports.html import render_run_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import provenance
+from simulate.reports.terminal import headline_block
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 STARTER_SCENARIO = "starter-scenario.yaml"
@@ -198,6 +204,13 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
 )
 @team_options[0]
 @team_options[1]
+@click.option(
+    "--assumptions",
+    "show_assumptions",
+    is_flag=True,
+    help="Also list the assumptions in the table (the HTML report always lists them).",
+)
+@report_options("the revenue fan chart (P10–P90, P50, target)")
 def run_command(
     scenario_path: Path,
     trials: int | None,
@@ -206,8 +219,12 @@ def run_command(
     output: Path | None,
     team: str | None,
     settings: tuple[str, ...],
+    show_assumptions: bool,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Run a scenario and report its outcomes, month by month."""
+    check_outputs(report_path, plot_path)
     scenario = load_with_overrides(
         scenario_path, trials=trials, seed=seed, team=team, settings=settings
     )
@@ -236,18 +253,40 @@ def run_command(
         f"({account_months / max(elapsed, 1e-9) / 1e6:.1f} M account-months/s)"
     )
     result = mark_overrides(simulation.to_dict(), scenario)
+    result["provenance"] = provenance(scenario)
 
     if output_format == "json":
         _emit(result_to_json(result), output, "the JSON result")
     elif output_format == "csv":
         _emit(result_to_csv(result), output, "the CSV")
     elif output is not None:
-        _emit(run_report_text(result, width=FILE_REPORT_WIDTH), output, "the report")
+        shown = result if show_assumptions else _without_assumptions(result)
+        _emit(
+            render_text(headline_block(run_headline(result)), width=FILE_REPORT_WIDTH)
+            + run_report_text(shown, width=FILE_REPORT_WIDTH),
+            output,
+            "the report",
+        )
     else:
         console = Console(highlight=False)
         color = console.is_terminal and not console.no_color
         chart = render_fan_chart(result, width=min(console.width, 100), color=color)
-        _show(render_run_table(result, chart=Text.from_ansi(chart)), console)
+        shown = result if show_assumptions else _without_assumptions(result)
+        _show(headline_block(run_headline(result)), console)
+        _show(render_run_table(shown, chart=Text.from_ansi(chart)), console)
+        if not show_assumptions:
+            _note(
+                f"({len(result.get('assumptions') or {})} assumptions used: --assumptions lists "
+                "them; --report FILE.html writes them with units and sources)"
+            )
+    write_outputs(
+        report_path, lambda: render_run_html(result), plot_path, lambda: fan_chart(result), "fan"
+    )
+
+
+def _without_assumptions(result: dict[str, Any]) -> dict[str, Any]:
+    """The result without its assumptions, for a table that leaves them to --assumptions."""
+    return {key: value for key, value in result.items() if key != "assumptions"}
 
 
 # ---------------------------------------------------------------- assumptions

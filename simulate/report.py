@@ -484,11 +484,13 @@ def render_run_table(
 
 FAN_SERIES = (
     ("p90", "P90", "dot", "blue"),
-    ("p50", "P50 (median)", "hd", "cyan"),
-    ("mean", "mean", "braille", "orange"),
     ("p10", "P10", "dot", "blue"),
+    ("mean", "mean", "braille", "orange"),
+    ("p50", "P50 (median)", "●", "cyan"),
 )
-"""The fan chart's lines: statistic, legend label, plotext marker, colour."""
+"""The fan chart's lines: statistic, legend label, plotext marker, colour. The median is
+drawn last, so no other line hides it, with a one-character marker, so the legend shows
+the very glyph the line is drawn with."""
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:

@@ -13,6 +13,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from assess.fileio import read_text
+from simulate import __version__
 from simulate.analysis.book_view import book_view
 from simulate.analysis_report import csv_text, table
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, monthly_probability
@@ -20,6 +21,9 @@ from simulate.book import read_book_csv
 from simulate.commands.common import CONTEXT, emit, show
 from simulate.quadrants import QUADRANT_LABELS
 from simulate.report import format_money
+from simulate.reports.html import render_book_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import book_sha256
 
 AT_RISK_SHOWN = 10
 """Single-threaded accounts listed in the table (all of them are in the JSON)."""
@@ -55,14 +59,17 @@ AT_RISK_SHOWN = 10
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file (atomically).",
 )
+@report_options(None)
 def book_command(
     book_path: Path,
     size_threshold: float | None,
     potential_threshold: float | None,
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
 ) -> None:
     """Show a book by size × potential and its single-threaded accounts at risk."""
+    check_outputs(report_path)
     book = read_book_csv(
         book_path,
         default_contacts=int(DEFAULT_ASSUMPTIONS["default_contacts"].value),
@@ -80,12 +87,18 @@ def book_command(
         contacts_known="contacts" in [c.strip() for c in header],
     )
     data = view.to_dict()
+    data["provenance"] = {
+        "repfit_version": __version__,
+        "book": str(book_path),
+        "book_sha256": book_sha256(book),
+    }
     if output_format == "json":
         emit(json.dumps(data, indent=2) + "\n", output, "the JSON book view")
     elif output_format == "csv":
         emit(book_csv(data), output, "the CSV book view")
     else:
         show(render_book(data, str(book_path)), output)
+    write_outputs(report_path, lambda: render_book_html(data, str(book_path)))
 
 
 def book_csv(data: dict[str, Any]) -> str:

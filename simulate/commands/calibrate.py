@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -12,11 +13,17 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from assess.fileio import atomic_write
+from simulate import __version__
 from simulate.analysis.calibrate import SbgFit, fit_sbg, scenario_snippet
 from simulate.analysis_report import table
 from simulate.commands.common import CONTEXT, emit, note, show
 from simulate.errors import SimulateError
 from simulate.history import read_history
+from simulate.reports.charts import fit_chart
+from simulate.reports.headline import calibrate_headline
+from simulate.reports.html import render_calibrate_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.terminal import headline_block
 
 
 @click.command(
@@ -51,14 +58,18 @@ from simulate.history import read_history
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write a scenario snippet (churn_propensity for `book:`) to this file.",
 )
+@report_options("observed and fitted survival")
 def calibrate_command(
     history: Path,
     period: str,
     segment_column: str | None,
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Fit churn to your own history: shifted-beta-geometric a, b with standard errors."""
+    check_outputs(report_path, plot_path)
     data = read_history(history, period=period, segment_column=segment_column)
     try:
         fit = fit_sbg(data.overall)
@@ -71,10 +82,28 @@ def calibrate_command(
     result: dict[str, Any] = {**fit.to_dict(), "period": period, "source": data.kind}
     if segments:
         result["segments"] = {name: s.to_dict() for name, s in segments.items()}
+    result["provenance"] = {
+        "repfit_version": __version__,
+        "history": str(history),
+        "history_sha256": hashlib.sha256(history.read_bytes()).hexdigest(),
+    }
     if output_format == "json":
         emit(json.dumps(result, indent=2) + "\n", None, "the fit")
-        return
-    show(render_fit(fit, period, str(history), data.kind, segments), None)
+    else:
+        show(
+            Group(
+                headline_block(calibrate_headline(result)),
+                render_fit(fit, period, str(history), data.kind, segments),
+            ),
+            None,
+        )
+    write_outputs(
+        report_path,
+        lambda: render_calibrate_html(result),
+        plot_path,
+        lambda: fit_chart(result),
+        "fit",
+    )
 
 
 def _se(value: float) -> str:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from rich.console import Group
 
 from simulate.analysis.compare import compare_results
 from simulate.analysis_report import comparison_csv, render_comparison
@@ -21,6 +22,12 @@ from simulate.commands.common import (
 from simulate.errors import SimulateError
 from simulate.model import Scenario
 from simulate.overrides import describe, parse_variant
+from simulate.reports.charts import compare_fans
+from simulate.reports.headline import compare_headline, target_month, targets_line
+from simulate.reports.html import render_compare_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import provenance
+from simulate.reports.terminal import headline_block
 from simulate.variants import apply_to_scenario
 
 
@@ -50,6 +57,7 @@ from simulate.variants import apply_to_scenario
     ),
 )
 @engine_options()
+@report_options("revenue fan charts of every option, side by side")
 def compare_command(
     scenario_paths: tuple[Path, ...],
     variants: tuple[str, ...],
@@ -59,8 +67,11 @@ def compare_command(
     settings: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Compare staffing options with the first, on common random numbers."""
+    check_outputs(report_path, plot_path)
     parsed = [parse_variant(text) for text in variants]
     scenarios: list[Scenario] = []
     names: list[str] = []
@@ -93,9 +104,27 @@ def compare_command(
     with progress_runner(trials * len(scenarios), "comparing") as runner:
         results = [runner.run(s) for s in scenarios]
     data = compare_results(names, results).to_dict()
+    data["provenance"] = {
+        **provenance(scenarios[0]),
+        "scenarios_sha256": {
+            name: provenance(s)["scenario_sha256"] for name, s in zip(names, scenarios, strict=True)
+        },
+    }
+    runs = {name: r.to_dict() for name, r in zip(names, results, strict=True)}
+    lines = compare_headline(data, target_month(runs[names[0]]))
+    targets = targets_line(runs)
+    if targets:
+        lines.insert(0, targets)
     if output_format == "json":
         emit(json.dumps(data, indent=2) + "\n", output, "the JSON comparison")
     elif output_format == "csv":
         emit(comparison_csv(data), output, "the CSV comparison")
     else:
-        show(render_comparison(data), output)
+        show(Group(headline_block(lines), render_comparison(data)), output)
+    write_outputs(
+        report_path,
+        lambda: render_compare_html(data, runs),
+        plot_path,
+        lambda: compare_fans(runs),
+        "compare",
+    )

@@ -26,6 +26,12 @@ from simulate.errors import SimulateError
 from simulate.model import Scenario
 from simulate.overrides import Override, did_you_mean
 from simulate.report import format_money, format_value
+from simulate.reports.charts import tornado_chart
+from simulate.reports.headline import sensitivity_headline
+from simulate.reports.html import render_sensitivity_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import provenance
+from simulate.reports.terminal import headline_block
 from simulate.results import SimulationResult
 from simulate.variants import apply_to_scenario
 
@@ -86,6 +92,7 @@ def _relative(text: str) -> float:
     help="Sobol base sample N (a power of two); the model runs N × (assumptions + 2) times.",
 )
 @engine_options()
+@report_options("the tornado chart")
 def sensitivity_command(
     scenario_path: Path,
     method: str,
@@ -98,8 +105,11 @@ def sensitivity_command(
     settings: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Rank the assumptions by how much they move revenue in the target month."""
+    check_outputs(report_path, plot_path)
     relative = _relative(range_text)
     if method == "sobol" and samples & (samples - 1):
         raise SimulateError(
@@ -166,12 +176,20 @@ def sensitivity_command(
                     "warning: the Sobol intervals are too wide to rank the assumptions (the top "
                     "two overlap); raise --samples or --trials."
                 )
+    data["provenance"] = provenance(base)
     if output_format == "json":
         emit(json.dumps(data, indent=2) + "\n", output, "the JSON sensitivity")
     elif output_format == "csv":
         emit(sensitivity_csv(data), output, "the CSV sensitivity")
     else:
-        show(render_sensitivity(data), output)
+        show(Group(headline_block(sensitivity_headline(data)), render_sensitivity(data)), output)
+    write_outputs(
+        report_path,
+        lambda: render_sensitivity_html(data),
+        plot_path,
+        lambda: tornado_chart(data),
+        "tornado",
+    )
 
 
 def _names(params: str, scenario: Scenario) -> list[str]:

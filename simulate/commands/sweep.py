@@ -29,6 +29,12 @@ from simulate.errors import SimulateError
 from simulate.model import Scenario
 from simulate.overrides import Scalar, parse_assignment, parse_grid
 from simulate.report import format_money
+from simulate.reports.charts import cost_frontier, sweep_heatmap
+from simulate.reports.headline import sweep_headline
+from simulate.reports.html import render_sweep_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import provenance
+from simulate.reports.terminal import headline_block
 from simulate.variants import apply_to_scenario
 
 MAX_POINTS = 10_000
@@ -55,6 +61,7 @@ MAX_POINTS = 10_000
     ),
 )
 @engine_options()
+@report_options("the heat map of a two-axis grid, else the cost frontier")
 def sweep_command(
     scenario_path: Path,
     grids: tuple[str, ...],
@@ -64,8 +71,11 @@ def sweep_command(
     settings: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Run a grid of teams or policies: revenue, cost, Pareto points, marginal reps."""
+    check_outputs(report_path, plot_path)
     axes = [parse_grid(text) for text in grids]
     names = [name for name, _ in axes]
     if len(set(names)) != len(names):
@@ -105,12 +115,20 @@ def sweep_command(
     with progress_runner(base.trials * len(planned), "sweeping") as runner:
         results = [(p, len(s.seats), runner.run(s)) for p, s in planned]
     data = summarise_sweep(axes, results, skipped).to_dict()
+    data["provenance"] = provenance(base)
     if output_format == "json":
         emit(json.dumps(data, indent=2) + "\n", output, "the JSON sweep")
     elif output_format == "csv":
         emit(sweep_csv(data), output, "the CSV sweep")
     else:
-        show(render_sweep(data, base.name), output)
+        show(Group(headline_block(sweep_headline(data)), render_sweep(data, base.name)), output)
+    write_outputs(
+        report_path,
+        lambda: render_sweep_html(data),
+        plot_path,
+        lambda: sweep_heatmap(data) or cost_frontier(data),
+        "sweep",
+    )
 
 
 def _text(value: Any) -> str:

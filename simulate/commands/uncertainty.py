@@ -26,6 +26,12 @@ from simulate.commands.common import (
 from simulate.errors import SimulateError
 from simulate.overrides import Override
 from simulate.report import format_money, format_value, render_fan_chart
+from simulate.reports.charts import fan_chart
+from simulate.reports.headline import uncertainty_headline
+from simulate.reports.html import render_uncertainty_html
+from simulate.reports.options import check_outputs, report_options, write_outputs
+from simulate.reports.provenance import provenance
+from simulate.reports.terminal import headline_block
 from simulate.variants import apply_to_scenario
 
 STREAM = 0x0CE7
@@ -46,6 +52,7 @@ STREAM = 0x0CE7
     help="K: sets of assumption values drawn (default: the block's `draws`).",
 )
 @engine_options()
+@report_options("the pooled revenue fan chart")
 def uncertainty_command(
     scenario_path: Path,
     draws: int | None,
@@ -55,8 +62,11 @@ def uncertainty_command(
     settings: tuple[str, ...],
     output_format: str,
     output: Path | None,
+    report_path: Path | None,
+    plot_path: Path | None,
 ) -> None:
     """Split the spread of revenue into chance and uncertain assumptions."""
+    check_outputs(report_path, plot_path)
     base = load_with_overrides(scenario_path, trials=None, seed=seed, team=team, settings=settings)
     spec = base.spec.uncertainty if base.spec is not None else None
     if spec is None:
@@ -135,6 +145,7 @@ def uncertainty_command(
         "months": list(range(1, base.horizon_months + 1)),
         "metrics": {"revenue": pooled_fan(revenue)},
         "split": splits,
+        "provenance": provenance(base.with_overrides(trials=m)),
     }
     if output_format == "json":
         emit(json.dumps(data, indent=2) + "\n", output, "the JSON result")
@@ -147,7 +158,20 @@ def uncertainty_command(
         color = output is None and console.is_terminal and not console.no_color
         width = 100 if output is not None else min(console.width, 100)
         chart = render_fan_chart(data, width=width, color=color)
-        show(render_uncertainty(data, Text.from_ansi(chart)), output)
+        show(
+            Group(
+                headline_block(uncertainty_headline(data)),
+                render_uncertainty(data, Text.from_ansi(chart)),
+            ),
+            output,
+        )
+    write_outputs(
+        report_path,
+        lambda: render_uncertainty_html(data),
+        plot_path,
+        lambda: fan_chart(data),
+        "fan",
+    )
 
 
 def render_uncertainty(data: dict[str, Any], chart: Text) -> RenderableType:

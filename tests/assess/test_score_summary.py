@@ -46,7 +46,8 @@ def test_readme_quick_start_shows_real_summary_output(assess_cli: CliRunner) -> 
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = quick_start.split("```console\n")[2].split("```", 1)[0]
     shown = [line[3:].rstrip() for line in block.rstrip().splitlines()]
-    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table")
+    assert "--top 8" in quick_start, "the quick start describes make demo's command"
+    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table", "--top", "8")
     real = [line.rstrip() for line in result.stdout.splitlines()]
     assert shown == real[: len(shown)]
 

@@ -70,9 +70,9 @@ def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_cli: Cli
     result = simulate_cli("run", SCENARIO, "--trials", "40")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith(
-        "Scenario: Demo book, two farmers and a hunter  (40 trials, seed 7, 36 months)"
-    )
+    assert out.startswith("Demo book, two farmers and a hunter: the book bills 2.90 M or more")
+    assert "Scenario: Demo book, two farmers and a hunter  (40 trials, seed 7, 36 months)" in out
+    assert out.index("of futures") < out.index("Scenario: Demo book")
     for heading in (
         "Outcomes across trials",
         "Revenue in the month by archetype (mean)",
@@ -80,10 +80,12 @@ def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_cli: Cli
         "Probability of meeting it:",
         "Accounts lost in the month of a management change",
         "Revenue in the month across trials (fan: P10 to P90)",
-        "Assumptions used",
     ):
         assert heading in out
     assert out.index("Outcomes across trials") < out.index("Revenue in the month across")
+    assert "Assumptions used" not in out, "the assumptions are listed only with --assumptions"
+    assert "--assumptions lists them" in result.stderr
+    out = simulate_cli("run", SCENARIO, "--trials", "40", "--assumptions").stdout
     assert out.index("Revenue in the month across") < out.index("Assumptions used")
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert rows["mgmt_change_monthly"][-1] == "scenario"
@@ -185,7 +187,8 @@ def test_table_written_to_a_file_has_no_colour_and_the_chart(
     text = target.read_text(encoding="utf-8")
     assert "\x1b[" not in text
     assert "Revenue in the month across trials (fan: P10 to P90)" in text
-    assert text.startswith("Scenario: Demo book")
+    assert text.startswith("Demo book, two farmers and a hunter: the book bills")
+    assert "Scenario: Demo book" in text
 
 
 def test_seed_changes_the_result_and_the_same_seed_repeats_it(simulate_cli: CliRunner) -> None:
