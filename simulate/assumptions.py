@@ -93,8 +93,8 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "log-hazard per contact",
         "Contacts factor = exp(−effect × (min(contacts, cap) − reference)): one contact "
         "multiplies churn by 1.08, four by 0.85; 0 switches the factor off.",
-        MODELLING + " (no controlled study of multi-threading found; docs/sources.md); kept small so "
-        "that the order-taker gap settles (docs/model.md, calibration)",
+        MODELLING + " (no controlled study of multi-threading found; docs/sources.md); kept "
+        "small so that the order-taker gap settles (docs/model.md, calibration)",
         0.0,
         5.0,
     ),
@@ -436,7 +436,7 @@ _ASSUMPTIONS: tuple[Assumption, ...] = (
         "share of the seat's yearly cost",
         "Cost of filling a vacant seat (recruiting fees, interviews), as a share of the seat's "
         "yearly cost.",
-        MODELLING + " (no solid public figure for the cost of a replacement hire; SOURCES.md)",
+        MODELLING + " (no solid public figure for the cost of a replacement hire; docs/sources.md)",
         0.0,
         5.0,
     ),

@@ -18,7 +18,7 @@ from simulate.analysis.calibrate import (
 from tests.conftest import CliRunner
 
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
-"""Fader & Hardie (2007), Table 1, "Regular" customers, years 0–7 (SOURCES.md)."""
+"""Fader & Hardie (2007), Table 1, "Regular" customers, years 0–7 (docs/sources.md)."""
 
 
 def test_the_regular_cohort_gives_the_papers_estimates() -> None:
