@@ -26,9 +26,11 @@ fixed per (seat, n-th logo it wins) and per (referring account, n-th referral).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtri
 
 U64 = np.uint64
 MASK64 = (1 << 64) - 1
@@ -108,8 +110,8 @@ def uniform(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
 
 
 def normal(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
-    """A standard normal per element (the inverse normal CDF of :func:`uniform`)."""
-    return np.asarray(ndtri(uniform(base, month, mechanism)), dtype=np.float64)
+    """A standard normal per element (:func:`inverse_normal` of :func:`uniform`)."""
+    return _inverse_normal_array(np.ascontiguousarray(uniform(base, month, mechanism)))
 
 
 def seat_entity(seat_hash: int) -> int:
@@ -130,17 +132,143 @@ def uniform_scalar(seed: int, trial: int, entity: int, month: int, mechanism: in
     return float(uniform(base, month, mechanism)[0])
 
 
+# ----------------------------------------------------------------------------- compiled twins
+# The same arithmetic as above on scalars, compiled by numba (cached on disk) so the kernel
+# calls it per draw. Every constant is a uint64, so no operation is promoted to float and the
+# words are the numpy functions' words bit for bit (tests/simulate/test_streams.py).
+
+_U11 = np.uint64(11)
+_U27 = np.uint64(27)
+_U30 = np.uint64(30)
+_U31 = np.uint64(31)
+_UM1 = np.uint64(_M1)
+_UM2 = np.uint64(_M2)
+_UGOLDEN = np.uint64(GOLDEN)
+_UENTITY = np.uint64(0xD1B54A32D192ED03)
+_UCHILD = np.uint64(0x7F4A7C159E3779B9)
+_UCHILD_TAG = np.uint64(_CHILD_TAG)
+_UNIT = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def mix_word(z: np.uint64) -> np.uint64:
+    """:func:`mix_int` on one uint64 (compiled)."""
+    z = (z ^ (z >> _U30)) * _UM1
+    z = (z ^ (z >> _U27)) * _UM2
+    return z ^ (z >> _U31)
+
+
+@njit(cache=True, inline="always")
+def base_word(seed_word: np.uint64, trial: np.uint64, entity: np.uint64) -> np.uint64:
+    """:func:`base_key` of one (trial, entity); ``seed_word`` is :func:`seed_word` of the seed."""
+    h = mix_word(seed_word + trial * _UGOLDEN)
+    return mix_word(h ^ (entity * _UENTITY + _UGOLDEN))
+
+
+@njit(cache=True, inline="always")
+def uniform_word(base: np.uint64, step: np.uint64) -> float:
+    """:func:`uniform` of one base word; ``step`` is :func:`counter` of (month, mechanism)."""
+    return (float(mix_word(base + step) >> _U11) + 0.5) * _UNIT
+
+
+@njit(cache=True, inline="always")
+def child_word(parent: np.uint64, ordinal: np.uint64) -> np.uint64:
+    """:func:`child_entity` of one (parent, ordinal)."""
+    return mix_word(parent * _UGOLDEN + ordinal + _UCHILD) | _UCHILD_TAG
+
+
+def seed_word(seed: int) -> np.uint64:
+    """The seed's word that :func:`base_key` starts from (what :func:`base_word` takes)."""
+    return U64(mix_int(seed * GOLDEN + 0x632BE59BD9B4E019))
+
+
+# Wichura's AS241 (PPND16), accurate to about 1e-16: the inverse normal CDF used by
+# :func:`normal` and by the kernel (one function, so both give the same numbers).
+_A = (
+    3.387132872796366608, 133.14166789178437745, 1971.5909503065514427,
+    13731.693765509461125, 45921.953931549871457, 67265.770927008700853,
+    33430.575583588128105, 2509.0809287301226727,
+)  # fmt: skip
+_B = (
+    1.0, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077,
+    21213.794301586595867, 39307.89580009271061, 28729.085735721942674,
+    5226.495278852545925,
+)  # fmt: skip
+_C = (
+    1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055,
+    3.64784832476320460504, 1.27045825245236838258, 0.24178072517745061177,
+    0.0227238449892691845833, 7.7454501427834140764e-4,
+)  # fmt: skip
+_D = (
+    1.0, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455,
+    0.14810397642748007459, 0.0151986665636164571966, 5.475938084995344946e-4,
+    1.05075007164441684324e-9,
+)  # fmt: skip
+_E = (
+    6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358,
+    0.29656057182850489123, 0.026532189526576123093, 0.0012426609473880784386,
+    2.71155556874348757815e-5, 2.01033439929228813265e-7,
+)  # fmt: skip
+_F = (
+    1.0, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525,
+    7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+    2.04426310338993978564e-15,
+)  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _poly(c: tuple[float, ...], x: float) -> float:
+    return (
+        ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x
+        + c[0]
+    )
+
+
+@njit(cache=True)
+def inverse_normal(p: float) -> float:
+    """The standard normal quantile of ``p`` in (0, 1) (AS241; compiled)."""
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        return q * _poly(_A, r) / _poly(_B, r)
+    r = p if q < 0.0 else 1.0 - p
+    r = math.sqrt(-math.log(r))
+    if r <= 5.0:
+        r -= 1.6
+        value = _poly(_C, r) / _poly(_D, r)
+    else:
+        r -= 5.0
+        value = _poly(_E, r) / _poly(_F, r)
+    return -value if q < 0.0 else value
+
+
+@njit(cache=True)
+def _inverse_normal_array(p: FloatArray) -> FloatArray:
+    out = np.empty_like(p)
+    flat_p = p.ravel()
+    flat_out = out.ravel()
+    for i in range(flat_p.size):
+        flat_out[i] = inverse_normal(flat_p[i])
+    return out
+
+
 __all__ = [
     "TRIAL_ENTITY",
     "base_key",
+    "base_word",
     "bits",
     "child_entity",
+    "child_word",
     "counter",
+    "inverse_normal",
     "mix",
     "mix_int",
+    "mix_word",
     "normal",
     "seat_entity",
+    "seed_word",
     "to_unit",
     "uniform",
     "uniform_scalar",
+    "uniform_word",
 ]
