@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaincinv
 
 from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
@@ -442,6 +441,8 @@ def pack_rates(x: ModelInputs) -> FloatArray:
         kernel.POTENTIAL_MEDIAN: x.potential_median,
         kernel.LOGO_MEDIAN: x.logo_median,
         kernel.LOGO_THETA: x.logo_theta,
+        kernel.THETA_A: x.theta_beta.a if x.theta_beta is not None else 0.0,
+        kernel.THETA_B: x.theta_beta.b if x.theta_beta is not None else 0.0,
         kernel.SIZE_THRESHOLD: x.thresholds.size,
         kernel.POTENTIAL_THRESHOLD: x.thresholds.potential,
     }
@@ -529,7 +530,7 @@ class Batch:
         self.referral = np.zeros((t, n), dtype=bool)
         if x.theta_beta is not None:
             u = streams.uniform(self.base, 0, THETA)
-            self.theta = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
+            self.theta = streams.beta_quantiles(x.theta_beta.a, x.theta_beta.b, u)
         else:
             self.theta = tile(x.theta, np.float64)
         self._grow(slots)
@@ -641,24 +642,15 @@ class Batch:
         needed = int((self.logos + self.needed).max())
         if needed > self.slots:
             self._grow(max(needed, self.slots + self.slots // 2))
-        before = self.logos.copy()
         kernel.activate_new_logos(
             self.rp, self.seed_word, self.start, self.n_book,
-            np.uint64(streams.counter(0, LOGO_SIZE)), self.found, x.keeps_logos, self.handoff,
+            np.uint64(streams.counter(0, LOGO_SIZE)), np.uint64(streams.counter(0, THETA)),
+            self.found, x.keeps_logos, self.handoff,
             self.seat_entity_words, x.seat_archetype, self.vacant, self.load, self.won,
             self.logos, self.referral, self.active, self.wallet, self.share, self.floor,
             self.ceiling, self.contacts, self.health, self.owner, self.quadrant, self.source,
             self.entity, self.base, self.referred, self.theta,
         )  # fmt: skip
-        if x.theta_beta is not None:
-            # θ of the new logos from the book's distribution (a keyed draw each).
-            trial = np.repeat(np.arange(self.trials), self.logos - before)
-            slot = np.concatenate(
-                [np.arange(a, b) for a, b in zip(before.tolist(), self.logos.tolist(), strict=True)]
-            )
-            column = self.n_book + slot
-            u = streams.uniform(self.base[trial, column], 0, THETA)
-            self.theta[trial, column] = betaincinv(x.theta_beta.a, x.theta_beta.b, u)
         return np.asarray(self.needed, dtype=np.float64)
 
     def _record(self, month: int, new: FloatArray, output: BatchOutput) -> None:

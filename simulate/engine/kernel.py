@@ -25,7 +25,13 @@ import math
 import numpy as np
 from numba import njit
 
-from simulate.engine.streams import base_word, child_word, inverse_normal, uniform_word
+from simulate.engine.streams import (
+    base_word,
+    beta_quantile,
+    child_word,
+    inverse_normal,
+    uniform_word,
+)
 
 # Indices of ``rp``, the packed rates (see :func:`simulate.engine.core.pack_rates`).
 (
@@ -72,8 +78,11 @@ from simulate.engine.streams import base_word, child_word, inverse_normal, unifo
     LOGO_THETA,
     SIZE_THRESHOLD,
     POTENTIAL_THRESHOLD,
-) = range(43)
-N_RATES = 43
+    THETA_A,
+    THETA_B,
+) = range(45)
+N_RATES = 45
+"""THETA_A and THETA_B are the book's beta distribution of θ (0 when θ is not drawn)."""
 
 # Attention policies as codes (the order of core.ATTENTION_POLICIES).
 UNIFORM, POTENTIAL, SIZE, KEY_ACCOUNTS = range(4)
@@ -99,7 +108,13 @@ Q_REVENUE, Q_WALLET, Q_MEETINGS = range(3)
 @njit(cache=True, inline="always")
 def poisson_count(u: float, lam: float, cap: int) -> int:
     """Inverse CDF of Poisson(lam) at ``u``, truncated at ``cap`` (one uniform per count)."""
-    term = math.exp(-lam)
+    return poisson_count_from(u, lam, math.exp(-lam), cap)
+
+
+@njit(cache=True, inline="always")
+def poisson_count_from(u: float, lam: float, p0: float, cap: int) -> int:
+    """:func:`poisson_count` given ``p0 = exp(−lam)`` already computed."""
+    term = p0
     cdf = term
     count = 0
     for i in range(1, cap + 1):
@@ -121,7 +136,7 @@ def ramp(tenure: int, rp: np.ndarray) -> float:
     return float(rp[RAMP_START] + (1.0 - rp[RAMP_START]) * done)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def step_month(
     effects: bool,
     policy: int,
@@ -183,6 +198,8 @@ def step_month(
     trials, columns = active.shape
     seats = vacant.shape[1]
     n_arch = by_archetype.shape[1]
+    max_conversations = int(rp[MAX_CONVERSATIONS])
+    max_contacts = int(rp[MAX_CONTACTS])
     for i in range(trials):
         for c in range(sums.shape[1]):
             sums[i, c] = 0.0
@@ -294,8 +311,9 @@ def step_month(
                 # Conversations (Poisson by inverse CDF), won at the owner's close rate.
                 rate = proactive[o] * attention if filled else 0.0
                 u = uniform_word(b, ctr[4])
-                if u > math.exp(-rate):
-                    conversations = poisson_count(u, rate, int(rp[MAX_CONVERSATIONS]))
+                p0 = math.exp(-rate)
+                if u > p0:
+                    conversations = poisson_count_from(u, rate, p0, max_conversations)
                 if conversations > 0:
                     p_win = 1.0 - (1.0 - close[o]) ** conversations
                     if uniform_word(b, ctr[5]) < p_win:
@@ -305,11 +323,13 @@ def step_month(
                 # Asks: contacts and referrals, likelier when health is high.
                 ask = (ask_rate[o] * attention if filled else 0.0) * health[i, j]
                 k = contacts[i, j]
-                if uniform_word(b, ctr[6]) < ask * rp[ASK_CONTACT_SUCCESS]:
-                    k = min(k + 1, int(rp[MAX_CONTACTS]))
-                referral[i, j] = uniform_word(b, ctr[7]) < ask * rp[ASK_REFERRAL_SUCCESS]
+                # (A draw whose probability is 0 is not made: every draw is keyed.)
+                if ask > 0.0:
+                    if uniform_word(b, ctr[6]) < ask * rp[ASK_CONTACT_SUCCESS]:
+                        k = min(k + 1, max_contacts)
+                    referral[i, j] = uniform_word(b, ctr[7]) < ask * rp[ASK_REFERRAL_SUCCESS]
                 # Contacts beyond the first leave at the data-decay rate.
-                if uniform_word(b, ctr[8]) < leave_table[k]:
+                if k > 1 and uniform_word(b, ctr[8]) < leave_table[k]:
                     k -= 1
                 # Health moves toward the service the account gets.
                 target = quality[o] * service + rp[HEALTH_NEGLECTED] * (1.0 - service)
@@ -321,8 +341,10 @@ def step_month(
                 hazard = (
                     theta[i, j]
                     * (
-                        math.exp(-rp[HEALTH_EFFECT] * (h - rp[HEALTH_REFERENCE]))
-                        * math.exp(-rp[CONTACTS_EFFECT] * (capped - rp[CONTACTS_REFERENCE]))
+                        math.exp(
+                            -rp[HEALTH_EFFECT] * (h - rp[HEALTH_REFERENCE])
+                            - rp[CONTACTS_EFFECT] * (capped - rp[CONTACTS_REFERENCE])
+                        )
                         * (1.0 + rp[OWNER_EFFECT] * (1.0 - service))
                     )
                     / rp[CHURN_REFERENCE]
@@ -418,6 +440,7 @@ def activate_new_logos(
     first_trial: int,
     n_book: int,
     size_step: np.uint64,
+    theta_step: np.uint64,
     found: np.ndarray,
     keeps_logos: np.ndarray,
     handoff: np.ndarray,
@@ -448,8 +471,8 @@ def activate_new_logos(
     Per trial: each prospecting seat's finds in seat order (the seat keeps them or hands
     each to the least-loaded filled account manager), then referrals in column order. A
     logo's entity is (its source, the source's ordinal), so its draws never depend on the
-    team or on the slot it lands in. θ is set here to the logos' mean; the caller draws it
-    from the book's distribution where there is one.
+    team or on the slot it lands in; θ is drawn from the book's beta distribution where
+    there is one, else the book's mean.
     """
     trials, seats = vacant.shape
     logo_share = 1.0 / rp[LOGO_MULTIPLE]
@@ -470,7 +493,7 @@ def activate_new_logos(
                 e = child_word(seat_entities[s], np.uint64(won[i, s]))
                 won[i, s] += 1
                 _start(
-                    rp, seed_word, first_trial, size_step, i, n_book + logos[i], o, e,
+                    rp, seed_word, first_trial, size_step, theta_step, i, n_book + logos[i], o, e,
                     seat_archetype[s] + 1, logo_share, active, wallet, share, floor, ceiling,
                     contacts, health, owner, quadrant, source, entity, base, referred, theta,
                 )  # fmt: skip
@@ -483,7 +506,7 @@ def activate_new_logos(
             e = child_word(entity[i, j], np.uint64(referred[i, j]))
             referred[i, j] += 1
             _start(
-                rp, seed_word, first_trial, size_step, i, n_book + logos[i], o, e,
+                rp, seed_word, first_trial, size_step, theta_step, i, n_book + logos[i], o, e,
                 seat_archetype[o] + 1, logo_share, active, wallet, share, floor, ceiling,
                 contacts, health, owner, quadrant, source, entity, base, referred, theta,
             )  # fmt: skip
@@ -497,6 +520,7 @@ def _start(
     seed_word: np.uint64,
     first_trial: int,
     size_step: np.uint64,
+    theta_step: np.uint64,
     i: int,
     column: int,
     o: int,
@@ -538,4 +562,7 @@ def _start(
     entity[i, column] = e
     base[i, column] = b
     referred[i, column] = 0
-    theta[i, column] = rp[LOGO_THETA]
+    if rp[THETA_A] > 0.0:
+        theta[i, column] = beta_quantile(rp[THETA_A], rp[THETA_B], uniform_word(b, theta_step))
+    else:
+        theta[i, column] = rp[LOGO_THETA]

@@ -111,7 +111,12 @@ def uniform(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
 
 def normal(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
     """A standard normal per element (:func:`inverse_normal` of :func:`uniform`)."""
-    return _inverse_normal_array(np.ascontiguousarray(uniform(base, month, mechanism)))
+    return normal_of(uniform(base, month, mechanism))
+
+
+def normal_of(unit: FloatArray) -> FloatArray:
+    """:func:`inverse_normal` of every element of ``unit`` (uniforms in (0, 1))."""
+    return _inverse_normal_array(np.ascontiguousarray(unit, dtype=np.float64))
 
 
 def seat_entity(seat_hash: int) -> int:
@@ -252,10 +257,117 @@ def _inverse_normal_array(p: FloatArray) -> FloatArray:
     return out
 
 
+# The beta quantile (θ of an account drawn from the book's beta distribution): the
+# regularised incomplete beta by Lentz's continued fraction, inverted by Halley steps from
+# Abramowitz & Stegun 26.5.22 / the small-shape start (Press et al., Numerical Recipes,
+# 3rd ed., §6.4). Relative error ~1e-12, far below any Monte Carlo error; compiled so the
+# kernel and the batch set-up draw θ the same way.
+
+_BETA_EPS = 1e-14
+_BETA_TINY = 1e-300
+
+
+@njit(cache=True)
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    if abs(d) < _BETA_TINY:
+        d = _BETA_TINY
+    d = 1.0 / d
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = _BETA_TINY if abs(d) < _BETA_TINY else d
+        c = 1.0 + aa / c
+        c = _BETA_TINY if abs(c) < _BETA_TINY else c
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = _BETA_TINY if abs(d) < _BETA_TINY else d
+        c = 1.0 + aa / c
+        c = _BETA_TINY if abs(c) < _BETA_TINY else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < _BETA_EPS:
+            break
+    return h
+
+
+@njit(cache=True)
+def _beta_cdf(a: float, b: float, x: float, log_norm: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(log_norm + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _beta_fraction(a, b, x) / a
+    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
+
+
+@njit(cache=True)
+def beta_quantile(a: float, b: float, p: float) -> float:
+    """The ``p`` quantile of Beta(a, b) for ``p`` in (0, 1) (compiled)."""
+    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    if a >= 1.0 and b >= 1.0:
+        pp = p if p < 0.5 else 1.0 - p
+        t = math.sqrt(-2.0 * math.log(pp))
+        x = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t
+        if p < 0.5:
+            x = -x
+        al = (x * x - 3.0) / 6.0
+        h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0))
+        w = x * math.sqrt(al + h) / h - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (
+            al + 5.0 / 6.0 - 2.0 / (3.0 * h)
+        )
+        x = a / (a + b * math.exp(2.0 * w))
+    else:
+        lna = math.log(a / (a + b))
+        lnb = math.log(b / (a + b))
+        t = math.exp(a * lna) / a
+        u = math.exp(b * lnb) / b
+        w = t + u
+        x = (a * w * p) ** (1.0 / a) if p < t / w else 1.0 - (b * w * (1.0 - p)) ** (1.0 / b)
+    a1, b1 = a - 1.0, b - 1.0
+    for j in range(40):
+        if x <= 0.0 or x >= 1.0:
+            return x
+        err = _beta_cdf(a, b, x, log_norm) - p
+        t = math.exp(a1 * math.log(x) + b1 * math.log1p(-x) + log_norm)
+        u = err / t
+        t = u / (1.0 - 0.5 * min(1.0, u * (a1 / x - b1 / (1.0 - x))))
+        x -= t
+        if x <= 0.0:
+            x = 0.5 * (x + t)
+        if x >= 1.0:
+            x = 0.5 * (x + t + 1.0)
+        if abs(t) < _BETA_EPS * x and j > 0:
+            break
+    return x
+
+
+@njit(cache=True)
+def beta_quantiles(a: float, b: float, p: FloatArray) -> FloatArray:
+    """:func:`beta_quantile` of every element of ``p``."""
+    out = np.empty_like(p)
+    flat_p = p.ravel()
+    flat_out = out.ravel()
+    for i in range(flat_p.size):
+        flat_out[i] = beta_quantile(a, b, flat_p[i])
+    return out
+
+
 __all__ = [
     "TRIAL_ENTITY",
     "base_key",
     "base_word",
+    "beta_quantile",
+    "beta_quantiles",
     "bits",
     "child_entity",
     "child_word",
@@ -265,6 +377,7 @@ __all__ = [
     "mix_int",
     "mix_word",
     "normal",
+    "normal_of",
     "seat_entity",
     "seed_word",
     "to_unit",
