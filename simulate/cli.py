@@ -32,6 +32,7 @@ from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
 from simulate.engine import SimulationInterrupted, run_simulation
+from simulate.engine.backends import Backend, open_backend
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.report import (
@@ -160,6 +161,14 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+def _backend(workers: int | None, dask_address: str | None) -> Backend:
+    """The backend of --workers / --dask; a clear error when a cluster cannot be used."""
+    try:
+        return open_backend(workers, dask_address)
+    except (ValueError, RuntimeError) as error:
+        raise SimulateError(f"--dask: {error}.") from None
+
+
 # ---------------------------------------------------------------- run
 
 
@@ -193,12 +202,27 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file (atomically, once the run has finished).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes that simulate trials at once (default: the cores available). "
+    "Results are identical bit for bit whatever the number.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run the trials on a Dask cluster: a scheduler address (tcp://host:8786) or `local` "
+    "for a LocalCluster of --workers processes. Needs the dask extra; identical results.",
+)
 def run_command(
     scenario_path: Path,
     trials: int | None,
     seed: int | None,
     output_format: str,
     output: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Run a scenario and report its outcomes, month by month."""
     scenario = load_scenario(scenario_path)
@@ -215,8 +239,12 @@ def run_command(
     )
     started = time.perf_counter()
     try:
-        with _progress(scenario.trials, "simulating") as progress:
-            simulation = run_simulation(scenario, progress=progress)
+        # The backend starts before the progress bar (worker processes fork without its
+        # thread) and stops every worker on the way out, Ctrl+C included.
+        with _backend(workers, dask_address) as backend, _progress(
+            scenario.trials, "simulating"
+        ) as progress:
+            simulation = run_simulation(scenario, progress=progress, backend=backend)
     except SimulationInterrupted:
         raise KeyboardInterrupt from None
     elapsed = time.perf_counter() - started

@@ -38,6 +38,12 @@ class Backend(Protocol):
         """Stop every worker and release the backend (idempotent)."""
         ...
 
+    def __enter__(self) -> Backend: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
 
 def available_cores() -> int:
     """The CPU cores this process may run on (the affinity mask, else the CPU count)."""
@@ -126,7 +132,7 @@ class DaskBackend:
             from distributed import Client, LocalCluster
         except ImportError as error:  # pragma: no cover - exercised without the extra
             raise RuntimeError(
-                "--dask needs the dask extra: pip install 'repfit[dask]'"
+                "it needs the dask extra: pip install 'repfit[dask]'"
             ) from error
         self._cluster: Any = None
         if address == "local":
@@ -139,7 +145,13 @@ class DaskBackend:
             )
             self._client: Any = Client(self._cluster)  # type: ignore[no-untyped-call]
         else:
-            self._client = Client(address)  # type: ignore[no-untyped-call]
+            try:
+                self._client = Client(address, timeout="15s")  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError, ValueError) as error:
+                raise ValueError(
+                    f"could not reach a Dask scheduler at {address!r} ({error}); expected an "
+                    "address such as tcp://host:8786 of a running `dask scheduler`, or `local`"
+                ) from error
         self.workers = max(1, sum(self._client.nthreads().values()))
         self._futures: list[Any] = []
 
@@ -176,4 +188,23 @@ class DaskBackend:
         self.close()
 
 
-__all__ = ["Backend", "DaskBackend", "ProcessBackend", "SerialBackend", "available_cores"]
+def open_backend(workers: int | None = None, dask: str | None = None) -> Backend:
+    """The backend a command asked for: a Dask cluster, else ``workers`` local processes
+    (default: the cores available), this process itself for one worker.
+
+    Raises ValueError with a one-line reason when a cluster cannot be reached.
+    """
+    if dask is not None:
+        return DaskBackend(dask, workers=workers)
+    n = available_cores() if workers is None else workers
+    return SerialBackend() if n <= 1 else ProcessBackend(n)
+
+
+__all__ = [
+    "Backend",
+    "DaskBackend",
+    "ProcessBackend",
+    "SerialBackend",
+    "available_cores",
+    "open_backend",
+]
