@@ -1,4 +1,7 @@
-"""Workers and clusters change where trials run, never what they give: identical JSON, bit for bit."""
+"""Workers and clusters change where trials run, never what they give.
+
+The JSON result is the same bit for bit on one process, two, or a Dask cluster.
+"""
 
 from __future__ import annotations
 
