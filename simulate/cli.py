@@ -33,6 +33,7 @@ from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
 from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.engine.backends import Backend, open_backend
+from simulate.engine.batching import warm_up
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.report import (
@@ -238,6 +239,7 @@ def run_command(
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
     started = time.perf_counter()
+    warm_up(scenario)
     try:
         # The backend starts before the progress bar (worker processes fork without its
         # thread) and stops every worker on the way out, Ctrl+C included.

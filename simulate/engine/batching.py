@@ -11,6 +11,7 @@ bits whatever the batch size, the number of workers or the backend.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from simulate.engine.backends import Backend, SerialBackend
@@ -55,6 +56,16 @@ def run_task(
             x, first, min(blocks_per_batch, stop - first), output, initial_slots=initial_slots
         )
     return output
+
+
+def warm_up(scenario: Scenario) -> None:
+    """Load the compiled kernels in this process (one trial, one month of ``scenario``).
+
+    Worker processes forked afterwards inherit them instead of each paying numba's
+    first-call cost (about a second).
+    """
+    x = replace(prepare(scenario), trials=1, horizon=1)
+    run_batch(x, 0, 1, BatchOutput(x, 0, 1))
 
 
 def plan_tasks(x: ModelInputs, workers: int, blocks_per_batch: int) -> list[tuple[int, int]]:

@@ -230,33 +230,41 @@ def step_month(
                         per_seat[s] = -1.0  # marks a quit for the departure pass
                         continue
                 per_seat[s] = 0.0
-            # Departures cost the accounts their health and contacts; attention weights.
-            for j in range(columns):
-                weights[j] = 0.0
-                if not active[i, j]:
-                    continue
-                o = owner[i, j]
-                if any_quit and per_seat[o] < 0.0:
-                    health[i, j] *= 1.0 - rp[DEPARTURE_HEALTH]
-                    if contacts[i, j] > 1 and (
-                        uniform_word(base[i, j], ctr[15]) < rp[DEPARTURE_CONTACT]
-                    ):
-                        contacts[i, j] -= 1
-                if policy == UNIFORM:
-                    w = 1.0
-                elif policy == KEY_ACCOUNTS:
-                    w = rp[KEY_WEIGHT] if quadrant[i, j] <= 1 else 1.0
-                elif policy == SIZE:
-                    w = (share[i, j] * wallet[i, j] / rp[SIZE_MEDIAN]) ** rp[PRIORITY_EXPONENT]
-                else:
-                    potential = max(wallet[i, j] * (1.0 - share[i, j]), 0.0)
-                    w = (potential / rp[POTENTIAL_MEDIAN]) ** rp[PRIORITY_EXPONENT]
-                weights[j] = w
-            for s in range(seats):
-                per_seat[s] = 0.0
-            for j in range(columns):
-                if active[i, j]:
-                    per_seat[owner[i, j]] += weights[j]
+            # Departures cost the accounts their health and contacts; attention weights
+            # (uniform: every active account weighs 1, so a seat's total is its load, an
+            # exact count, and the pass is needed only for departures).
+            if any_quit or policy != UNIFORM:
+                for j in range(columns):
+                    if not active[i, j]:
+                        continue
+                    o = owner[i, j]
+                    if any_quit and per_seat[o] < 0.0:
+                        health[i, j] *= 1.0 - rp[DEPARTURE_HEALTH]
+                        if contacts[i, j] > 1 and (
+                            uniform_word(base[i, j], ctr[15]) < rp[DEPARTURE_CONTACT]
+                        ):
+                            contacts[i, j] -= 1
+                    if policy == UNIFORM:
+                        w = 1.0
+                    elif policy == KEY_ACCOUNTS:
+                        w = rp[KEY_WEIGHT] if quadrant[i, j] <= 1 else 1.0
+                    elif policy == SIZE:
+                        w = (share[i, j] * wallet[i, j] / rp[SIZE_MEDIAN]) ** rp[
+                            PRIORITY_EXPONENT
+                        ]
+                    else:
+                        potential = max(wallet[i, j] * (1.0 - share[i, j]), 0.0)
+                        w = (potential / rp[POTENTIAL_MEDIAN]) ** rp[PRIORITY_EXPONENT]
+                    weights[j] = w
+            if policy == UNIFORM:
+                for s in range(seats):
+                    per_seat[s] = load[i, s]
+            else:
+                for s in range(seats):
+                    per_seat[s] = 0.0
+                for j in range(columns):
+                    if active[i, j]:
+                        per_seat[owner[i, j]] += weights[j]
             # Each filled seat's hours split by weight; vacant seats' accounts may be covered.
             n_filled = 0
             orphaned = 0.0
@@ -303,7 +311,8 @@ def step_month(
             if effects:
                 filled = not vacant[i, o]
                 unit = per_weight[o] if filled else cover
-                attention = 1.0 - math.exp(-weights[j] * unit / rp[HOURS_SCALE])
+                w = 1.0 if policy == UNIFORM else weights[j]
+                attention = 1.0 - math.exp(-w * unit / rp[HOURS_SCALE])
                 service = attention * (1.0 - neglect[o]) if filled else attention
                 # Wallet drift: the trial's economy plus the account's own noise.
                 z = inverse_normal(uniform_word(b, ctr[3]))
