@@ -627,6 +627,8 @@ class Batch:
         new = np.zeros(t)
         if x.effects:
             new = self._new_logos(month)
+            # Tenure counts the month after this month's new logos (their ramp is this month's).
+            self.tenure += ~self.vacant
         self._record(month, new, output)
 
     def _new_logos(self, month: int) -> FloatArray:

@@ -395,7 +395,6 @@ def step_month(
             for s in range(seats):
                 if not vacant[i, s]:
                     cost += cost_month[s]
-                    tenure[i, s] += 1
             for s in range(seats):
                 if hired[i, s]:
                     cost += 12.0 * cost_month[s] * rp[HIRING_SHARE]
