@@ -199,6 +199,9 @@ def step_month(
     seats = vacant.shape[1]
     n_arch = by_archetype.shape[1]
     max_conversations = int(rp[MAX_CONVERSATIONS])
+    attention_seat = np.zeros(seats)
+    quiet_seat = np.ones(seats)
+    cover_attention = 0.0
     max_contacts = int(rp[MAX_CONTACTS])
     for i in range(trials):
         for c in range(sums.shape[1]):
@@ -288,6 +291,13 @@ def step_month(
             shock = rp[DRIFT] + rp[ECONOMY_SD] * inverse_normal(
                 uniform_word(trial_base[i], ctr[2])
             )
+            # Under uniform attention every account of a seat gets the same attention, so
+            # its exponentials are taken once per seat (the same arithmetic as per account).
+            if policy == UNIFORM:
+                for s in range(seats):
+                    attention_seat[s] = 1.0 - math.exp(-1.0 * per_weight[s] / rp[HOURS_SCALE])
+                    quiet_seat[s] = math.exp(-(proactive[s] * attention_seat[s]))
+                cover_attention = 1.0 - math.exp(-1.0 * cover / rp[HOURS_SCALE])
             for s in range(seats):
                 load[i, s] = 0.0
         else:
@@ -310,9 +320,11 @@ def step_month(
             conversations = 0
             if effects:
                 filled = not vacant[i, o]
-                unit = per_weight[o] if filled else cover
-                w = 1.0 if policy == UNIFORM else weights[j]
-                attention = 1.0 - math.exp(-w * unit / rp[HOURS_SCALE])
+                if policy == UNIFORM:
+                    attention = attention_seat[o] if filled else cover_attention
+                else:
+                    unit = per_weight[o] if filled else cover
+                    attention = 1.0 - math.exp(-weights[j] * unit / rp[HOURS_SCALE])
                 service = attention * (1.0 - neglect[o]) if filled else attention
                 # Wallet drift: the trial's economy plus the account's own noise.
                 z = inverse_normal(uniform_word(b, ctr[3]))
@@ -320,7 +332,10 @@ def step_month(
                 # Conversations (Poisson by inverse CDF), won at the owner's close rate.
                 rate = proactive[o] * attention if filled else 0.0
                 u = uniform_word(b, ctr[4])
-                p0 = math.exp(-rate)
+                if policy == UNIFORM:  # noqa: SIM108
+                    p0 = quiet_seat[o] if filled else 1.0
+                else:
+                    p0 = math.exp(-rate)
                 if u > p0:
                     conversations = poisson_count_from(u, rate, p0, max_conversations)
                 if conversations > 0:
