@@ -8,6 +8,7 @@ report (table, JSON or CSV); progress and notes go to stderr.
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -162,6 +163,22 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+def _load_kernels(scenario: Scenario) -> None:
+    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
+
+    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
+    exit instead of exiting 130, so it is held back for the second this takes.
+    """
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        warm_up(scenario)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def _backend(workers: int | None, dask_address: str | None) -> Backend:
     """The backend of --workers / --dask; a clear error when a cluster cannot be used."""
     try:
@@ -239,7 +256,7 @@ def run_command(
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
     started = time.perf_counter()
-    warm_up(scenario)
+    _load_kernels(scenario)
     try:
         # The backend starts before the progress bar (worker processes fork without its
         # thread) and stops every worker on the way out, Ctrl+C included.
