@@ -14,9 +14,11 @@ cluster's futures are cancelled and a LocalCluster started here is closed.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, Protocol
@@ -77,8 +79,20 @@ class SerialBackend:
 
 
 def _ignore_interrupts() -> None:
-    """Pool workers leave Ctrl+C to the parent, which terminates them."""
+    """Pool workers leave Ctrl+C to the parent, which terminates them; on Linux they also
+    end when the parent dies without cleaning up (SIGTERM, SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: Ctrl+C still works
+            pass
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _call(job: tuple[int, Callable[..., Any], tuple[Any, ...]]) -> tuple[int, Any]:
