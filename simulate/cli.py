@@ -8,6 +8,7 @@ report (table, JSON or CSV); progress and notes go to stderr.
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,8 @@ from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
 from simulate.commands import register
 from simulate.commands.common import command_overrides, load_with_overrides, team_options
 from simulate.engine import SimulationInterrupted, run_simulation
+from simulate.engine.backends import Backend, open_backend
+from simulate.engine.batching import warm_up
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.overrides import describe
@@ -169,6 +172,30 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
+def _load_kernels(scenario: Scenario) -> None:
+    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
+
+    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
+    exit instead of exiting 130, so it is held back for the second this takes.
+    """
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        warm_up(scenario)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+def _backend(workers: int | None, dask_address: str | None) -> Backend:
+    """The backend of --workers / --dask; a clear error when a cluster cannot be used."""
+    try:
+        return open_backend(workers, dask_address)
+    except (ValueError, RuntimeError) as error:
+        raise SimulateError(f"--dask: {error}.") from None
+
+
 # ---------------------------------------------------------------- run
 
 
@@ -211,6 +238,19 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
     help="Also list the assumptions in the table (the HTML report always lists them).",
 )
 @report_options("the revenue fan chart (P10–P90, P50, target)")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes that simulate trials at once (default: the cores available). "
+    "Results are identical bit for bit whatever the number.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run the trials on a Dask cluster: a scheduler address (tcp://host:8786) or `local` "
+    "for a LocalCluster of --workers processes. Needs the dask extra; identical results.",
+)
 def run_command(
     scenario_path: Path,
     trials: int | None,
@@ -222,6 +262,8 @@ def run_command(
     show_assumptions: bool,
     report_path: Path | None,
     plot_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Run a scenario and report its outcomes, month by month."""
     check_outputs(report_path, plot_path)
@@ -240,9 +282,14 @@ def run_command(
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
     started = time.perf_counter()
+    _load_kernels(scenario)
     try:
-        with _progress(scenario.trials, "simulating") as progress:
-            simulation = run_simulation(scenario, progress=progress)
+        # The backend starts before the progress bar (worker processes fork without its
+        # thread) and stops every worker on the way out, Ctrl+C included.
+        with _backend(workers, dask_address) as backend, _progress(
+            scenario.trials, "simulating"
+        ) as progress:
+            simulation = run_simulation(scenario, progress=progress, backend=backend)
     except SimulationInterrupted:
         raise KeyboardInterrupt from None
     elapsed = time.perf_counter() - started

@@ -101,6 +101,26 @@ class StreamingMoments:
                 total[month] += part.sum()
                 total_sq[month] += (part * part).sum()
 
+    def add_blocks(
+        self,
+        names: Sequence[str],
+        sums: NDArray[np.float64],
+        squares: NDArray[np.float64],
+    ) -> None:
+        """Add per-block sums and sums of squares (breakdown × block × month), block by block.
+
+        The same additions, in the same order, as :meth:`add` of those blocks' values, so
+        a run split into tasks (workers, a cluster) sums to the same bits.
+        """
+        for k, name in enumerate(names):
+            if name not in self.sum:
+                self.sum[name] = np.zeros(self.months)
+                self.sum_sq[name] = np.zeros(self.months)
+            total, total_sq = self.sum[name], self.sum_sq[name]
+            for b in range(sums.shape[1]):
+                total += sums[k, b]
+                total_sq += squares[k, b]
+
     def summary(self, trials: int) -> dict[str, StreamSummary]:
         """Mean and standard error of the mean per breakdown and month."""
         out: dict[str, StreamSummary] = {}

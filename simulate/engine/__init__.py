@@ -5,9 +5,13 @@ resolved :class:`~simulate.model.Scenario` in, a
 :class:`~simulate.results.SimulationResult` out (per-trial headline metrics,
 streamed breakdowns). :mod:`simulate.engine.streams` holds the counter-based
 random numbers every draw comes from; :mod:`simulate.engine.core` the monthly
-step.
+step's inputs and state; :mod:`simulate.engine.kernel` the compiled, fused
+monthly step; :mod:`simulate.engine.batching` how a run is cut into tasks of
+trial blocks and put back together; :mod:`simulate.engine.backends` where the
+tasks run (this process, local worker processes, a Dask cluster).
 """
 
+from simulate.engine.batching import run_simulation
 from simulate.engine.core import (
     ASK_CONTACT,
     ASK_REFERRAL,
@@ -35,7 +39,6 @@ from simulate.engine.core import (
     churn_reference,
     prepare,
     run_batch,
-    run_simulation,
     seat_key,
 )
 

@@ -27,24 +27,21 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaincinv
 
 from simulate.assumptions import monthly_probability
 from simulate.behaviour import account_capacity, effectiveness, prospecting_intensity
-from simulate.engine import streams
+from simulate.engine import kernel, streams
 from simulate.errors import SimulateError
 from simulate.quadrants import QUADRANTS, QuadrantThresholds, classify, default_thresholds
 from simulate.results import (
     CONTACT_BUCKETS,
     METRICS,
     QUADRANT_METRICS,
-    SimulationResult,
     TrialRecorder,
 )
 
@@ -399,32 +396,105 @@ def prepare(scenario: Scenario) -> ModelInputs:
     )
 
 
-def poisson_count(u: FloatArray, lam: FloatArray | float, cap: int) -> IntArray:
-    """Inverse CDF of Poisson(lam) at ``u``, truncated at ``cap`` (one uniform per count)."""
-    lam = np.asarray(lam, dtype=np.float64)
-    term = np.exp(-lam)
-    cdf = term.copy()
-    count = np.zeros(np.broadcast_shapes(np.shape(u), lam.shape), dtype=np.int64)
-    for i in range(1, cap + 1):
-        count += u > cdf
-        term = term * lam / i
-        cdf = cdf + term
-    return count
+def pack_rates(x: ModelInputs) -> FloatArray:
+    """The rates and book constants the kernel reads, packed in :mod:`.kernel`'s index order."""
+    r = x.rates
+    values = {
+        kernel.P_QUIT: r.p_quit,
+        kernel.P_FILL: r.p_fill,
+        kernel.OVERLOAD_QUIT: r.overload_quit,
+        kernel.DEPARTURE_HEALTH: r.departure_health,
+        kernel.DEPARTURE_CONTACT: r.departure_contact,
+        kernel.RAMP_MONTHS: r.ramp_months,
+        kernel.RAMP_START: r.ramp_start,
+        kernel.DRIFT: r.drift,
+        kernel.ECONOMY_SD: r.economy_sd,
+        kernel.ACCOUNT_SD: r.account_sd,
+        kernel.CAPTURE: r.capture,
+        kernel.CEILING_GAIN: r.ceiling_gain,
+        kernel.FLOOR_RATIO: r.floor_ratio,
+        kernel.PRESSURE: r.pressure,
+        kernel.MAX_CONVERSATIONS: float(r.max_conversations),
+        kernel.ASK_CONTACT_SUCCESS: r.ask_contact_success,
+        kernel.ASK_REFERRAL_SUCCESS: r.ask_referral_success,
+        kernel.MAX_CONTACTS: float(r.max_contacts),
+        kernel.HEALTH_RATE: r.health_rate,
+        kernel.HEALTH_NEGLECTED: r.health_neglected,
+        kernel.MGMT_CHANGE_P: r.mgmt_change,
+        kernel.HEALTH_EFFECT: r.health_effect,
+        kernel.HEALTH_REFERENCE: r.health_reference,
+        kernel.CONTACTS_EFFECT: r.contacts_effect,
+        kernel.CONTACTS_REFERENCE: r.contacts_reference,
+        kernel.CONTACTS_CAP: r.contacts_cap,
+        kernel.OWNER_EFFECT: r.owner_effect,
+        kernel.COVER_ATTENTION: r.cover_attention,
+        kernel.HOURS_SCALE: r.hours_scale,
+        kernel.PRIORITY_EXPONENT: r.priority_exponent,
+        kernel.KEY_WEIGHT: r.key_weight,
+        kernel.MAX_LOGOS: float(r.max_logos),
+        kernel.LOGO_SIGMA: r.logo_sigma,
+        kernel.LOGO_MULTIPLE: r.logo_multiple,
+        kernel.LOGO_HEALTH: r.logo_health,
+        kernel.HIRING_SHARE: r.hiring_share,
+        kernel.CHURN_REFERENCE: x.churn_reference,
+        kernel.SIZE_MEDIAN: x.size_median,
+        kernel.POTENTIAL_MEDIAN: x.potential_median,
+        kernel.LOGO_MEDIAN: x.logo_median,
+        kernel.LOGO_THETA: x.logo_theta,
+        kernel.THETA_A: x.theta_beta.a if x.theta_beta is not None else 0.0,
+        kernel.THETA_B: x.theta_beta.b if x.theta_beta is not None else 0.0,
+        kernel.THETA_YEARLY: float(x.theta_beta is not None and x.theta_beta.period == "year"),
+        kernel.SIZE_THRESHOLD: x.thresholds.size,
+        kernel.POTENTIAL_THRESHOLD: x.thresholds.potential,
+    }
+    packed = np.zeros(kernel.N_RATES)
+    for index, value in values.items():
+        packed[index] = value
+    return packed
 
 
-def ramp(tenure: NDArray[Any], r: Rates) -> FloatArray:
-    """Productivity of reps ``tenure`` months into the job: linear from ramp_start to 1."""
-    if r.ramp_months <= 0:
-        return np.ones(np.shape(tenure))
-    done = np.minimum(1.0, tenure / r.ramp_months)
-    return np.asarray(r.ramp_start + (1.0 - r.ramp_start) * done, dtype=np.float64)
+def counters(month: int) -> U64Array:
+    """The stream counter of ``month`` for every mechanism id (index = mechanism)."""
+    return np.array([streams.counter(month, m) for m in range(DEPARTURE + 1)], dtype=np.uint64)
 
 
 # ----------------------------------------------------------------------------- the batch
 
 
+class BatchOutput:
+    """Per-trial outputs of a run of consecutive trials (a task): what a backend returns.
+
+    ``values`` and ``by_archetype`` are the kept per-trial, per-month metrics;
+    ``block_sums`` and ``block_squares`` (breakdown × block × month) the streamed
+    breakdowns summed per block of :data:`BLOCK_TRIALS` trials, so the caller adds
+    them in block order whatever the batches, workers or backend.
+    """
+
+    def __init__(self, x: ModelInputs, start: int, trials: int) -> None:
+        self.start = start
+        self.trials = trials
+        self.values = {name: np.zeros((trials, x.horizon)) for name in METRICS}
+        self.by_archetype = np.zeros((len(x.archetype_names), trials, x.horizon))
+        self.names = streamed_names(x)
+        blocks = -(-trials // BLOCK_TRIALS)
+        self.block_sums = np.zeros((len(self.names), blocks, x.horizon))
+        self.block_squares = np.zeros((len(self.names), blocks, x.horizon))
+        self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
+        self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
+
+    def add_streamed(self, lo: int, month: int, streamed: dict[str, FloatArray]) -> None:
+        """Sum the streamed values of trials ``lo`` … (local, a block boundary) per block."""
+        first = lo // BLOCK_TRIALS
+        for k, name in enumerate(self.names):
+            row = streamed[name]
+            for b, at in enumerate(range(0, row.shape[0], BLOCK_TRIALS)):
+                part = row[at : at + BLOCK_TRIALS]
+                self.block_sums[k, first + b, month] = part.sum()
+                self.block_squares[k, first + b, month] = (part * part).sum()
+
+
 class Batch:
-    """State of the trials of whole blocks from ``first_block`` over the horizon."""
+    """State of the trials of whole blocks from ``first_block`` (arrays: trial × column)."""
 
     def __init__(self, inputs: ModelInputs, first_block: int, n_blocks: int, slots: int) -> None:
         x = inputs
@@ -453,31 +523,34 @@ class Batch:
         self.contacts = tile(x.contacts, np.int64)
         self.health = tile(x.health, np.float64)
         self.owner = tile(x.owner, np.int64)
-        self.quadrant = tile(x.quadrant, np.int64)
+        self.quadrant = tile(x.quadrant.astype(np.int64), np.int64)
         self.source = np.zeros((t, n), dtype=np.int64)  # 0 = the book
         self.entity = tile(np.arange(n, dtype=np.uint64), np.uint64)
         self.base = streams.base_key(x.seed, trial_ids, self.entity)
         self.referred = np.zeros((t, n), dtype=np.int64)
+        self.referral = np.zeros((t, n), dtype=bool)
         if x.theta_beta is not None:
             u = streams.uniform(self.base, 0, THETA)
-            p = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
-            self.theta = x.theta_beta.monthly(p)
+            self.theta = x.theta_beta.monthly(
+                streams.beta_quantiles(x.theta_beta.a, x.theta_beta.b, u)
+            )
         else:
             self.theta = tile(x.theta, np.float64)
         self._grow(slots)
+        self.weights = np.zeros(self.n_book + self.slots)
         self.logos = np.zeros(t, dtype=np.int64)
         k = np.arange(r.max_contacts + 2, dtype=np.float64)
         self.leave_table = np.where(k > 1, 1.0 - (1.0 - r.contact_decay) ** (k - 1.0), -1.0)
-        self.event_table = event_factor(r, k)
+        self.event_table = np.asarray(event_factor(r, k), dtype=np.float64)
         self.n_archetypes = len(x.archetype_names)
-        self.seat_base = streams.base_key(
-            x.seed, trial_ids, np.array(x.seat_entities, dtype=np.uint64)[None, :]
-        )
+        self.seat_entity_words = np.array(x.seat_entities, dtype=np.uint64)
+        self.seat_base = streams.base_key(x.seed, trial_ids, self.seat_entity_words[None, :])
         self.trial_base = streams.base_key(
             x.seed, trial_ids[:, 0], np.full(t, streams.TRIAL_ENTITY, dtype=np.uint64)
         )
         self.won = np.zeros((t, self.n_seats), dtype=np.int64)
         self.vacant = np.zeros((t, self.n_seats), dtype=bool)
+        self.hired = np.zeros((t, self.n_seats), dtype=bool)
         self.tenure = np.full((t, self.n_seats), 10_000, dtype=np.int64)
         self.load = self._loads()
         self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
@@ -485,6 +558,18 @@ class Batch:
         self.lost_by_quadrant = np.zeros((t, len(QUADRANTS)))
         self.cost_total = np.zeros(t)
         self.net_total = np.zeros(t)
+        self.rp = pack_rates(x)
+        self.seed_word = streams.seed_word(x.seed)
+        self.policy = ATTENTION_POLICIES.index(x.attention_policy)
+        self.handoff = np.flatnonzero(x.handoff).astype(np.int64)
+        self.sums = np.zeros((t, kernel.N_SUMS))
+        self.by_archetype = np.zeros((t, self.n_archetypes))
+        self.quad = np.zeros((t, len(QUADRANTS), 3))
+        self.sourced = np.zeros((t, self.n_archetypes + 1))
+        self.found = np.zeros((t, self.n_seats), dtype=np.int64)
+        self.needed = np.zeros(t, dtype=np.int64)
+        self.per_seat = np.zeros(self.n_seats)
+        self.per_weight = np.zeros(self.n_seats)
 
     def _grow(self, slots: int) -> None:
         """Make room for at least ``slots`` new-logo slots (inactive until used)."""
@@ -510,351 +595,132 @@ class Batch:
         self.entity = pad(self.entity, 0)
         self.base = pad(self.base, 0)
         self.referred = pad(self.referred, 0)
+        self.referral = pad(self.referral, False)
         self.theta = pad(self.theta, 0.0)
         self.slots += extra
-
-    def row_sum(self, values: FloatArray) -> FloatArray:
-        """Per-trial sum over accounts in a fixed order: the book, then each slot chunk in turn.
-
-        Empty slot chunks add exact zeros, so the sum does not depend on how many slots the
-        batch holds (and so not on the batch size).
-        """
-        n = self.n_book
-        total = values[:, :n].sum(axis=1)
-        if self.slots:
-            chunks = values[:, n:].reshape(self.trials, -1, LOGO_SLOT_CHUNK).sum(axis=2)
-            for c in range(chunks.shape[1]):
-                total = total + chunks[:, c]
-        return np.asarray(total, dtype=np.float64)
-
-    def _by_group(self, group: IntArray, n_groups: int, weights: FloatArray) -> FloatArray:
-        """(trials, groups) sums of ``weights`` (sequential in column order: deterministic)."""
-        t = self.trials
-        flat = group + (np.arange(t, dtype=np.int64) * n_groups)[:, None]
-        sums = np.bincount(flat.ravel(), weights=weights.ravel(), minlength=t * n_groups)
-        return np.asarray(sums, dtype=np.float64).reshape(t, n_groups)
+        self.weights = np.zeros(self.n_book + self.slots)
 
     def _loads(self) -> FloatArray:
         """Active accounts per (trial, seat)."""
-        return self._by_group(self.owner, self.n_seats, self.active.astype(np.float64))
+        t = self.trials
+        flat = self.owner + (np.arange(t, dtype=np.int64) * self.n_seats)[:, None]
+        sums = np.bincount(
+            flat.ravel(), weights=self.active.ravel().astype(np.float64), minlength=t * self.n_seats
+        )
+        return np.asarray(sums, dtype=np.float64).reshape(t, self.n_seats)
 
     # ------------------------------------------------------------------ one month
 
-    def step(self, month: int, recorder: TrialRecorder) -> None:
+    def step(self, month: int, output: BatchOutput) -> None:
         """Advance every trial of the batch by one month and record its outputs."""
-        x, r = self.x, self.x.rates
+        x = self.x
         t = self.trials
-        active = self.active
-        out: dict[str, FloatArray] = {}
-        hires = np.zeros((t, self.n_seats), dtype=bool)
+        ctr = counters(month)
+        kernel.step_month(
+            x.effects, self.policy, x.shared_coverage, self.rp, ctr,
+            x.hours, x.capacity, x.proactive, x.close, x.ask, x.quality, x.neglect,
+            x.seat_archetype, x.cost_month, self.leave_table, self.event_table,
+            self.active, self.wallet, self.share, self.floor, self.ceiling, self.contacts,
+            self.health, self.owner, self.quadrant, self.source, self.base, self.theta,
+            self.referral, self.seat_base, self.vacant, self.tenure, self.load, self.hired,
+            self.trial_base, self.sums, self.by_archetype, self.quad, self.lost_by_quadrant,
+            self.sourced, self.events_by_contacts, self.lost_by_contacts, self.weights,
+            self.per_seat, self.per_weight,
+        )  # fmt: skip
+        new = np.zeros(t)
         if x.effects:
-            hires = self._seats_turn_over(month)
-            attention, service, filled_owner = self._attention()
-            # Wallet drift: economy-wide shock per trial and month plus account noise.
-            shock = r.drift + r.economy_sd * streams.normal(self.trial_base, month, ECONOMY)
-            z = streams.normal(self.base, month, WALLET)
-            self.wallet *= np.exp(shock[:, None] + r.account_sd * z)
-            # Proactive growth: conversations (a Poisson count by inverse CDF) create
-            # opportunities, won at the owner's close rate; a win moves the share toward
-            # the account's ceiling.
-            rate = np.where(filled_owner, x.proactive[self.owner] * attention, 0.0)
-            u = streams.uniform(self.base, month, CONVERSATIONS)
-            some = active & (u > np.exp(-rate))
-            ti, ci = np.nonzero(some)
-            conversations = poisson_count(u[ti, ci], rate[ti, ci], r.max_conversations)
-            meetings = np.zeros((t, self.n_book + self.slots))
-            meetings[ti, ci] = conversations
-            out["reset_meetings"] = self.row_sum(meetings)
-            close = x.close[self.owner[ti, ci]]
-            won = streams.uniform(self.base[ti, ci], month, WIN) < 1.0 - (1.0 - close) ** (
-                conversations
-            )
-            wi, wc = ti[won], ci[won]
-            room = np.maximum(self.ceiling[wi, wc] - self.share[wi, wc], 0.0)
-            self.share[wi, wc] += r.capture * room
-            # Competitors pull every account's share toward its floor.
-            self.share -= r.pressure * np.maximum(self.share - self.floor, 0.0)
-            # Asks: contacts and referrals, likelier when health is high.
-            ask = np.where(filled_owner, x.ask[self.owner] * attention, 0.0) * self.health
-            added = active & (
-                streams.uniform(self.base, month, ASK_CONTACT) < ask * r.ask_contact_success
-            )
-            self.contacts = np.minimum(self.contacts + added, r.max_contacts)
-            referral = active & (
-                streams.uniform(self.base, month, ASK_REFERRAL) < ask * r.ask_referral_success
-            )
-            # Contacts beyond the first leave at the data-decay rate.
-            left = (
-                streams.uniform(self.base, month, CONTACT_DECAY) < self.leave_table[self.contacts]
-            )
-            self.contacts = self.contacts - left
-            # Health moves toward the service the account gets.
-            target = x.quality[self.owner] * service + r.health_neglected * (1.0 - service)
-            self.health += r.health_rate * (target - self.health)
-            # Management change and churn (θ keeps its meaning: the month-0 book's churn).
-            event = active & (streams.uniform(self.base, month, MGMT_CHANGE) < r.mgmt_change)
-            hazard = (
-                self.theta
-                * hazard_factors(r, self.health, self.contacts.astype(np.float64), service)
-                / x.churn_reference
-            )
-            hazard = np.where(event, hazard * self.event_table[self.contacts], hazard)
-        else:
-            out["reset_meetings"] = np.zeros(t)
-            hazard = self.theta
-            event = np.zeros_like(active)
-            referral = event
-        churned = active & (streams.uniform(self.base, month, CHURN) < np.minimum(hazard, 1.0))
-        if x.effects:
-            self._count_events(event, churned)
-            survivors = event & ~churned
-            self.contacts = np.maximum(self.contacts - survivors, 1)
-        active &= ~churned
-        # Outputs at the month's end (new logos won this month start next month).
-        revenue_each = np.where(active, self.share * self.wallet, 0.0)
-        revenue = self.row_sum(revenue_each)
-        wallet = self.row_sum(np.where(active, self.wallet, 0.0))
-        count = self.row_sum(active.astype(np.float64))
+            new = self._new_logos(month)
+            # Tenure counts the month after this month's new logos (their ramp is this month's).
+            self.tenure += ~self.vacant
+        self._record(month, new, output)
+
+    def _new_logos(self, month: int) -> FloatArray:
+        """Win this month's new logos into free slots (grown first); returns the count."""
+        x = self.x
+        kernel.count_new_logos(
+            self.rp, np.uint64(streams.counter(month, PROSPECTING)),
+            x.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
+            self.found, self.needed,
+        )  # fmt: skip
+        if not self.needed.any():
+            return np.zeros(self.trials)
+        needed = int((self.logos + self.needed).max())
+        if needed > self.slots:
+            self._grow(max(needed, self.slots + self.slots // 2))
+        kernel.activate_new_logos(
+            self.rp, self.seed_word, self.start, self.n_book,
+            np.uint64(streams.counter(0, LOGO_SIZE)), np.uint64(streams.counter(0, THETA)),
+            self.found, x.keeps_logos, self.handoff,
+            self.seat_entity_words, x.seat_archetype, self.vacant, self.load, self.won,
+            self.logos, self.referral, self.active, self.wallet, self.share, self.floor,
+            self.ceiling, self.contacts, self.health, self.owner, self.quadrant, self.source,
+            self.entity, self.base, self.referred, self.theta,
+        )  # fmt: skip
+        return np.asarray(self.needed, dtype=np.float64)
+
+    def _record(self, month: int, new: FloatArray, output: BatchOutput) -> None:
+        """Turn the kernel's per-trial sums into the month's outputs."""
+        x = self.x
+        t = self.trials
+        s = self.sums
+        lo = self.start - output.start
+        hi = lo + t
         prev = month - 2
-        values = recorder.values
-        lo, hi = self.start, self.start + t
+        values = output.values
 
         def cumulative(name: str, now: FloatArray) -> FloatArray:
             return now + (values[name][lo:hi, prev] if prev >= 0 else 0.0)
 
-        out["revenue"] = revenue
-        out["revenue_cumulative"] = cumulative("revenue_cumulative", revenue)
-        out["active_accounts"] = count
-        out["accounts_lost"] = cumulative("accounts_lost", self.row_sum(churned.astype(np.float64)))
-        out["wallet_share"] = np.divide(revenue, wallet, out=np.zeros(t), where=wallet > 0)
-        contacts = self.row_sum(np.where(active, self.contacts, 0).astype(np.float64))
-        out["contacts_per_account"] = np.divide(contacts, count, out=np.zeros(t), where=count > 0)
-        out["lost_after_mgmt_change"] = cumulative(
-            "lost_after_mgmt_change", self.row_sum((event & churned).astype(np.float64))
-        )
-        by_archetype = self._by_group(
-            x.seat_archetype[self.owner], self.n_archetypes, revenue_each
-        ).T
-        # Breakdowns that stream (mean and standard error only).
-        streamed: dict[str, FloatArray] = {}
-        n_q = len(QUADRANTS)
-        q_revenue = self._by_group(self.quadrant, n_q, revenue_each)
-        q_wallet = self._by_group(self.quadrant, n_q, np.where(active, self.wallet, 0.0))
-        self.lost_by_quadrant += self._by_group(self.quadrant, n_q, churned.astype(np.float64))
-        q_meetings = (
-            self._by_group(self.quadrant, n_q, meetings) if x.effects else np.zeros((t, n_q))
-        )
-        for q, name in enumerate(QUADRANTS):
-            streamed[f"quadrant.{name}.revenue"] = q_revenue[:, q]
-            streamed[f"quadrant.{name}.wallet_share"] = np.divide(
-                q_revenue[:, q], q_wallet[:, q], out=np.zeros(t), where=q_wallet[:, q] > 0
-            )
-            streamed[f"quadrant.{name}.accounts_lost"] = self.lost_by_quadrant[:, q].copy()
-            streamed[f"quadrant.{name}.reset_meetings"] = q_meetings[:, q]
-        sourced = self._by_group(self.source, self.n_archetypes + 1, revenue_each)
-        streamed["sourced_by.book"] = sourced[:, 0]
-        for a, name in enumerate(x.archetype_names):
-            streamed[f"sourced_by.{name}"] = sourced[:, a + 1]
-        if x.effects:
-            filled = ~self.vacant
-            cost = np.where(filled, x.cost_month, 0.0).sum(axis=1) + np.where(
-                hires, 12.0 * x.cost_month * r.hiring_share, 0.0
-            ).sum(axis=1)
-        else:
-            cost = np.zeros(t)
+        revenue = s[:, kernel.S_REVENUE].copy()
+        wallet = s[:, kernel.S_WALLET]
+        count = s[:, kernel.S_COUNT].copy()
+        cost = s[:, kernel.S_COST].copy()
         self.cost_total += cost
         self.net_total += revenue - cost
+        out = {
+            "revenue": revenue,
+            "revenue_cumulative": cumulative("revenue_cumulative", revenue),
+            "active_accounts": count,
+            "accounts_lost": cumulative("accounts_lost", s[:, kernel.S_LOST]),
+            "wallet_share": np.divide(revenue, wallet, out=np.zeros(t), where=wallet > 0),
+            "contacts_per_account": np.divide(
+                s[:, kernel.S_CONTACTS], count, out=np.zeros(t), where=count > 0
+            ),
+            "lost_after_mgmt_change": cumulative(
+                "lost_after_mgmt_change", s[:, kernel.S_LOST_EVENT]
+            ),
+            "reset_meetings": s[:, kernel.S_MEETINGS].copy(),
+            "new_logos": cumulative("new_logos", new),
+            "team_cost_cumulative": self.cost_total.copy(),
+        }
+        for name, row in out.items():
+            values[name][lo:hi, month - 1] = row
+        output.by_archetype[:, lo:hi, month - 1] = self.by_archetype.T
+        streamed: dict[str, FloatArray] = {}
+        for q, name in enumerate(QUADRANTS):
+            q_revenue = self.quad[:, q, kernel.Q_REVENUE]
+            q_wallet = self.quad[:, q, kernel.Q_WALLET]
+            streamed[f"quadrant.{name}.revenue"] = q_revenue.copy()
+            streamed[f"quadrant.{name}.wallet_share"] = np.divide(
+                q_revenue, q_wallet, out=np.zeros(t), where=q_wallet > 0
+            )
+            streamed[f"quadrant.{name}.accounts_lost"] = self.lost_by_quadrant[:, q].copy()
+            streamed[f"quadrant.{name}.reset_meetings"] = self.quad[:, q, kernel.Q_MEETINGS].copy()
+        streamed["sourced_by.book"] = self.sourced[:, 0].copy()
+        for a, name in enumerate(x.archetype_names):
+            streamed[f"sourced_by.{name}"] = self.sourced[:, a + 1].copy()
         streamed["costs.team_cost"] = cost
         streamed["costs.team_cost_cumulative"] = self.cost_total.copy()
         streamed["costs.revenue_minus_cost"] = revenue - cost
         streamed["costs.revenue_minus_cost_cumulative"] = self.net_total.copy()
-        out["team_cost_cumulative"] = self.cost_total.copy()
-        if x.effects:
-            self.load = self._loads()
-        new = self._new_logos(month, referral) if x.effects else np.zeros(t)
-        out["new_logos"] = cumulative("new_logos", new)
-        recorder.record(lo, month - 1, out, by_archetype, streamed)
-        if x.effects:
-            self.tenure += ~self.vacant
-
-    def _weights(self) -> FloatArray:
-        """Each account's claim on its owner's time under the attention policy."""
-        x, r = self.x, self.x.rates
-        policy = x.attention_policy
-        if policy == "uniform":
-            weights = np.ones(self.share.shape)
-        elif policy == "key_accounts":
-            high = (self.quadrant == 0) | (self.quadrant == 1)
-            weights = np.where(high, r.key_weight, 1.0)
-        elif policy == "size":
-            revenue = self.share * self.wallet
-            weights = (revenue / x.size_median) ** r.priority_exponent
-        else:
-            potential = np.maximum(self.wallet * (1.0 - self.share), 0.0)
-            weights = (potential / x.potential_median) ** r.priority_exponent
-        return np.where(self.active, weights, 0.0)
-
-    def _attention(self) -> tuple[FloatArray, FloatArray, BoolArray]:
-        """Per account: attention (0–1), service attention, and whether the owner is present.
-
-        A filled seat's account hours (× ramp) are split over its accounts in proportion to
-        the policy's weights; with shared coverage the vacant seats' accounts join the
-        filled seats' denominators (spread evenly) and get ``vacancy_cover_attention`` of
-        the time per unit weight they would get (service only). Attention is
-        ``1 − exp(−hours / attention_hours_scale)``.
-        """
-        x, r = self.x, self.x.rates
-        weights = self._weights()
-        per_seat = self._by_group(self.owner, self.n_seats, weights)
-        filled = ~self.vacant
-        n_filled = filled.sum(axis=1)
-        orphaned = np.where(self.vacant, per_seat, 0.0).sum(axis=1)
-        covered = x.shared_coverage & (n_filled > 0)
-        extra = np.where(covered, orphaned / np.maximum(n_filled, 1), 0.0)
-        denominator = per_seat + extra[:, None]
-        hours = np.where(filled, x.hours * ramp(self.tenure, r), 0.0)
-        per_weight = np.divide(hours, denominator, out=np.zeros_like(hours), where=denominator > 0)
-        cover = np.where(
-            covered,
-            r.cover_attention
-            * np.where(filled, per_weight, 0.0).sum(axis=1)
-            / np.maximum(n_filled, 1),
-            0.0,
-        )
-        filled_owner = np.take_along_axis(filled, self.owner, axis=1)
-        unit = np.where(
-            filled_owner, np.take_along_axis(per_weight, self.owner, axis=1), cover[:, None]
-        )
-        attention = 1.0 - np.exp(-weights * unit / r.hours_scale)
-        neglect = x.neglect[self.owner]
-        service = np.where(filled_owner, attention * (1.0 - neglect), attention)
-        return attention, service, filled_owner
-
-    def _seats_turn_over(self, month: int) -> BoolArray:
-        """Quits (likelier when overloaded) and hires; a departure costs the seat's accounts."""
-        x, r = self.x, self.x.rates
-        was_vacant = self.vacant
-        overload = np.maximum(self.load / np.maximum(x.capacity, 1e-9) - 1.0, 0.0)
-        p_quit = np.minimum(r.p_quit * (1.0 + r.overload_quit * overload), 1.0)
-        quit_ = ~was_vacant & (streams.uniform(self.seat_base, month, REP_QUIT) < p_quit)
-        hired = was_vacant & (streams.uniform(self.seat_base, month, SEAT_FILL) < r.p_fill)
-        self.vacant = (was_vacant & ~hired) | quit_
-        self.tenure = np.where(hired, 0, self.tenure)
-        if quit_.any():
-            hit = self.active & np.take_along_axis(quit_, self.owner, axis=1)
-            self.health = np.where(hit, self.health * (1.0 - r.departure_health), self.health)
-            lose = hit & (self.contacts > 1)
-            lose &= streams.uniform(self.base, month, DEPARTURE) < r.departure_contact
-            self.contacts = self.contacts - lose
-        return np.asarray(hired)
-
-    def _count_events(self, event: BoolArray, churned: BoolArray) -> None:
-        k = self.contacts
-        buckets = (k == 1, k == 2, k >= 3)
-        events = np.array([np.count_nonzero(event & b) for b in buckets], dtype=np.float64)
-        lost = np.array([np.count_nonzero(event & churned & b) for b in buckets], dtype=np.float64)
-        self.events_by_contacts += events
-        self.lost_by_contacts += lost
-
-    def _new_logos(self, month: int, referral: BoolArray) -> FloatArray:
-        """Win this month's new logos into free slots; returns the count per trial.
-
-        A hunter's n-th new logo is the entity (seat, n); a referral is (referring account,
-        n-th referral of that account): their draws never depend on the team or on which
-        column they land in.
-        """
-        x, r = self.x, self.x.rates
-        t = self.trials
-        intensity = np.where(self.vacant, 0.0, x.prospecting * ramp(self.tenure, r))
-        found = poisson_count(
-            streams.uniform(self.seat_base, month, PROSPECTING), intensity, r.max_logos
-        )
-        found[:, x.prospecting <= 0] = 0
-        referrals = referral.sum(axis=1)
-        total = found.sum(axis=1) + referrals
-        if not total.any():
-            return np.zeros(t)
-        needed = int((self.logos + total).max())
-        if needed > self.slots:
-            self._grow(max(needed, self.slots + self.slots // 2))
-        load = self.load
-        busy = np.where(self.vacant, 1e12, 0.0)
-        handoff = np.flatnonzero(x.handoff)
-        parts: list[tuple[IntArray, IntArray, IntArray, U64Array, IntArray]] = []
-        for seat in np.flatnonzero(x.prospecting > 0).tolist():
-            for level in range(1, r.max_logos + 1):
-                trials = np.flatnonzero(found[:, seat] >= level)
-                if trials.size == 0:
-                    break
-                if x.keeps_logos[seat]:
-                    owners = np.full(trials.size, seat)
-                else:
-                    key = load[trials][:, handoff] + busy[trials][:, handoff]
-                    owners = handoff[np.argmin(key, axis=1)]
-                entity = streams.child_entity(
-                    np.full(trials.size, x.seat_entities[seat], dtype=np.uint64),
-                    self.won[trials, seat],
-                )
-                self.won[trials, seat] += 1
-                source = np.full(trials.size, x.seat_archetype[seat] + 1)
-                parts.append((trials, self.logos[trials].copy(), owners, entity, source))
-                self.logos[trials] += 1
-                load[trials, owners] += 1.0
-        if referrals.any():
-            ti, ci = np.nonzero(referral)  # row-major: by trial, then column order
-            first = np.cumsum(referrals) - referrals
-            rank = np.arange(ti.size) - first[ti]
-            entity = streams.child_entity(self.entity[ti, ci], self.referred[ti, ci])
-            self.referred[ti, ci] += 1
-            owners = self.owner[ti, ci]
-            source = x.seat_archetype[owners] + 1
-            parts.append((ti, self.logos[ti] + rank, owners, entity, source))
-            self.logos += referrals
-            np.add.at(load, (ti, owners), 1.0)
-        ti = np.concatenate([p[0] for p in parts])
-        slot = np.concatenate([p[1] for p in parts])
-        owners = np.concatenate([p[2] for p in parts])
-        entity = np.concatenate([p[3] for p in parts])
-        source = np.concatenate([p[4] for p in parts])
-        self._activate(ti, slot, owners, entity, source)
-        return np.asarray(total, dtype=np.float64)
-
-    def _activate(
-        self, ti: IntArray, slot: IntArray, owners: IntArray, entity: U64Array, source: IntArray
-    ) -> None:
-        """Start new logos in ``slot`` of trials ``ti``, sized from their own keyed draws."""
-        x, r = self.x, self.x.rates
-        base = streams.base_key(x.seed, (self.start + ti).astype(np.uint64), entity)
-        revenue = x.logo_median * np.exp(r.logo_sigma * streams.normal(base, 0, LOGO_SIZE))
-        wallet = revenue * r.logo_multiple
-        share = 1.0 / r.logo_multiple
-        column = self.n_book + slot
-        self.active[ti, column] = True
-        self.wallet[ti, column] = wallet
-        self.share[ti, column] = share
-        self.floor[ti, column] = r.floor_ratio * share
-        self.ceiling[ti, column] = share + r.ceiling_gain * (1.0 - share)
-        self.contacts[ti, column] = 1
-        self.health[ti, column] = r.logo_health
-        self.owner[ti, column] = owners
-        self.quadrant[ti, column] = classify(revenue, wallet, x.thresholds)
-        self.source[ti, column] = source
-        self.entity[ti, column] = entity
-        self.base[ti, column] = base
-        self.referred[ti, column] = 0
-        if x.theta_beta is not None:
-            u = streams.uniform(base, 0, THETA)
-            p = np.asarray(betaincinv(x.theta_beta.a, x.theta_beta.b, u), np.float64)
-            self.theta[ti, column] = x.theta_beta.monthly(p)
-        else:
-            self.theta[ti, column] = x.logo_theta
+        output.add_streamed(lo, month - 1, streamed)
 
 
 def _initial_slots(x: ModelInputs) -> int:
     """Slots for about the first six months' new logos; more are added when a trial needs them.
 
-    Only speed depends on this (never the horizon): slots are added in whole chunks and a
-    new logo's draws are keyed by its source, not by its slot.
+    Only speed depends on this (never the horizon): a new logo's draws are keyed by its
+    source, not by its slot, and sums skip empty slots.
     """
     if not x.effects:
         return 0
@@ -876,18 +742,39 @@ def run_batch(
     x: ModelInputs,
     first_block: int,
     n_blocks: int,
-    recorder: TrialRecorder,
+    recorder: TrialRecorder | BatchOutput,
     *,
     initial_slots: int | None = None,
 ) -> Batch:
-    """Simulate trials of blocks ``first_block`` … into ``recorder``; returns the final state."""
+    """Simulate trials of blocks ``first_block`` … into ``recorder``; returns the final state.
+
+    ``recorder`` is a :class:`BatchOutput` covering these trials (or more), or a
+    :class:`~simulate.results.TrialRecorder` of the whole run.
+    """
     batch = Batch(
         x, first_block, n_blocks, _initial_slots(x) if initial_slots is None else initial_slots
     )
+    if isinstance(recorder, BatchOutput):
+        output = recorder
+    else:
+        output = BatchOutput(x, batch.start, batch.trials)
     for month in range(1, x.horizon + 1):
-        batch.step(month, recorder)
-    recorder.add_events(batch.events_by_contacts, batch.lost_by_contacts)
+        batch.step(month, output)
+    output.events_by_contacts += batch.events_by_contacts
+    output.lost_by_contacts += batch.lost_by_contacts
+    if isinstance(recorder, TrialRecorder):
+        merge(recorder, output)
     return batch
+
+
+def merge(recorder: TrialRecorder, output: BatchOutput) -> None:
+    """Add a task's outputs to the run's recorder (call in trial order: block sums add up)."""
+    lo, hi = output.start, output.start + output.trials
+    for name, values in output.values.items():
+        recorder.values[name][lo:hi] = values
+    recorder.by_archetype[:, lo:hi] = output.by_archetype
+    recorder.moments.add_blocks(output.names, output.block_sums, output.block_squares)
+    recorder.add_events(output.events_by_contacts, output.lost_by_contacts)
 
 
 def streamed_names(x: ModelInputs) -> tuple[str, ...]:
@@ -901,59 +788,3 @@ def streamed_names(x: ModelInputs) -> tuple[str, ...]:
         "costs.revenue_minus_cost_cumulative",
     ]
     return tuple(names)
-
-
-def run_simulation(
-    scenario: Scenario,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-    batch_trials: int | None = None,
-    initial_slots: int | None = None,
-) -> SimulationResult:
-    """Run every trial of ``scenario``; the result does not depend on ``batch_trials``.
-
-    ``progress(done, total)`` is called after each batch; ``should_stop()`` is checked
-    between batches and stops the run with :class:`SimulationInterrupted`.
-    ``initial_slots`` (tests) sets the new-logo slots allocated before any are needed.
-    """
-    x = prepare(scenario)
-    kept = x.trials * x.horizon * (len(METRICS) + len(x.archetype_names)) * 8
-    if kept > MAX_OUTPUT_BYTES:
-        most = MAX_OUTPUT_BYTES // (x.horizon * (len(METRICS) + len(x.archetype_names)) * 8)
-        raise SimulateError(
-            f"trials: {x.trials:,} trials over {x.horizon} months would keep "
-            f"{kept / 2**30:.1f} GiB of per-trial results; expected at most {most:,} trials "
-            f"for this horizon (the limit is {MAX_OUTPUT_BYTES / 2**30:.0f} GiB)."
-        )
-    recorder = TrialRecorder(
-        x.trials, x.horizon, x.archetype_names, streamed=streamed_names(x), block=BLOCK_TRIALS
-    )
-    per_batch = batch_trials if batch_trials is not None else default_batch_trials(x)
-    if per_batch < 1:
-        raise SimulateError(f"batch_trials: expected a whole number ≥ 1; found {per_batch}.")
-    blocks_per_batch = max(1, per_batch // BLOCK_TRIALS)
-    total_blocks = -(-x.trials // BLOCK_TRIALS)
-    for first in range(0, total_blocks, blocks_per_batch):
-        if should_stop is not None and should_stop():
-            raise SimulationInterrupted(
-                f"the simulation was interrupted after {min(first * BLOCK_TRIALS, x.trials):,} "
-                f"of {x.trials:,} trials."
-            )
-        run_batch(
-            x,
-            first,
-            min(blocks_per_batch, total_blocks - first),
-            recorder,
-            initial_slots=initial_slots,
-        )
-        if progress is not None:
-            progress(min((first + blocks_per_batch) * BLOCK_TRIALS, x.trials), x.trials)
-    return recorder.finish(
-        scenario=scenario.name,
-        seed=x.seed,
-        effects=scenario.effects,
-        target=x.target,
-        assumptions=scenario.assumptions,
-        quadrant_thresholds={"size": x.thresholds.size, "potential": x.thresholds.potential},
-    )

@@ -26,9 +26,11 @@ fixed per (seat, n-th logo it wins) and per (referring account, n-th referral).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import ndtri
 
 U64 = np.uint64
 MASK64 = (1 << 64) - 1
@@ -108,8 +110,13 @@ def uniform(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
 
 
 def normal(base: Uint64Array, month: int, mechanism: int) -> FloatArray:
-    """A standard normal per element (the inverse normal CDF of :func:`uniform`)."""
-    return np.asarray(ndtri(uniform(base, month, mechanism)), dtype=np.float64)
+    """A standard normal per element (:func:`inverse_normal` of :func:`uniform`)."""
+    return normal_of(uniform(base, month, mechanism))
+
+
+def normal_of(unit: FloatArray) -> FloatArray:
+    """:func:`inverse_normal` of every element of ``unit`` (uniforms in (0, 1))."""
+    return _inverse_normal_array(np.ascontiguousarray(unit, dtype=np.float64))
 
 
 def seat_entity(seat_hash: int) -> int:
@@ -130,17 +137,251 @@ def uniform_scalar(seed: int, trial: int, entity: int, month: int, mechanism: in
     return float(uniform(base, month, mechanism)[0])
 
 
+# ----------------------------------------------------------------------------- compiled twins
+# The same arithmetic as above on scalars, compiled by numba (cached on disk) so the kernel
+# calls it per draw. Every constant is a uint64, so no operation is promoted to float and the
+# words are the numpy functions' words bit for bit (tests/simulate/test_streams.py).
+
+_U11 = np.uint64(11)
+_U27 = np.uint64(27)
+_U30 = np.uint64(30)
+_U31 = np.uint64(31)
+_UM1 = np.uint64(_M1)
+_UM2 = np.uint64(_M2)
+_UGOLDEN = np.uint64(GOLDEN)
+_UENTITY = np.uint64(0xD1B54A32D192ED03)
+_UCHILD = np.uint64(0x7F4A7C159E3779B9)
+_UCHILD_TAG = np.uint64(_CHILD_TAG)
+_UNIT = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def mix_word(z: np.uint64) -> np.uint64:
+    """:func:`mix_int` on one uint64 (compiled)."""
+    z = (z ^ (z >> _U30)) * _UM1
+    z = (z ^ (z >> _U27)) * _UM2
+    return z ^ (z >> _U31)
+
+
+@njit(cache=True, inline="always")
+def base_word(seed_word: np.uint64, trial: np.uint64, entity: np.uint64) -> np.uint64:
+    """:func:`base_key` of one (trial, entity); ``seed_word`` is :func:`seed_word` of the seed."""
+    h = mix_word(seed_word + trial * _UGOLDEN)
+    return mix_word(h ^ (entity * _UENTITY + _UGOLDEN))
+
+
+@njit(cache=True, inline="always")
+def uniform_word(base: np.uint64, step: np.uint64) -> float:
+    """:func:`uniform` of one base word; ``step`` is :func:`counter` of (month, mechanism)."""
+    return (float(mix_word(base + step) >> _U11) + 0.5) * _UNIT
+
+
+@njit(cache=True, inline="always")
+def child_word(parent: np.uint64, ordinal: np.uint64) -> np.uint64:
+    """:func:`child_entity` of one (parent, ordinal)."""
+    return mix_word(parent * _UGOLDEN + ordinal + _UCHILD) | _UCHILD_TAG
+
+
+def seed_word(seed: int) -> np.uint64:
+    """The seed's word that :func:`base_key` starts from (what :func:`base_word` takes)."""
+    return U64(mix_int(seed * GOLDEN + 0x632BE59BD9B4E019))
+
+
+# Wichura's AS241 (PPND16), accurate to about 1e-16: the inverse normal CDF used by
+# :func:`normal` and by the kernel (one function, so both give the same numbers).
+_A = (
+    3.387132872796366608, 133.14166789178437745, 1971.5909503065514427,
+    13731.693765509461125, 45921.953931549871457, 67265.770927008700853,
+    33430.575583588128105, 2509.0809287301226727,
+)  # fmt: skip
+_B = (
+    1.0, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077,
+    21213.794301586595867, 39307.89580009271061, 28729.085735721942674,
+    5226.495278852545925,
+)  # fmt: skip
+_C = (
+    1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055,
+    3.64784832476320460504, 1.27045825245236838258, 0.24178072517745061177,
+    0.0227238449892691845833, 7.7454501427834140764e-4,
+)  # fmt: skip
+_D = (
+    1.0, 2.05319162663775882187, 1.6763848301838038494, 0.68976733498510000455,
+    0.14810397642748007459, 0.0151986665636164571966, 5.475938084995344946e-4,
+    1.05075007164441684324e-9,
+)  # fmt: skip
+_E = (
+    6.6579046435011037772, 5.4637849111641143699, 1.7848265399172913358,
+    0.29656057182850489123, 0.026532189526576123093, 0.0012426609473880784386,
+    2.71155556874348757815e-5, 2.01033439929228813265e-7,
+)  # fmt: skip
+_F = (
+    1.0, 0.59983220655588793769, 0.13692988092273580531, 0.0148753612908506148525,
+    7.868691311456132591e-4, 1.8463183175100546818e-5, 1.4215117583164458887e-7,
+    2.04426310338993978564e-15,
+)  # fmt: skip
+
+
+@njit(cache=True, inline="always")
+def _poly(c: tuple[float, ...], x: float) -> float:
+    return (
+        ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x
+        + c[0]
+    )
+
+
+@njit(cache=True)
+def inverse_normal(p: float) -> float:
+    """The standard normal quantile of ``p`` in (0, 1) (AS241; compiled)."""
+    q = p - 0.5
+    if abs(q) <= 0.425:
+        r = 0.180625 - q * q
+        return q * _poly(_A, r) / _poly(_B, r)
+    r = p if q < 0.0 else 1.0 - p
+    r = math.sqrt(-math.log(r))
+    if r <= 5.0:
+        r -= 1.6
+        value = _poly(_C, r) / _poly(_D, r)
+    else:
+        r -= 5.0
+        value = _poly(_E, r) / _poly(_F, r)
+    return -value if q < 0.0 else value
+
+
+@njit(cache=True)
+def _inverse_normal_array(p: FloatArray) -> FloatArray:
+    out = np.empty_like(p)
+    flat_p = p.ravel()
+    flat_out = out.ravel()
+    for i in range(flat_p.size):
+        flat_out[i] = inverse_normal(flat_p[i])
+    return out
+
+
+# The beta quantile (θ of an account drawn from the book's beta distribution): the
+# regularised incomplete beta by Lentz's continued fraction, inverted by Halley steps from
+# Abramowitz & Stegun 26.5.22 / the small-shape start (Press et al., Numerical Recipes,
+# 3rd ed., §6.4). Relative error ~1e-12, far below any Monte Carlo error; compiled so the
+# kernel and the batch set-up draw θ the same way.
+
+_BETA_EPS = 1e-14
+_BETA_TINY = 1e-300
+
+
+@njit(cache=True)
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    if abs(d) < _BETA_TINY:
+        d = _BETA_TINY
+    d = 1.0 / d
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = _BETA_TINY if abs(d) < _BETA_TINY else d
+        c = 1.0 + aa / c
+        c = _BETA_TINY if abs(c) < _BETA_TINY else c
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = _BETA_TINY if abs(d) < _BETA_TINY else d
+        c = 1.0 + aa / c
+        c = _BETA_TINY if abs(c) < _BETA_TINY else c
+        d = 1.0 / d
+        step = d * c
+        h *= step
+        if abs(step - 1.0) < _BETA_EPS:
+            break
+    return h
+
+
+@njit(cache=True)
+def _beta_cdf(a: float, b: float, x: float, log_norm: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(log_norm + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _beta_fraction(a, b, x) / a
+    return 1.0 - front * _beta_fraction(b, a, 1.0 - x) / b
+
+
+@njit(cache=True)
+def beta_quantile(a: float, b: float, p: float) -> float:
+    """The ``p`` quantile of Beta(a, b) for ``p`` in (0, 1) (compiled)."""
+    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    if a >= 1.0 and b >= 1.0:
+        pp = p if p < 0.5 else 1.0 - p
+        t = math.sqrt(-2.0 * math.log(pp))
+        x = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t
+        if p < 0.5:
+            x = -x
+        al = (x * x - 3.0) / 6.0
+        h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0))
+        w = x * math.sqrt(al + h) / h - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (
+            al + 5.0 / 6.0 - 2.0 / (3.0 * h)
+        )
+        x = a / (a + b * math.exp(2.0 * w))
+    else:
+        lna = math.log(a / (a + b))
+        lnb = math.log(b / (a + b))
+        t = math.exp(a * lna) / a
+        u = math.exp(b * lnb) / b
+        w = t + u
+        x = (a * w * p) ** (1.0 / a) if p < t / w else 1.0 - (b * w * (1.0 - p)) ** (1.0 / b)
+    a1, b1 = a - 1.0, b - 1.0
+    for j in range(40):
+        if x <= 0.0 or x >= 1.0:
+            return x
+        err = _beta_cdf(a, b, x, log_norm) - p
+        t = math.exp(a1 * math.log(x) + b1 * math.log1p(-x) + log_norm)
+        u = err / t
+        t = u / (1.0 - 0.5 * min(1.0, u * (a1 / x - b1 / (1.0 - x))))
+        x -= t
+        if x <= 0.0:
+            x = 0.5 * (x + t)
+        if x >= 1.0:
+            x = 0.5 * (x + t + 1.0)
+        if abs(t) < _BETA_EPS * x and j > 0:
+            break
+    return x
+
+
+@njit(cache=True)
+def beta_quantiles(a: float, b: float, p: FloatArray) -> FloatArray:
+    """:func:`beta_quantile` of every element of ``p``."""
+    out = np.empty_like(p)
+    flat_p = p.ravel()
+    flat_out = out.ravel()
+    for i in range(flat_p.size):
+        flat_out[i] = beta_quantile(a, b, flat_p[i])
+    return out
+
+
 __all__ = [
     "TRIAL_ENTITY",
     "base_key",
+    "base_word",
+    "beta_quantile",
+    "beta_quantiles",
     "bits",
     "child_entity",
+    "child_word",
     "counter",
+    "inverse_normal",
     "mix",
     "mix_int",
+    "mix_word",
     "normal",
+    "normal_of",
     "seat_entity",
+    "seed_word",
     "to_unit",
     "uniform",
     "uniform_scalar",
+    "uniform_word",
 ]

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from simulate.cli import cli, starter_scenario_text
@@ -248,10 +249,12 @@ def test_bad_scenario_gives_one_paragraph_and_exit_2(name: str, simulate_cli: Cl
     assert result.stderr == BAD_SCENARIOS[name] + "\n"
 
 
-def test_ctrl_c_exits_130_cleanly_and_writes_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_exits_130_cleanly_and_writes_nothing(tmp_path: Path, workers: str) -> None:
     target = tmp_path / "result.json"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "NO_COLOR": "1", "COLUMNS": "100"}
     command = [sys.executable, "-m", "simulate", "run", SCENARIO, "--trials", "20000"]
+    command += ["--workers", workers]
     process = subprocess.Popen(
         [*command, "--format", "json", "-o", str(target)],
         cwd=REPO_ROOT,
@@ -266,9 +269,19 @@ def test_ctrl_c_exits_130_cleanly_and_writes_nothing(tmp_path: Path) -> None:
     first = process.stderr.readline()  # printed just before the simulation starts
     assert first.startswith("Demo book, two farmers and a hunter: 20,000 trials")
     time.sleep(1.0)
+    children: list[psutil.Process] = []
+    for _ in range(200):  # with 2 workers: wait until they are running
+        children = psutil.Process(process.pid).children(recursive=True)
+        if workers == "1" or len(children) >= 2:
+            break
+        time.sleep(0.1)
     process.send_signal(signal.SIGINT)
     stdout, rest = process.communicate(timeout=60)
     assert process.returncode == 130
+    # Every worker stopped with the run.
+    assert len(children) == (0 if workers == "1" else 2)
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert alive == []
     assert stdout == ""
     assert "Traceback" not in rest
     assert rest.strip().splitlines() == [
