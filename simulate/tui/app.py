@@ -123,6 +123,8 @@ class DashboardApp(App[int]):
         self.baseline: SimulationResult | None = None
         self.baseline_label = ""
         self.running = False
+        self.run_error = False
+        """True while the message under the panel is why the last run failed."""
         self.run_started = 0.0
         self.finished_runs = 0
         """Runs whose last stage arrived (tests wait for this)."""
@@ -134,10 +136,16 @@ class DashboardApp(App[int]):
     @property
     def dashboard(self) -> DashboardScreen:
         """The dashboard (the screen under any dialog)."""
+        screen = self._dashboard()
+        if screen is None:
+            raise LookupError("no dashboard screen")
+        return screen
+
+    def _dashboard(self) -> DashboardScreen | None:
         for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
+            if isinstance(screen, DashboardScreen) and screen.is_mounted:
                 return screen
-        raise LookupError("no dashboard screen")
+        return None
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.start_run)
@@ -150,6 +158,8 @@ class DashboardApp(App[int]):
         if self.restart_timer is not None:
             self.restart_timer.stop()
             self.restart_timer = None
+        if self._dashboard() is None:
+            return
         self.run_id += 1
         run_id = self.run_id
         cancel = threading.Event()
@@ -196,10 +206,11 @@ class DashboardApp(App[int]):
 
     @on(RunUpdate)
     def _run_update(self, message: RunUpdate) -> None:
-        if message.run_id != self.run_id:
+        if message.run_id != self.run_id or self._dashboard() is None:
             return
         if message.error is not None:
             self.running = False
+            self.run_error = True
             self.dashboard.show_field_error(message.error)
             self._status()
             return
@@ -213,17 +224,22 @@ class DashboardApp(App[int]):
         if stage.final:
             self.running = False
             self.finished_runs += 1
-        self.dashboard.show_field_error(None)
+        if self.run_error:
+            self.run_error = False
+            self.dashboard.show_field_error(None)
         self._draw()
 
     def _draw(self) -> None:
-        if self.data is None or self.result is None:
+        if self.data is None or self.result is None or self._dashboard() is None:
             return
         deltas = kpi_deltas(self.baseline, self.result) if self.baseline is not None else {}
         self.dashboard.show_stage(self.data, self.cards, deltas)
         self._status()
 
     def _status(self) -> None:
+        dashboard = self._dashboard()
+        if dashboard is None:
+            return
         text = Text()
         if self.stage is not None:
             s = self.stage
@@ -232,19 +248,19 @@ class DashboardApp(App[int]):
         if self.running:
             text.append("  running…" if self.stage is None else "  sharpening…", style="yellow")
         elif self.stage is not None:
-            text.append(f"  done in {time.perf_counter() - self.run_started:.1f} s", style="green")
+            text.append("  done", style="green")
         if self.edits.dirty:
             text.append("  · edited", style="magenta")
         if self.baseline is not None:
             text.append(f"\nΔ ± 95 % CI vs baseline {self.baseline_label}", style="cyan")
-        self.dashboard.show_status(text)
+        dashboard.show_status(text)
 
     # ---------------------------------------------------------------- edits
 
     @on(TeamRow.Changed)
     def _team_changed(self, message: TeamRow.Changed) -> None:
         problem = self.edits.adjust_team(message.archetype, message.delta)
-        self.dashboard.show_field_error(problem)
+        self._problem(problem)
         if problem is None:
             self.dashboard.show_team()
             self.schedule_run()
@@ -252,7 +268,7 @@ class DashboardApp(App[int]):
     @on(DashboardScreen.PolicyChosen)
     def _policy(self, message: DashboardScreen.PolicyChosen) -> None:
         problem = self.edits.set_policy(message.name, message.value)
-        self.dashboard.show_field_error(problem)
+        self._problem(problem)
         if problem is None:
             self.schedule_run()
 
@@ -270,9 +286,13 @@ class DashboardApp(App[int]):
             before_value = getattr(self.edits, field)
             problem = self.edits.set_whole(field, message.text)
             changed = getattr(self.edits, field) != before_value
-        self.dashboard.show_field_error(problem)
+        self._problem(problem)
         if problem is None and changed:
             self.schedule_run()
+
+    def _problem(self, problem: str | None) -> None:
+        self.run_error = False
+        self.dashboard.show_field_error(problem)
 
     # ---------------------------------------------------------------- baseline
 
@@ -397,6 +417,8 @@ class DashboardApp(App[int]):
 
     def _leave(self, code: int) -> None:
         self.cancel.set()
+        if self.restart_timer is not None:
+            self.restart_timer.stop()
         self.exit(code, return_code=code)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
