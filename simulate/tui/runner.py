@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from simulate.engine import BLOCK_TRIALS, SimulationInterrupted, run_simulation
-from simulate.model import Scenario
 from simulate.results import SimulationResult
+
+if TYPE_CHECKING:
+    from simulate.model import Scenario
 
 STAGES: tuple[int, ...] = (8, 32, 128, 512)
 """Trials of the stages before the scenario's own: each about four times the one before."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,11 +25,13 @@ from numpy.typing import NDArray
 from simulate.analysis.compare import CONFIDENCE, PairedDifference, paired_difference
 from simulate.analysis.metrics import OUTCOMES, Outcome, cumulative_cost
 from simulate.assumptions import Assumption
-from simulate.model import Scenario
 from simulate.overrides import Override
 from simulate.quadrants import QUADRANTS
 from simulate.report import format_count, format_money, format_share, format_value
 from simulate.results import SimulationResult, target_values
+
+if TYPE_CHECKING:
+    from simulate.model import Scenario
 
 INFLUENTIAL_ASSUMPTIONS: tuple[str, ...] = (
     "win_capture_share",
@@ -309,7 +311,7 @@ class Delta:
 
 def _format_delta(kind: str, value: float) -> str:
     if kind == "money":
-        body = format_money(abs(value))
+        body = format_money(abs(value)).replace(" ", "")
     elif kind == "share":
         body = f"{100 * abs(value):.1f} pp"
     else:

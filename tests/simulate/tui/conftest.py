@@ -52,7 +52,9 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-async def wait_for_runs(pilot: Pilot[Any], app: DashboardApp, runs: int, timeout: float = 180) -> None:
+async def wait_for_runs(
+    pilot: Pilot[Any], app: DashboardApp, runs: int, timeout: float = 180
+) -> None:
     """Wait until ``runs`` runs have shown their last stage."""
     waited = 0.0
     while app.finished_runs < runs or app.running:

@@ -17,7 +17,7 @@ from simulate.model import load_scenario
 from simulate.overrides import parse_team
 from simulate.tui.app import make_dashboard_app
 from simulate.tui.screens.dashboard import KpiCard
-from simulate.tui.view import kpis
+from simulate.tui.view import kpi_deltas, kpis
 from simulate.tui.widgets.team import TeamRow
 from simulate.variants import apply_to_scenario
 from tests.simulate.tui.conftest import example_scenario, run_async, wait_for_runs
@@ -85,8 +85,7 @@ async def test_baseline_deltas_are_the_paired_comparison(scenario_file: Path) ->
     revenue_24 = next(
         d for d in comparison.variants[0].differences if d.outcome == "revenue" and d.month == 24
     )
-    card, text = shown["revenue"]
-    from simulate.tui.view import kpi_deltas
+    _, text = shown["revenue"]
 
     deltas = kpi_deltas(base, variant)
     assert deltas["revenue"].difference == pytest.approx(revenue_24.difference, rel=1e-12)
@@ -177,10 +176,8 @@ async def test_ctrl_s_saves_and_asks_before_overwriting_a_changed_file(scenario_
         await pilot.press("ctrl+s")
         await pilot.press("y")
         await pilot.pause()
-        assert [(e.archetype, e.count) for e in load_scenario(scenario_file).team][0] == (
-            "farmer",
-            4,
-        )
+        first = load_scenario(scenario_file).team[0]
+        assert (first.archetype, first.count) == ("farmer", 4)
         await pilot.press("ctrl+c")
 
 
@@ -198,7 +195,7 @@ async def test_e_exports_the_report_and_the_palette_lists_every_action(
         names = {getattr(c, "__name__", "") for c in callbacks}
         for binding in app.BINDINGS:
             assert not isinstance(binding, tuple)
-            action = binding.action.split("(")[0]  # type: ignore[union-attr]
+            action = binding.action.split("(")[0]
             if action == "interrupt":
                 continue
             assert f"action_{action}" in names, f"{action} is not in the command palette"
