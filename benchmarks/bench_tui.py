@@ -7,8 +7,8 @@ as in a terminal, the engine on its background thread) over
 - first figures: seconds from the app's start to the first stage on screen;
 - keypress latency during a run: from posting a key event to the app (as the
   terminal driver does) to the app's state answering it (Tab: focus moved;
-  ``+``: the seat count shown), while the engine computes; the median and the worst of ``PRESSES`` presses each. Figures only,
-  never asserted (the machine may be shared).
+  ``+``: the seat count shown), while the engine computes; the median and
+  the worst of ``PRESSES`` presses each. Figures only, never asserted.
 """
 
 from __future__ import annotations
