@@ -15,6 +15,6 @@ DASHBOARD_KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+P", "command palette: every action by name"),
     ("?", "this help"),
     ("q", "quit (asks only when there are unsaved edits); also during a run"),
-    ("Ctrl+C", "quit at once, without asking"),
+    ("Ctrl+C", "quit at once, without asking (exit status 130)"),
 )
 """What each key does in ``simulate tui``."""
