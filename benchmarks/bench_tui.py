@@ -42,7 +42,7 @@ async def _measure(quick: bool) -> dict[str, float | list[float]]:
     scenario = load_scenario(SCENARIO)
     if quick:
         scenario = scenario.with_overrides(trials=256)
-    app: DashboardApp = make_dashboard_app(scenario, SCENARIO, export_path=Path("/dev/null"))
+    app: DashboardApp = make_dashboard_app(scenario, SCENARIO)
     out: dict[str, float | list[float]] = {}
     started = time.perf_counter()
     async with app.run_test(size=(120, 40)) as pilot:
