@@ -34,7 +34,7 @@ from simulate.model import Scenario, ScenarioFile
 from simulate.overrides import apply_overrides
 from simulate.report import run_report_text
 from simulate.results import SimulationResult
-from simulate.tui.runner import Stage, run_in_stages
+from simulate.tui.runner import Stage, run_in_stages, stage_trials
 from simulate.tui.screens.dashboard import DashboardScreen
 from simulate.tui.screens.help import DASHBOARD_KEYS
 from simulate.tui.view import Edits, Kpi, kpi_deltas, kpis
@@ -126,6 +126,8 @@ class DashboardApp(App[int]):
         self.run_error = False
         """True while the message under the panel is why the last run failed."""
         self.run_started = 0.0
+        self.first_stage_seconds: float | None = None
+        """Seconds from the start of the last run to its first stage (benchmarks read it)."""
         self.finished_runs = 0
         """Runs whose last stage arrived (tests wait for this)."""
         self.sub_title = config.scenario.name
@@ -217,6 +219,8 @@ class DashboardApp(App[int]):
         stage = message.stage
         assert stage is not None
         assert message.data is not None
+        if stage.trials == stage_trials(stage.total)[0]:
+            self.first_stage_seconds = time.perf_counter() - self.run_started
         self.stage = stage
         self.result = stage.result
         self.data = message.data
