@@ -77,6 +77,9 @@ class FieldInput(Input):
 class DashboardScreen(Screen[None]):
     """Inputs left, outcomes right."""
 
+    AUTO_FOCUS = "TeamRow"
+    """Focus starts on the first team row (not a text field, not a scroll container)."""
+
     class Edited(Message):
         """A field of the left panel was submitted: ``field`` is ``horizon_months``,
         ``trials`` or ``assumptions.NAME``."""
