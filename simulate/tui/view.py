@@ -390,32 +390,13 @@ def _met(
 def _cost_delta(
     baseline: SimulationResult, current: SimulationResult, n: int, month: int
 ) -> Delta | None:
-    """Team cost to ``month``: paired when both kept each trial's cost, else from the means."""
+    """Team cost to ``month``, paired trial by trial (None when a result has no cost)."""
     a, b = cumulative_cost(baseline.per_trial), cumulative_cost(current.per_trial)
-    outcome = Outcome("team_cost", "team cost", False, "money")
-    if a is not None and b is not None and month <= a.shape[1]:
-        d = paired_difference(outcome, month, a[:n, month - 1], b[:n, month - 1])
-        return _delta("team_cost", "money", d, n, True)
-    sa = baseline.breakdowns.get("costs.team_cost_cumulative")
-    sb = current.breakdowns.get("costs.team_cost_cumulative")
-    if sa is None or sb is None or month > len(sa.mean):
+    if a is None or b is None or month > a.shape[1] or month > b.shape[1]:
         return None
-    diff = sb.mean[month - 1] - sa.mean[month - 1]
-    half = 1.959963984540054 * math.hypot(sa.se[month - 1], sb.se[month - 1])
-    d = PairedDifference(
-        outcome="team_cost",
-        month=month,
-        baseline=sa.mean[month - 1],
-        variant=sb.mean[month - 1],
-        difference=diff,
-        se=half / 1.959963984540054,
-        se_independent=half / 1.959963984540054,
-        ci_low=diff - half,
-        ci_high=diff + half,
-        p_better=float("nan"),
-        exact=False,
-    )
-    return _delta("team_cost", "money", d, n, False)
+    outcome = Outcome("team_cost", "team cost", False, "money")
+    d = paired_difference(outcome, month, a[:n, month - 1], b[:n, month - 1])
+    return _delta("team_cost", "money", d, n, True)
 
 
 assert CONFIDENCE == 0.95, "the delta text says 95 %"
