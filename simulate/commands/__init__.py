@@ -17,6 +17,7 @@ def register(group: click.Group) -> None:
     from simulate.commands.compare import compare_command
     from simulate.commands.sensitivity import sensitivity_command
     from simulate.commands.sweep import sweep_command
+    from simulate.commands.tui import tui_command
     from simulate.commands.uncertainty import uncertainty_command
 
     for command in (
@@ -25,6 +26,7 @@ def register(group: click.Group) -> None:
         compare_command,
         sensitivity_command,
         sweep_command,
+        tui_command,
         uncertainty_command,
     ):
         group.add_command(command)

@@ -1,0 +1,255 @@
+"""The dashboard screen: the editable inputs on the left, the outcomes on the right.
+
+The screen only draws and forwards: edits go to the app as messages (the app
+owns the :class:`~simulate.tui.view.Edits` and the runs), and the app calls
+:meth:`DashboardScreen.show_stage` and friends with what to draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+
+from simulate.assumptions import Assumption
+from simulate.report import format_count, format_money, format_share, format_value
+from simulate.tui.view import (
+    POLICIES,
+    Delta,
+    Edits,
+    Fan,
+    Kpi,
+    key_month,
+    quadrant_rows,
+    revenue_by_archetype,
+)
+from simulate.tui.widgets.fan import FanChart
+from simulate.tui.widgets.team import TeamRow
+
+KPI_KEYS = ("revenue", "target", "accounts_lost", "new_logos", "wallet_share", "team_cost")
+
+
+class KpiCard(Static):
+    """One KPI: label, value, detail (or the delta against the baseline)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(id=f"kpi-{key}", classes="kpi")
+        self.key = key
+        self.kpi: Kpi | None = None
+
+    def show(self, kpi: Kpi, delta: Delta | None) -> None:
+        """Draw ``kpi``, with ``delta`` in place of the detail when a baseline is pinned."""
+        self.kpi = kpi
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(kpi.label + "\n", style="dim")
+        text.append(kpi.value + "\n", style="bold")
+        if delta is not None:
+            text.append(delta.text, style="bold green" if delta.difference >= 0 else "bold red")
+            if not delta.paired:
+                text.append(" ≈", style="dim")
+        else:
+            text.append(kpi.detail, style="dim")
+        self.update(text)
+
+
+class FieldInput(Input):
+    """A text field of the left panel (Escape leaves it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave field", show=False),
+    ]
+
+    def action_leave(self) -> None:
+        """Give the focus back to the team."""
+        self.screen.focus_next(TeamRow)
+
+
+class DashboardScreen(Screen[None]):
+    """Inputs left, outcomes right."""
+
+    AUTO_FOCUS = "TeamRow"
+    """Focus starts on the first team row (not a text field, not a scroll container)."""
+
+    class Edited(Message):
+        """A field of the left panel was submitted: ``field`` is ``horizon_months``,
+        ``trials`` or ``assumptions.NAME``."""
+
+        def __init__(self, field: str, text: str) -> None:
+            super().__init__()
+            self.field = field
+            self.text = text
+
+    class PolicyChosen(Message):
+        """A policy was chosen."""
+
+        def __init__(self, name: str, value: str) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
+
+    def __init__(self, edits: Edits, assumptions: Mapping[str, Assumption]) -> None:
+        super().__init__()
+        self.edits = edits
+        self.assumptions = assumptions
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="controls"):
+                yield Label("Team (seats)", classes="section")
+                for archetype, count in self.edits.team.items():
+                    yield TeamRow(archetype, count)
+                yield Label("Policies", classes="section")
+                for name, choices in POLICIES.items():
+                    yield Label(name, classes="field-label")
+                    yield Select(
+                        [(choice, choice) for choice in choices],
+                        value=self.edits.policies[name],
+                        allow_blank=False,
+                        compact=True,
+                        id=f"policy-{name}",
+                    )
+                yield Label("Run", classes="section")
+                yield Label("horizon (months)", classes="field-label")
+                yield FieldInput(
+                    str(self.edits.horizon_months), id="field-horizon_months", compact=True
+                )
+                yield Label("trials", classes="field-label")
+                yield FieldInput(str(self.edits.trials), id="field-trials", compact=True)
+                yield Label("Assumptions", classes="section")
+                for name, value in self.edits.assumptions.items():
+                    unit = self.assumptions[name].unit
+                    yield Label(f"{name}\n[dim]{unit}[/dim]", classes="field-label")
+                    yield FieldInput(
+                        format_value(value), id=f"field-assumptions-{name}", compact=True
+                    )
+                yield Static("", id="field-error")
+            with VerticalScroll(id="main"):
+                yield Static("starting…", id="status")
+                with Grid(id="kpis"):
+                    for key in KPI_KEYS:
+                        yield KpiCard(key)
+                yield FanChart(id="fan")
+                yield Static("", id="accounts")
+                with Vertical(id="tables"):
+                    yield Static("", id="by-archetype")
+                    yield Static("", id="quadrants")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        first = next(iter(self.query(TeamRow)), None)
+        if first is not None:
+            first.focus()
+
+    # ---------------------------------------------------------------- forwarding edits
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        field = (
+            (event.input.id or "").removeprefix("field-").replace("assumptions-", "assumptions.")
+        )
+        self.post_message(self.Edited(field, event.value))
+
+    @on(Select.Changed)
+    def _policy(self, event: Select.Changed) -> None:
+        name = (event.select.id or "").removeprefix("policy-")
+        if isinstance(event.value, str) and event.value != self.edits.policies.get(name):
+            self.post_message(self.PolicyChosen(name, event.value))
+
+    # ---------------------------------------------------------------- drawing
+
+    def show_field_error(self, message: str | None) -> None:
+        """Show why the last edit was refused (None clears it)."""
+        error = self.query_one("#field-error", Static)
+        error.update(message or "")
+        error.set_class(bool(message), "visible")
+
+    def show_team(self) -> None:
+        """Redraw the seat counts."""
+        for row in self.query(TeamRow):
+            row.show(self.edits.team.get(row.archetype, 0))
+
+    def show_field(self, field: str, text: str) -> None:
+        """Put ``text`` (the applied value) back into a field."""
+        widget = self.query_one(f"#field-{field.replace('.', '-')}", Input)
+        widget.value = text
+
+    def show_status(self, text: Text | str) -> None:
+        """The line above the cards: run progress, baseline."""
+        self.query_one("#status", Static).update(text)
+
+    def show_stage(
+        self,
+        data: Mapping[str, Any],
+        cards: Sequence[Kpi],
+        deltas: Mapping[str, Delta],
+    ) -> None:
+        """Draw a result: cards, fan, active accounts, archetype and quadrant tables."""
+        for kpi in cards:
+            self.query_one(f"#kpi-{kpi.key}", KpiCard).show(kpi, deltas.get(kpi.key))
+        self.query_one(FanChart).show(Fan.of(data))
+        self.query_one("#accounts", Static).update(_accounts_line(data))
+        month = key_month(data)
+        self.query_one("#by-archetype", Static).update(_archetype_table(data, month))
+        self.query_one("#quadrants", Static).update(_quadrant_table(data, month))
+
+
+def _accounts_line(data: Mapping[str, Any]) -> Text:
+    active = data["metrics"]["active_accounts"]
+    horizon = int(data["months"][-1])
+    text = Text("Active accounts (P50, P10–P90): ", style="bold")
+    parts = []
+    for month in sorted({m for m in (12, 24) if m < horizon} | {horizon}):
+        i = month - 1
+        parts.append(
+            f"m{month} {format_count(active['p50'][i])} "
+            f"({format_count(active['p10'][i])}–{format_count(active['p90'][i])})"
+        )
+    text.append(" · ".join(parts))
+    return text
+
+
+def _table(title: str) -> Table:
+    return Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False
+    )
+
+
+def _archetype_table(data: Mapping[str, Any], month: int) -> Table:
+    table = _table(f"Revenue in month {month} by archetype (means)")
+    table.add_column("archetype")
+    table.add_column("owned", justify="right")
+    table.add_column("sourced", justify="right")
+    for row in revenue_by_archetype(data, month):
+        table.add_row(
+            row.name,
+            "" if row.owned != row.owned else format_money(row.owned),
+            "n/a" if row.sourced is None else format_money(row.sourced),
+        )
+    return table
+
+
+def _quadrant_table(data: Mapping[str, Any], month: int) -> Table:
+    table = _table(f"Key-account quadrants, month {month} (means)")
+    table.add_column("quadrant")
+    table.add_column("revenue", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("lost", justify="right")
+    for row in quadrant_rows(data, month):
+        table.add_row(
+            row.name,
+            format_money(row.revenue),
+            format_share(row.wallet_share),
+            format_count(row.accounts_lost),
+        )
+    return table

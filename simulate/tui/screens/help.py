@@ -1,0 +1,20 @@
+"""The keyboard contract of ``simulate tui`` (shown by ``?``; the README repeats it)."""
+
+from __future__ import annotations
+
+DASHBOARD_KEYS: tuple[tuple[str, str], ...] = (
+    ("Tab / Shift+Tab", "move between the team, policies, run settings and assumptions"),
+    ("+ / − (or → / ←)", "on a team row: one seat more / fewer (or click its + and − buttons)"),
+    ("Enter (in a field)", "apply the typed horizon, trials or assumption (checked first)"),
+    ("Escape", "leave a text field (keys work again)"),
+    ("b", "pin the current result as the baseline: cards then show Δ ± 95 % CI"),
+    ("c", "clear the baseline"),
+    ("r", "run again from the first trials"),
+    ("Ctrl+S", "save the edited scenario (asks before overwriting a file changed on disk)"),
+    ("e", "export the report of the current result to a text file"),
+    ("Ctrl+P", "command palette: every action by name"),
+    ("?", "this help"),
+    ("q", "quit (asks only when there are unsaved edits); also during a run"),
+    ("Ctrl+C", "quit at once, without asking (exit status 130)"),
+)
+"""What each key does in ``simulate tui``."""

@@ -1,0 +1,82 @@
+"""One archetype's seat count: focusable, ``+``/``-`` keys and clickable − and + buttons."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Label
+
+
+class TeamRow(Horizontal, can_focus=True):
+    """``farmer  [−] 2 [+]``; posts :class:`TeamRow.Changed` with the requested change."""
+
+    DEFAULT_CSS = """
+    TeamRow {
+        height: 1;
+        width: 1fr;
+    }
+    TeamRow:focus {
+        background: $accent 40%;
+    }
+    TeamRow .name {
+        width: 1fr;
+    }
+    TeamRow .count {
+        width: 4;
+        content-align: right middle;
+    }
+    TeamRow Button {
+        min-width: 3;
+        width: 3;
+        height: 1;
+        border: none;
+        margin: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("plus,equals_sign,right", "change(1)", "+1 seat", id="seat-add"),
+        Binding("minus,left", "change(-1)", "−1 seat", id="seat-remove"),
+    ]
+
+    class Changed(Message):
+        """The user asked for ``delta`` seats more of ``archetype``."""
+
+        def __init__(self, archetype: str, delta: int) -> None:
+            super().__init__()
+            self.archetype = archetype
+            self.delta = delta
+
+    def __init__(self, archetype: str, count: int) -> None:
+        super().__init__(id=f"team-{archetype}")
+        self.archetype = archetype
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.archetype, classes="name")
+        minus = Button("−", id=f"remove-{self.archetype}", compact=True)
+        plus = Button("+", id=f"add-{self.archetype}", compact=True)
+        minus.can_focus = plus.can_focus = False
+        yield minus
+        yield Label(str(self.count), classes="count")
+        yield plus
+
+    def show(self, count: int) -> None:
+        """Show ``count`` seats."""
+        self.count = count
+        self.query_one(".count", Label).update(str(count))
+
+    def action_change(self, delta: int) -> None:
+        """Ask for ``delta`` seats more."""
+        self.post_message(self.Changed(self.archetype, delta))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.focus()
+        self.action_change(1 if (event.button.id or "").startswith("add-") else -1)
