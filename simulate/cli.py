@@ -53,7 +53,7 @@ from simulate.reports.charts import fan_chart
 from simulate.reports.headline import run_headline
 from simulate.reports.html import render_run_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
-from simulate.reports.provenance import provenance
+from simulate.reports.provenance import overridden_assumptions, run_document
 from simulate.reports.terminal import headline_block
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -106,7 +106,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
 
 
 def _describe_overrides(scenario: Scenario) -> str:
-    overridden = _overridden(scenario)
+    overridden = overridden_assumptions(scenario)
     total = len(scenario.assumptions)
     if not overridden:
         return f"assumptions: the {total} defaults (see `simulate assumptions`)"
@@ -131,19 +131,6 @@ def unknown_owner_note(scenario: Scenario) -> str | None:
         f"{'they are' if n != 1 else 'it is'} unowned and placed by policies.assignment "
         f"({scenario.policies.assignment})."
     )
-
-
-def _overridden(scenario: Scenario) -> set[str]:
-    return set(scenario.spec.assumptions) if scenario.spec is not None else set()
-
-
-def mark_overrides(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
-    """Give each assumption of a result dict ``overridden``: true when the scenario set it."""
-    overridden = _overridden(scenario)
-    for name, entry in (result.get("assumptions") or {}).items():
-        if isinstance(entry, dict):
-            entry.setdefault("overridden", name in overridden)
-    return result
 
 
 @contextmanager
@@ -299,8 +286,7 @@ def run_command(
         f"{scenario.horizon_months} months in {elapsed:.1f} s "
         f"({account_months / max(elapsed, 1e-9) / 1e6:.1f} M account-months/s)"
     )
-    result = mark_overrides(simulation.to_dict(), scenario)
-    result["provenance"] = provenance(scenario)
+    result = run_document(simulation.to_dict(), scenario)
 
     if output_format == "json":
         _emit(result_to_json(result), output, "the JSON result")
@@ -366,7 +352,7 @@ def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
     if scenario_path is not None:
         scenario = load_scenario(scenario_path)
         assumptions = scenario.assumptions
-        overridden = _overridden(scenario)
+        overridden = overridden_assumptions(scenario)
         title = f"Model assumptions used by {scenario_path} ({len(overridden)} set by it)"
     if output_format == "json":
         data = {

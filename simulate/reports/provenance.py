@@ -58,3 +58,28 @@ def provenance(scenario: Scenario) -> dict[str, Any]:
         "book": scenario.book.source,
         "book_sha256": book_sha256(scenario.book),
     }
+
+
+def overridden_assumptions(scenario: Scenario) -> set[str]:
+    """The assumptions the scenario file sets (the rest are the documented defaults)."""
+    return set(scenario.spec.assumptions) if scenario.spec is not None else set()
+
+
+def mark_overrides(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """Give each assumption of a result dict ``overridden``: true when the scenario set it."""
+    overridden = overridden_assumptions(scenario)
+    for name, entry in (result.get("assumptions") or {}).items():
+        if isinstance(entry, dict):
+            entry.setdefault("overridden", name in overridden)
+    return result
+
+
+def run_document(result: dict[str, Any], scenario: Scenario) -> dict[str, Any]:
+    """``simulate run``'s JSON result: the engine's dict with overrides marked and provenance.
+
+    ``scenario`` is the one the engine ran (its trials are the result's). The dashboard's
+    export builds its HTML page from this too, so both pages show the same numbers.
+    """
+    document = mark_overrides(result, scenario)
+    document["provenance"] = provenance(scenario)
+    return document

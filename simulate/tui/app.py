@@ -10,6 +10,7 @@ starts one run. Quitting never waits for a run: the thread is a daemon.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 import time
@@ -23,16 +24,19 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
 from assess.errors import RepfitError
 from assess.fileio import atomic_write, dump_yaml
+from assess.reports.figures import INSTALL_HINT, MissingExtraError, require_matplotlib
 from assess.tui.screens.help import HelpScreen
 from assess.tui.widgets.confirm import ConfirmScreen
 from simulate.model import Scenario, ScenarioFile
 from simulate.overrides import apply_overrides
 from simulate.report import run_report_text
+from simulate.reports.provenance import run_document
 from simulate.results import SimulationResult
 from simulate.tui.runner import Stage, run_in_stages, stage_trials
 from simulate.tui.screens.dashboard import DashboardScreen
@@ -59,7 +63,10 @@ class DashboardConfig:
     loaded_digest: str | None
     """SHA-256 of ``save_path``'s bytes when loaded (None: not loaded from it)."""
     export_path: Path
-    """Where ``e`` writes the report."""
+    """Where ``e`` writes the HTML report (``simulate run --report``'s page)."""
+    text_export_path: Path
+    """Where ``e`` writes the text report instead when Matplotlib (``repfit[reports]``) is
+    not installed."""
 
 
 def file_digest(path: Path) -> str | None:
@@ -77,6 +84,7 @@ class RunUpdate(Message):
         self,
         run_id: int,
         stage: Stage | None = None,
+        scenario: Scenario | None = None,
         data: Mapping[str, Any] | None = None,
         cards: tuple[Kpi, ...] = (),
         error: str | None = None,
@@ -85,6 +93,7 @@ class RunUpdate(Message):
         super().__init__()
         self.run_id = run_id
         self.stage = stage
+        self.scenario = scenario
         self.data = data
         self.cards = cards
         self.error = error
@@ -120,6 +129,10 @@ class DashboardApp(App[int]):
         self.data: Mapping[str, Any] | None = None
         self.cards: tuple[Kpi, ...] = ()
         self.stage: Stage | None = None
+        self.run_scenario: Scenario | None = None
+        """The scenario the result shown was run on (the edits applied; all its trials)."""
+        self.exports = 0
+        """Reports written by ``e`` (tests wait for this)."""
         self.baseline: SimulationResult | None = None
         self.baseline_label = ""
         self.running = False
@@ -183,6 +196,7 @@ class DashboardApp(App[int]):
                         RunUpdate(
                             run_id,
                             stage=stage,
+                            scenario=scenario,
                             data=data,
                             cards=kpis(data),
                             seconds=time.perf_counter() - started,
@@ -222,6 +236,7 @@ class DashboardApp(App[int]):
         if stage.trials == stage_trials(stage.total)[0]:
             self.first_stage_seconds = time.perf_counter() - self.run_started
         self.stage = stage
+        self.run_scenario = message.scenario
         self.result = stage.result
         self.data = message.data
         self.cards = message.cards
@@ -374,20 +389,62 @@ class DashboardApp(App[int]):
         self._status()
 
     def action_export(self) -> None:
-        """Write the report of the result shown (as ``simulate run -o FILE``)."""
-        if self.data is None or self.stage is None:
+        """Write the HTML report of the result shown (``simulate run --report``'s page).
+
+        Without Matplotlib (the ``repfit[reports]`` extra) it writes the text report
+        instead and says so. The page is drawn in a thread: charts take a moment.
+        """
+        if self.data is None or self.stage is None or self.run_scenario is None:
             self.notify("No result yet to export; wait for the first trials.")
             return
+        stage = self.stage
+        ran = self.run_scenario
+        if not stage.final:
+            ran = ran.with_overrides(trials=stage.trials)
+        result = run_document(copy.deepcopy(dict(self.data)), ran)
+        partial = "" if stage.final else f" ({stage.trials:,} trials so far)"
+        try:
+            require_matplotlib()
+        except MissingExtraError:
+            self._export_text(result, partial)
+            return
+        self.notify(f"Writing the HTML report{partial}…", timeout=3)
+        self.run_worker(
+            lambda: self._export_html(result, partial),
+            thread=True,
+            group="export",
+            exit_on_error=False,
+        )
+
+    def _export_html(self, result: dict[str, Any], partial: str) -> None:
+        """Worker thread: render the page and write it atomically (as ``--report`` does)."""
+        from simulate.reports.html import render_run_html, write_report
+
         path = self.config.export_path
         try:
-            atomic_write(path, run_report_text(self.data))
+            write_report(path, render_run_html(result))
         except OSError as exc:
-            self.notify(f"Not exported: {path}: {exc.strerror or exc}", severity="error")
+            message = f"Not exported: {path}: {exc.strerror or exc}"
+            self.call_from_thread(self._exported, message, "error")
             return
-        partial = "" if self.stage.final else f" ({self.stage.trials:,} trials so far)"
-        self.notify(
-            f"Wrote the text report{partial} to {path} (HTML reports are not in this version)."
+        self.call_from_thread(self._exported, f"Wrote the HTML report{partial} to {path}")
+
+    def _export_text(self, result: Mapping[str, Any], partial: str) -> None:
+        path = self.config.text_export_path
+        try:
+            atomic_write(path, run_report_text(result))
+        except OSError as exc:
+            self._exported(f"Not exported: {path}: {exc.strerror or exc}", "error")
+            return
+        self._exported(
+            f"HTML reports need Matplotlib, which is not installed ({INSTALL_HINT}); "
+            f"wrote the text report{partial} to {path} instead.",
+            "warning",
         )
+
+    def _exported(self, message: str, severity: SeverityLevel = "information") -> None:
+        self.exports += 1
+        self.notify(message, severity=severity, timeout=10 if severity != "information" else 5)
 
     # ---------------------------------------------------------------- app-wide
 
@@ -435,7 +492,9 @@ class DashboardApp(App[int]):
         )
         yield SystemCommand("Rerun", "Run again from the first trials (r)", self.action_rerun)
         yield SystemCommand("Save scenario", "Save the edited scenario (Ctrl+S)", self.action_save)
-        yield SystemCommand("Export report", "Write the text report (e)", self.action_export)
+        yield SystemCommand(
+            "Export report", "Write the HTML report of this result (e)", self.action_export
+        )
         yield SystemCommand("Keys", "The keyboard contract (?)", self.action_help)
         yield SystemCommand("Quit", "Quit (q; asks with unsaved edits)", self.action_request_quit)
 
@@ -447,11 +506,13 @@ def make_dashboard_app(
     saved to ``scenario.yaml`` in the working folder)."""
     save_path = source if source is not None else Path("scenario.yaml")
     stem = save_path.name.removesuffix(".yaml").removesuffix(".yml")
+    html_path = export_path or save_path.with_name(f"{stem}.report.html")
     return DashboardApp(
         DashboardConfig(
             scenario=scenario,
             save_path=save_path,
             loaded_digest=file_digest(source) if source is not None else None,
-            export_path=export_path or save_path.with_name(f"{stem}.report.txt"),
+            export_path=html_path,
+            text_export_path=html_path.with_suffix(".txt"),
         )
     )

@@ -11,7 +11,7 @@ DASHBOARD_KEYS: tuple[tuple[str, str], ...] = (
     ("c", "clear the baseline"),
     ("r", "run again from the first trials"),
     ("Ctrl+S", "save the edited scenario (asks before overwriting a file changed on disk)"),
-    ("e", "export the report of the current result to a text file"),
+    ("e", "export the HTML report of the current result (as simulate run --report)"),
     ("Ctrl+P", "command palette: every action by name"),
     ("?", "this help"),
     ("q", "quit (asks only when there are unsaved edits); also during a run"),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from assess.reports.figures import MissingExtraError
 from assess.tui.screens.help import HelpScreen
 from assess.tui.widgets.confirm import ConfirmScreen
 from simulate.analysis.compare import compare_results
@@ -15,7 +19,7 @@ from simulate.cli import main
 from simulate.engine import run_simulation
 from simulate.model import load_scenario
 from simulate.overrides import parse_team
-from simulate.tui.app import make_dashboard_app
+from simulate.tui.app import DashboardApp, make_dashboard_app
 from simulate.tui.screens.dashboard import KpiCard
 from simulate.tui.view import kpi_deltas, kpis
 from simulate.tui.widgets.team import TeamRow
@@ -181,16 +185,34 @@ async def test_ctrl_s_saves_and_asks_before_overwriting_a_changed_file(scenario_
         await pilot.press("ctrl+c")
 
 
+def _report_data(page: str) -> Any:
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page)
+    assert found is not None, "the page embeds no report data"
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+async def wait_for_exports(pilot: Pilot[Any], app: DashboardApp, exports: int) -> None:
+    """Wait until ``e`` has written ``exports`` reports (the page is drawn in a thread)."""
+    waited = 0.0
+    while app.exports < exports:
+        assert waited < 120, "the report was not written"
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
 @run_async
-async def test_e_exports_the_report_and_the_palette_lists_every_action(
-    scenario_file: Path,
+async def test_e_exports_the_html_report_of_simulate_run_and_the_palette_lists_every_action(
+    scenario_file: Path, tmp_path: Path
 ) -> None:
+    pytest.importorskip("matplotlib")
     app = make_dashboard_app(load_scenario(scenario_file), scenario_file)
+    exported = scenario_file.with_name("scenario.report.html")
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_runs(pilot, app, 1)
         await pilot.press("e")
-        report = scenario_file.with_name("scenario.report.txt").read_text(encoding="utf-8")
-        assert "Demo book, two farmers and a hunter" in report
+        await wait_for_exports(pilot, app, 1)
+        notes = [n.message for n in app._notifications]
+        assert any(f"Wrote the HTML report to {exported}" in note for note in notes), notes
         callbacks = {c.callback for c in app.get_system_commands(app.screen)}
         names = {getattr(c, "__name__", "") for c in callbacks}
         for binding in app.BINDINGS:
@@ -200,3 +222,56 @@ async def test_e_exports_the_report_and_the_palette_lists_every_action(
                 continue
             assert f"action_{action}" in names, f"{action} is not in the command palette"
         await pilot.press("ctrl+c")
+    page = exported.read_text(encoding="utf-8")
+    assert not scenario_file.with_name("scenario.report.txt").exists()
+    cli_page_path = tmp_path / "cli.html"
+    assert (
+        main(
+            [
+                "run",
+                str(scenario_file),
+                "--report",
+                str(cli_page_path),
+                "-o",
+                str(tmp_path / "run.txt"),
+            ]
+        )
+        == 0
+    )
+    cli_page = cli_page_path.read_text(encoding="utf-8")
+    ours, theirs = _report_data(page), _report_data(cli_page)
+    assert ours["headline"] == theirs["headline"]
+    assert ours["provenance"] == theirs["provenance"]
+    assert ours["provenance"]["trials"] == 40
+    assert ours == theirs
+    title = re.compile(r"<h1>.*?</h1>", re.S)
+    assert title.findall(page) == title.findall(cli_page)
+    assert "Demo book, two farmers and a hunter" in page
+    assert page == cli_page, "the same scenario and seed give the same page"
+
+
+@run_async
+async def test_e_without_matplotlib_writes_the_text_report_and_says_why(
+    scenario_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> None:
+        raise MissingExtraError("no matplotlib here")
+
+    monkeypatch.setattr("simulate.tui.app.require_matplotlib", missing)
+    app = make_dashboard_app(load_scenario(scenario_file), scenario_file)
+    text_path = scenario_file.with_name("scenario.report.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_runs(pilot, app, 1)
+        await pilot.press("e")
+        await wait_for_exports(pilot, app, 1)
+        notes = [n.message for n in app._notifications]
+        await pilot.press("ctrl+c")
+    assert any(
+        "HTML reports need Matplotlib" in note
+        and "repfit[reports]" in note
+        and f"wrote the text report to {text_path} instead" in note
+        for note in notes
+    ), notes
+    report = text_path.read_text(encoding="utf-8")
+    assert "Demo book, two farmers and a hunter" in report
+    assert not scenario_file.with_name("scenario.report.html").exists()
