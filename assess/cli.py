@@ -370,14 +370,40 @@ def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
         click.echo(f"wrote {len(loaded)} profiles to {output}", err=True)
 
 
+VALIDATE_CSV_PROBLEMS_SHOWN = 50
+"""How many problems ``assess validate`` lists for one bulk answers CSV (the rest are
+counted)."""
+
+
+def _validate_csv(path: Path, questionnaire_ref: str | None) -> str:
+    """Check a bulk answers CSV completely: print every problem (up to
+    :data:`VALIDATE_CSV_PROBLEMS_SHOWN`, then a count of the rest) and raise when there is
+    any; otherwise return what the file holds."""
+    from assess import profiles as io
+
+    q = io.load_questionnaire(questionnaire_ref)
+    check = io.check_answers_csv(path, q, limit=VALIDATE_CSV_PROBLEMS_SHOWN)
+    if not check.total:
+        return f"bulk answers CSV, {check.candidates} candidates, {q.id} {q.version}"
+    for problem in check.problems[:-1]:
+        print_error(problem)
+    last = check.problems[-1]
+    if check.total > len(check.problems):
+        rest = check.total - len(check.problems)
+        print_error(last)
+        last = (
+            f"{path}: {rest} more problem{'s' if rest != 1 else ''} not shown "
+            f"({check.total} in all)."
+        )
+    raise AssessError(last)
+
+
 def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
     """Check one file completely; return its schema (raises on the first bad part)."""
     from assess import profiles as io
 
     if path.suffix.lower() == ".csv":
-        q = io.load_questionnaire(questionnaire_ref)
-        count = len(io.read_answers_table(path, q).respondents)
-        return f"bulk answers CSV, {count} candidates, {q.id} {q.version}"
+        return _validate_csv(path, questionnaire_ref)
     document = load_yaml(path)
     data = document.data
     schema = str(data.get("schema", "")) if isinstance(data, dict) else ""

@@ -14,7 +14,7 @@ import itertools
 import json
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -384,46 +384,21 @@ def read_answers_table(
     semicolon, with ``{column}`` replaced by the column's name (e.g. which option keeps it).
 
     The grid is parsed and checked in one vectorised pass; only when a row has a problem
-    is that row checked cell by cell, to name the first problem exactly.
+    is that row checked cell by cell, to name the first problem exactly
+    (:func:`check_answers_csv` names every problem instead).
     """
     path = Path(path)
     q = questionnaire
-    text = read_text(path, "answers CSV")
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(cell.strip() for cell in rows[-1]):
-        rows.pop()
+    rows = _csv_rows(path)
     if not rows:
-        raise AssessError(
-            f"{path}: the answers CSV is empty; expected a header row with candidate_id and "
-            "one column per item id."
-        )
+        raise AssessError(_empty_csv_problem(path))
     header = [cell.strip() for cell in rows[0]]
-    item_ids = q.item_ids()
-    known = set(FIXED_COLUMNS) | set(item_ids) | set(extra_columns)
-    first_seen: dict[str, int] = {}
-    for column, name in enumerate(header, start=1):
-        if name in first_seen:
-            raise AssessError(
-                f"{path}: row 1 (header): column '{name}' appears twice (columns "
-                f"{first_seen[name]} and {column}); each column must appear once."
-            )
-        first_seen[name] = column
-        if name not in known:
-            sample = ", ".join(item_ids[:4])
-            hint = f"; {unknown_column_hint.format(column=name)}" if unknown_column_hint else ""
-            raise AssessError(
-                f"{path}: row 1 (header), column {column}: unknown column '{name}'; expected "
-                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)"
-                f"{hint}."
-            )
-    if "candidate_id" not in first_seen:
-        raise AssessError(
-            f"{path}: row 1 (header): the 'candidate_id' column is missing; found columns: "
-            f"{', '.join(header[:6])}{', ...' if len(header) > 6 else ''}."
-        )
+    first_seen = _first_columns(header)
+    for problem in _header_problems(path, q, header, extra_columns, unknown_column_hint):
+        raise AssessError(problem)
     body = rows[1:]
     if not body:
-        raise AssessError(f"{path}: the answers CSV has a header but no candidate rows.")
+        raise AssessError(_no_rows_problem(path))
 
     # Rows up to the first one with the wrong number of cells are parsed as one grid.
     width = len(header)
@@ -431,19 +406,8 @@ def read_answers_table(
     wrong_length = np.flatnonzero(lengths != width)
     end = int(wrong_length[0]) if len(wrong_length) else len(body)
     grid_rows = body[:end]
-    numbers = {cell: _cell_number(cell) for cell in set(itertools.chain.from_iterable(grid_rows))}
-    grid = np.fromiter(
-        map(numbers.__getitem__, itertools.chain.from_iterable(grid_rows)),
-        dtype=np.float64,
-        count=end * width,
-    ).reshape(end, width)
-    matrix = np.full((end, len(item_ids)), np.nan)
-    present = [index for index, item_id in enumerate(item_ids) if item_id in first_seen]
-    matrix[:, present] = grid[:, [first_seen[item_ids[index]] - 1 for index in present]]
-    low, high = _answer_limits(q)
-    with np.errstate(invalid="ignore"):
-        bad_cells = (matrix < low) | (matrix > high)
-    bad_rows = np.flatnonzero(bad_cells.any(axis=1))
+    matrix, bad_cells = _answers_grid(q, grid_rows, width, first_seen)
+    bad_rows = np.flatnonzero(bad_cells)
     first_problem = int(bad_rows[0]) if len(bad_rows) else end
 
     id_column = first_seen["candidate_id"] - 1
@@ -454,7 +418,11 @@ def read_answers_table(
             first_problem = index
             break
     if first_problem < len(body):
-        _raise_row_problem(path, q, header, first_problem + 2, body[first_problem], first_row_of)
+        for problem in _row_problems(
+            path, q, header, first_problem + 2, body[first_problem], first_row_of
+        ):
+            raise AssessError(problem)
+        raise AssertionError(f"row {first_problem + 2} was found faulty but has no problem")
 
     def column_cells(name: str) -> list[str]:
         position = first_seen[name] - 1
@@ -474,34 +442,173 @@ def read_answers_table(
     return AnswersTable(questionnaire=q, respondents=respondents, matrix=matrix, extra=extra)
 
 
-def _raise_row_problem(
+@dataclass(frozen=True)
+class CsvCheck:
+    """Every problem found in a bulk answers CSV (:func:`check_answers_csv`)."""
+
+    problems: list[str]
+    """The first problems, in file order (header first, then row by row, column by column),
+    each one self-contained message naming file, row, column, expected and found."""
+    total: int
+    """How many problems there are in all (more than ``len(problems)`` when capped)."""
+    candidates: int
+    """How many candidate rows the file has."""
+
+
+def check_answers_csv(
+    path: str | os.PathLike[str], questionnaire: Questionnaire, *, limit: int | None = None
+) -> CsvCheck:
+    """Check a bulk answers CSV completely: the same checks as :func:`read_answers_table`,
+    but every problem is collected instead of stopping at the first (at most ``limit`` are
+    kept; ``total`` counts them all)."""
+    path = Path(path)
+    q = questionnaire
+    rows = _csv_rows(path)
+    if not rows:
+        return CsvCheck(problems=[_empty_csv_problem(path)], total=1, candidates=0)
+    header = [cell.strip() for cell in rows[0]]
+    first_seen = _first_columns(header)
+    problems = list(_header_problems(path, q, header, (), None))
+    body = rows[1:]
+    if not body:
+        problems.append(_no_rows_problem(path))
+    width = len(header)
+    fitting = [index for index, row in enumerate(body) if len(row) == width]
+    suspect = set(range(len(body))) - set(fitting)
+    _, bad_cells = _answers_grid(q, [body[index] for index in fitting], width, first_seen)
+    suspect.update(fitting[position] for position in np.flatnonzero(bad_cells).tolist())
+    first_row_of: dict[str, int] = {}
+    if "candidate_id" in first_seen:
+        id_column = first_seen["candidate_id"] - 1
+        for index in fitting:
+            candidate_id = body[index][id_column].strip()
+            if not candidate_id or first_row_of.setdefault(candidate_id, index) != index:
+                suspect.add(index)
+    for index in sorted(suspect):
+        problems.extend(_row_problems(path, q, header, index + 2, body[index], first_row_of))
+    kept = problems if limit is None else problems[:limit]
+    return CsvCheck(problems=kept, total=len(problems), candidates=len(body))
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file, without trailing empty rows."""
+    text = read_text(path, "answers CSV")
+    rows = list(csv.reader(io.StringIO(text)))
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _empty_csv_problem(path: Path) -> str:
+    return (
+        f"{path}: the answers CSV is empty; expected a header row with candidate_id and "
+        "one column per item id."
+    )
+
+
+def _no_rows_problem(path: Path) -> str:
+    return f"{path}: the answers CSV has a header but no candidate rows."
+
+
+def _first_columns(header: list[str]) -> dict[str, int]:
+    """Column name -> the (1-based) column where it first appears."""
+    first_seen: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        first_seen.setdefault(name, column)
+    return first_seen
+
+
+def _header_problems(
+    path: Path,
+    q: Questionnaire,
+    header: list[str],
+    extra_columns: Collection[str],
+    unknown_column_hint: str | None,
+) -> Iterator[str]:
+    """Every problem of the header row: a column twice, an unknown column, no candidate_id."""
+    item_ids = q.item_ids()
+    known = set(FIXED_COLUMNS) | set(item_ids) | set(extra_columns)
+    first_seen: dict[str, int] = {}
+    for column, name in enumerate(header, start=1):
+        if name in first_seen:
+            yield (
+                f"{path}: row 1 (header): column '{name}' appears twice (columns "
+                f"{first_seen[name]} and {column}); each column must appear once."
+            )
+            continue
+        first_seen[name] = column
+        if name not in known:
+            sample = ", ".join(item_ids[:4])
+            hint = f"; {unknown_column_hint.format(column=name)}" if unknown_column_hint else ""
+            yield (
+                f"{path}: row 1 (header), column {column}: unknown column '{name}'; expected "
+                f"candidate_id, name, role or an item id of {q.id} {q.version} ({sample}, ...)"
+                f"{hint}."
+            )
+    if "candidate_id" not in first_seen:
+        yield (
+            f"{path}: row 1 (header): the 'candidate_id' column is missing; found columns: "
+            f"{', '.join(header[:6])}{', ...' if len(header) > 6 else ''}."
+        )
+
+
+def _answers_grid(
+    q: Questionnaire, grid_rows: list[list[str]], width: int, first_seen: dict[str, int]
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Rows of ``width`` cells parsed in one vectorised pass: the candidates × items answer
+    matrix (NaN = unanswered) and, per row, whether any answer cell is bad (not a whole
+    number, or out of its item's range)."""
+    item_ids = q.item_ids()
+    count = len(grid_rows)
+    numbers = {cell: _cell_number(cell) for cell in set(itertools.chain.from_iterable(grid_rows))}
+    grid = np.fromiter(
+        map(numbers.__getitem__, itertools.chain.from_iterable(grid_rows)),
+        dtype=np.float64,
+        count=count * width,
+    ).reshape(count, width)
+    matrix = np.full((count, len(item_ids)), np.nan)
+    present = [index for index, item_id in enumerate(item_ids) if item_id in first_seen]
+    matrix[:, present] = grid[:, [first_seen[item_ids[index]] - 1 for index in present]]
+    low, high = _answer_limits(q)
+    with np.errstate(invalid="ignore"):
+        bad_cells = (matrix < low) | (matrix > high)
+    bad_rows: npt.NDArray[np.bool_] = np.asarray(bad_cells.any(axis=1), dtype=np.bool_)
+    return matrix, bad_rows
+
+
+def _row_problems(
     path: Path,
     q: Questionnaire,
     header: list[str],
     row_number: int,
     row: list[str],
     first_row_of: dict[str, int],
-) -> None:
-    """Raise the error for the first problem in one data row (``first_row_of``: candidate
-    id -> index of the first data row that has it)."""
+) -> Iterator[str]:
+    """Every problem in one data row, in column order (``first_row_of``: candidate id ->
+    index of the first data row that has it). A row with the wrong number of cells has
+    only that problem (its cells cannot be matched to columns)."""
     if len(row) != len(header):
-        raise AssessError(
+        yield (
             f"{path}: row {row_number}: expected {len(header)} cells (one per header "
             f"column); found {len(row)}."
         )
-    cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
-    candidate_id = cells["candidate_id"]
-    if not candidate_id:
-        raise AssessError(
+        return
+    cells: dict[str, str] = {}
+    for name, cell in zip(header, row, strict=True):
+        cells.setdefault(name, cell.strip())
+    candidate_id = cells.get("candidate_id")
+    if candidate_id == "":
+        yield (
             f"{path}: row {row_number}, column 'candidate_id': empty; every row needs a "
             "candidate id."
         )
-    first_index = first_row_of.get(candidate_id, row_number - 2)
-    if first_index != row_number - 2:
-        raise AssessError(
-            f"{path}: row {row_number}, column 'candidate_id': duplicate candidate id "
-            f"'{candidate_id}' (also row {first_index + 2}); candidate ids must be unique."
-        )
+    elif candidate_id is not None:
+        first_index = first_row_of.get(candidate_id, row_number - 2)
+        if first_index != row_number - 2:
+            yield (
+                f"{path}: row {row_number}, column 'candidate_id': duplicate candidate id "
+                f"'{candidate_id}' (also row {first_index + 2}); candidate ids must be unique."
+            )
     low, high = _answer_limits(q)
     for index, item in enumerate(q.items):
         cell = cells.get(item.id, "")
@@ -511,16 +618,15 @@ def _raise_row_problem(
         lowest, highest = int(low[index]), int(high[index])
         value = _whole_number(cell)
         if value is None:
-            raise AssessError(
+            yield (
                 f"{path}: row {row_number}, column '{item.id}': expected a whole number "
                 f"from {lowest} to {highest}; found '{cell}'."
             )
-        if not lowest <= value <= highest:
-            raise AssessError(
+        elif not lowest <= value <= highest:
+            yield (
                 f"{path}: row {row_number}, column '{item.id}': expected {what} from {lowest} "
                 f"to {highest}; found {value}."
             )
-    raise AssertionError(f"row {row_number} was found faulty but has no problem")
 
 
 def read_answers_files(

@@ -246,6 +246,45 @@ def test_validate_reports_each_file_and_exits_2_when_any_is_bad(tmp_path: Path) 
     )
 
 
+def test_validate_reports_every_problem_in_a_csv(tmp_path: Path) -> None:
+    # Issue 12: validate stopped at the first bad cell although the README promises every
+    # problem.
+    rows = CSV_FILE.read_text(encoding="utf-8").splitlines()
+    cells = [row.split(",") for row in rows]
+    cells[1][3] = "six"  # c-001, nfa1: not a number
+    cells[1][18] = "9"  # c-001, sjt1: no such option
+    cells[3][0] = "c-001"  # c-003: a duplicate candidate id
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(",".join(row) for row in cells) + "\n", encoding="utf-8")
+    code, out, err = assess("validate", bad, CSV_FILE, *Q)
+    assert code == 2
+    assert out == f"{CSV_FILE}: ok (bulk answers CSV, 5 candidates, mini-sales 1.10)\n"
+    assert err == (
+        f"error: {bad}: row 2, column 'nfa1': expected a whole number from 1 to 5; found "
+        "'six'.\n"
+        f"error: {bad}: row 2, column 'sjt1': expected an option number from 1 to 3; found 9.\n"
+        f"error: {bad}: row 4, column 'candidate_id': duplicate candidate id 'c-001' (also "
+        "row 2); candidate ids must be unique.\n"
+    )
+
+
+def test_validate_caps_the_problems_listed_for_a_csv(tmp_path: Path) -> None:
+    header = CSV_FILE.read_text(encoding="utf-8").splitlines()[0]
+    width = len(header.split(","))
+    bad = tmp_path / "bad.csv"
+    rows = [f"c-{index:03d},,," + ",".join(["7"] * (width - 3)) for index in range(4)]
+    bad.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, out, err = assess("validate", bad, *Q)
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    total = 4 * (width - 3)
+    assert len(lines) == 51
+    assert lines[0] == (
+        f"error: {bad}: row 2, column 'nfa1': expected an answer from 1 to 5; found 7."
+    )
+    assert lines[-1] == f"error: {bad}: {total - 50} more problems not shown ({total} in all)."
+
+
 def test_validate_profiles(tmp_path: Path) -> None:
     out = tmp_path / "profiles"
     assess("score", YAML_FILE, *Q, "--out", out)

@@ -41,6 +41,9 @@ class StartScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "begin", "Begin", id="begin", priority=True),
+        # The same key when a saved sitting is resumed, so the footer says what Enter does;
+        # check_action shows exactly one of the two.
+        Binding("enter", "resume", "Resume", id="resume", priority=True),
         Binding("ctrl+q", "app.request_quit", "Quit", id="quit"),
     ]
 
@@ -69,6 +72,8 @@ class StartScreen(Screen[None]):
         self.defaults = (candidate_id or "", name or "", role or "")
         self.item_count = item_count
         self.candidate_mode = candidate_mode
+        self.resuming = False
+        """Whether the entered candidate id has saved answers (Enter resumes them)."""
 
     def compose(self) -> ComposeResult:
         candidate_id, name, role = self.defaults
@@ -146,6 +151,17 @@ class StartScreen(Screen[None]):
                     field.value = value
         button = self.query_one("#begin", Button)
         button.label = "Resume (Enter)" if saved is not None else "Begin (Enter)"
+        if self.resuming != (saved is not None):
+            self.resuming = saved is not None
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is shown as Begin or as Resume, never both."""
+        if action == "begin":
+            return not self.resuming
+        if action == "resume":
+            return self.resuming
+        return True
 
     def show_error(self, message: str) -> None:
         """Show why the assessment cannot begin (nothing when ``message`` is empty)."""
@@ -158,6 +174,10 @@ class StartScreen(Screen[None]):
 
     @on(Button.Pressed, "#begin")
     def _begin_pressed(self) -> None:
+        self.action_begin()
+
+    def action_resume(self) -> None:
+        """Enter when the candidate id has saved answers: the same as beginning."""
         self.action_begin()
 
     def action_begin(self) -> None:

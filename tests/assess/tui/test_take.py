@@ -539,3 +539,44 @@ async def test_resuming_shows_the_saved_name_and_role_and_says_resume(
         assert app.screen.query_one("#name", Input).value == "Dana Reyes"
         assert app.screen.query_one("#role", Input).value == "farmer"
         assert str(app.screen.query_one("#begin", Button).label) == "Resume (Enter)"
+
+
+def _footer_descriptions(app: TakeApp) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [
+        key.description
+        for key in app.screen.query(FooterKey)
+        if key.description in ("Begin", "Resume")
+    ]
+
+
+@run_async
+async def test_the_footer_says_resume_when_resuming(mini: Questionnaire, tmp_path: Path) -> None:
+    # Issue 12: the button said "Resume" but the footer still said "⏎ Begin".
+    from assess.model import AnswerRecord, Answers, Candidate
+    from assess.profiles import save_answers
+
+    save_answers(
+        tmp_path / "c-7.answers.yaml",
+        Answers(
+            questionnaire=mini.ref(),
+            candidate=Candidate(id="c-7"),
+            answers={"nfa1": AnswerRecord(value=3, ms=900)},
+        ),
+    )
+    app = make_take_app(mini, tmp_path, clock=FrozenClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert _footer_descriptions(app) == ["Begin"]
+        await pilot.press(*"c-7")
+        await pilot.pause()
+        assert _footer_descriptions(app) == ["Resume"]
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert _footer_descriptions(app) == ["Begin"]
+        await pilot.press("7", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.session is not None
+        assert app.session.answers["nfa1"].value == 3
