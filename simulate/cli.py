@@ -18,14 +18,6 @@ from typing import Any
 
 import click
 from rich.console import Console, RenderableType
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.text import Text
 
 from assess.clikit import run_cli
@@ -33,7 +25,12 @@ from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
 from simulate.commands import register
-from simulate.commands.common import command_overrides, load_with_overrides, team_options
+from simulate.commands.common import (
+    command_overrides,
+    load_with_overrides,
+    progress_runner,
+    team_options,
+)
 from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.engine.backends import Backend, open_backend
 from simulate.engine.batching import warm_up
@@ -135,28 +132,9 @@ def unknown_owner_note(scenario: Scenario) -> str | None:
 
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback: a transient bar on stderr when it is a terminal, else nothing."""
-    console = _stderr()
-    if not console.is_terminal:
-        yield lambda done, total: None
-        return
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("trials"),
-        TimeElapsedColumn(),
-        TextColumn("elapsed,"),
-        TimeRemainingColumn(),
-        TextColumn("left"),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(label, total=total)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+    """A progress callback: the analyses' transient bar on stderr on a terminal, else nothing."""
+    with progress_runner(total, label) as runner:
+        yield runner.update
 
 
 def _load_kernels(scenario: Scenario) -> None:
