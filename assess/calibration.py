@@ -94,8 +94,9 @@ ARCHETYPE_MEANS: dict[str, tuple[float, ...]] = {
     "order_taker": (1.4, -0.7, -1.5, -0.1, 0.2, -1.0, -1.5, 1.5, -0.8, -0.4, -0.9, -0.6),
     "hybrid": (-0.4, 0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.5, 0.3, 0.2, 0.2, 0.1),
 }
-"""Archetype latent means per trait in :data:`TRAIT_ORDER` (population SD units), the same
-as ``examples/make_answers.py`` so the sample candidates and the calibration agree."""
+"""Archetype latent means per trait in :data:`TRAIT_ORDER` (population SD units);
+``examples/make_answers.py`` draws the sample candidates from these, so they and the
+calibration agree."""
 
 
 @dataclass(frozen=True)

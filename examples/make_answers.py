@@ -59,6 +59,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from assess.calibration import ARCHETYPE_MEANS as CALIBRATION_MEANS
+from assess.calibration import TRAIT_ORDER
 from assess.fileio import RepfitError, atomic_write, load_yaml
 from questionnaires import bundled
 
@@ -92,26 +94,8 @@ DESIRABILITY_LOADING = 0.6
 FAKER_DESIRABILITY_LATENT = 4.0
 """The faker's social-desirability latent (SD units): agrees with the implausible claims."""
 
-TRAIT_ORDER = (
-    "need_for_approval",
-    "rejection_resistance",
-    "closing_urgency",
-    "emotional_control",
-    "listening_questioning",
-    "proactivity",
-    "comfort_asking",
-    "relationship_nurturing",
-    "prospecting_drive",
-    "account_planning",
-    "money_comfort",
-    "account_strategy",
-)
-
 ARCHETYPE_MEANS: dict[str, tuple[float, ...]] = {
-    "hunter": (-0.8, 1.2, 1.2, 0.8, -0.3, 0.3, 0.8, -0.6, 1.4, -0.6, 0.6, -0.2),
-    "farmer": (-0.6, 0.5, 0.5, 0.6, 0.8, 1.1, 1.0, 0.8, -0.2, 1.1, 0.6, 1.1),
-    "order_taker": (1.4, -0.7, -1.5, -0.1, 0.2, -1.0, -1.5, 1.5, -0.8, -0.4, -0.9, -0.6),
-    "hybrid": (-0.4, 0.2, 0.1, 0.2, 0.2, 0.1, 0.1, 0.5, 0.3, 0.2, 0.2, 0.1),
+    **CALIBRATION_MEANS,
     "faker": (-1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5),
 }
 """Archetype latent means per trait, in :data:`TRAIT_ORDER` (see the module docstring)."""
