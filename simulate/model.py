@@ -21,7 +21,9 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -39,6 +41,7 @@ from assess.fileio import (
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
 from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
+from simulate.candidates import CandidateSeat, candidate_behaviour, read_candidate
 from simulate.errors import SimulateError
 
 SCHEMA = "repfit.scenario"
@@ -291,6 +294,36 @@ class TeamEntry(_Strict):
     """Number of seats."""
 
 
+class ProfileEntry(_Strict):
+    """One seat filled by an assessed candidate: ``{profile: out/ana.yaml, role: farmer}``.
+
+    The seat is named ``hire-1``, ``hire-2``... in team order (its random streams are keyed
+    by that slot, not by the candidate, so candidates for the same seat face the same
+    futures); its behaviour comes from the profile's traits through :mod:`assess.behaviour`
+    (docs/bridge.md), drawn per trial from the traits' standard errors.
+    """
+
+    profile: Text
+    """Path of a candidate profile (``repfit.profile/1``), relative to the scenario file."""
+    role: Literal["farmer", "hunter", "hybrid", "order_taker"]
+    """The role the candidate is hired into."""
+
+
+def _team_entry_kind(data: Any) -> str:
+    if isinstance(data, Mapping) and "profile" in data:
+        return "profile"
+    if isinstance(data, ProfileEntry):
+        return "profile"
+    return "archetype"
+
+
+TeamItem = Annotated[
+    Annotated[TeamEntry, Tag("archetype")] | Annotated[ProfileEntry, Tag("profile")],
+    Discriminator(_team_entry_kind),
+]
+"""A team entry: seats of an archetype, or one seat for an assessed candidate."""
+
+
 class Policies(_Strict):
     """Team policies."""
 
@@ -412,8 +445,8 @@ class ScenarioFile(_Strict):
     """Seed of every random draw (same seed, same result)."""
     book: BookSpec
     """The accounts."""
-    team: list[TeamEntry] = Field(min_length=1)
-    """The seats."""
+    team: list[TeamItem] = Field(min_length=1)
+    """The seats: ``{archetype: farmer, count: 2}`` or ``{profile: PATH, role: farmer}``."""
     policies: Policies = Policies()
     """Team policies."""
     economy: Economy = Economy()
@@ -439,6 +472,13 @@ class Seat:
 
     seat_id: str
     archetype: Archetype
+    draws: Mapping[str, NDArray[np.float64]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """A candidate's behaviour per trial (archetype field -> array over trials), drawn from
+    the assessment's uncertainty; None for an archetype's seat."""
+    candidate: CandidateSeat | None = field(default=None, compare=False)
+    """Who fills the seat, for a seat from a profile."""
 
 
 @dataclass(frozen=True)
@@ -458,7 +498,7 @@ class Scenario:
     trials: int
     seed: int
     book: Book
-    team: tuple[TeamEntry, ...]
+    team: tuple[TeamEntry | ProfileEntry, ...]
     seats: tuple[Seat, ...]
     policies: Policies
     economy: ResolvedEconomy
@@ -483,7 +523,7 @@ class Scenario:
         *,
         trials: int | None = None,
         seed: int | None = None,
-        team: list[TeamEntry] | None = None,
+        team: list[TeamEntry | ProfileEntry] | None = None,
         policies: Policies | None = None,
         effects: Literal["all", "none"] | None = None,
         assumptions: Mapping[str, float] | None = None,
@@ -585,10 +625,25 @@ def _resolve_archetypes(spec: ScenarioFile) -> dict[str, Archetype]:
     return archetypes
 
 
-def _seats(team: list[TeamEntry], archetypes: Mapping[str, Archetype]) -> tuple[Seat, ...]:
+def _seats(
+    spec: ScenarioFile, archetypes: Mapping[str, Archetype], base_dir: Path
+) -> tuple[Seat, ...]:
     counters: dict[str, int] = {}
     seats: list[Seat] = []
-    for i, entry in enumerate(team):
+    hires = 0
+    for i, entry in enumerate(spec.team):
+        if isinstance(entry, ProfileEntry):
+            hires += 1
+            path = Path(entry.profile)
+            if not path.is_absolute():
+                path = base_dir / path
+            slot = f"hire-{hires}"
+            archetype, draws, candidate = candidate_behaviour(
+                slot, read_candidate(path), str(path), entry.role, archetypes,
+                seed=spec.seed, trials=spec.trials, where=f"team[{i}]",
+            )  # fmt: skip
+            seats.append(Seat(slot, archetype, draws, candidate))
+            continue
         if entry.archetype not in archetypes:
             raise SimulateError(
                 f"team[{i}].archetype: unknown archetype '{entry.archetype}'; expected one of "
@@ -672,7 +727,7 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
                     f"of: {', '.join(sorted(assumptions))}."
                 )
     archetypes = _resolve_archetypes(spec)
-    seats = _seats(spec.team, archetypes)
+    seats = _seats(spec, archetypes, base_dir)
     target = spec.target
     if target is not None:
         if target.month is not None and target.month > spec.horizon_months:

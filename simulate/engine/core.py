@@ -184,6 +184,15 @@ class ModelInputs:
     logo_median: float
     logo_theta: float
     target: tuple[str, int | None, float] | None
+    trial_behaviour: tuple[tuple[int, FloatArray], ...] = ()
+    """Seats whose behaviour is drawn per trial (a hired candidate's, from the assessment's
+    uncertainty): (seat index, array trials × 6 of proactive, close, ask, quality, neglect and
+    prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
+
+
+TRIAL_BEHAVIOUR = ("proactive", "close", "ask", "quality", "neglect", "prospecting")
+"""The per-seat arrays a seat may draw per trial, in the order of ``trial_behaviour``'s
+columns."""
 
 
 def _rates(scenario: Scenario) -> Rates:
@@ -338,6 +347,23 @@ def prepare(scenario: Scenario) -> ModelInputs:
     theta = book.theta.astype(np.float64)
     hours = scenario.value("selling_hours_monthly")
     target = scenario.target
+    drawn: list[tuple[int, FloatArray]] = []
+    for index, seat in enumerate(seats):
+        if seat.draws is None:
+            continue
+        d = seat.draws
+        split = seat.archetype.hunting_time * effectiveness(seat.archetype.hunting_time, cost)
+        columns = [
+            d["proactive_rate"], d["close_rate"], d["ask_rate"], d["service_quality"],
+            d["neglect"], d["prospecting_rate"] * split,
+        ]  # fmt: skip
+        table = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float64)
+        if table.shape[0] != scenario.trials:
+            raise SimulateError(
+                f"seat {seat.seat_id}: expected behaviour drawn for {scenario.trials:,} trials; "
+                f"found {table.shape[0]:,}."
+            )
+        drawn.append((index, table))
     return ModelInputs(
         horizon=scenario.horizon_months,
         trials=scenario.trials,
@@ -393,6 +419,7 @@ def prepare(scenario: Scenario) -> ModelInputs:
             if target is not None
             else None
         ),
+        trial_behaviour=tuple(drawn),
     )
 
 
@@ -570,6 +597,16 @@ class Batch:
         self.needed = np.zeros(t, dtype=np.int64)
         self.per_seat = np.zeros(self.n_seats)
         self.per_weight = np.zeros(self.n_seats)
+        # Behaviour per (trial, seat): the seat's constants, with any seat drawn per trial.
+        behaviour = [
+            np.tile(getattr(x, name).astype(np.float64), (t, 1)) for name in TRIAL_BEHAVIOUR
+        ]
+        for seat, table in x.trial_behaviour:
+            for column, array in enumerate(behaviour):
+                array[:, seat] = table[start : start + t, column]
+        (
+            self.proactive, self.close, self.ask, self.quality, self.neglect, self.prospecting
+        ) = behaviour  # fmt: skip
 
     def _grow(self, slots: int) -> None:
         """Make room for at least ``slots`` new-logo slots (inactive until used)."""
@@ -618,7 +655,8 @@ class Batch:
         ctr = counters(month)
         kernel.step_month(
             x.effects, self.policy, x.shared_coverage, self.rp, ctr,
-            x.hours, x.capacity, x.proactive, x.close, x.ask, x.quality, x.neglect,
+            x.hours, x.capacity, self.proactive, self.close, self.ask, self.quality,
+            self.neglect,
             x.seat_archetype, x.cost_month, self.leave_table, self.event_table,
             self.active, self.wallet, self.share, self.floor, self.ceiling, self.contacts,
             self.health, self.owner, self.quadrant, self.source, self.base, self.theta,
@@ -639,7 +677,7 @@ class Batch:
         x = self.x
         kernel.count_new_logos(
             self.rp, np.uint64(streams.counter(month, PROSPECTING)),
-            x.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
+            self.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
             self.found, self.needed,
         )  # fmt: skip
         if not self.needed.any():
