@@ -479,6 +479,9 @@ class Seat:
     the assessment's uncertainty; None for an archetype's seat."""
     candidate: CandidateSeat | None = field(default=None, compare=False)
     """Who fills the seat, for a seat from a profile."""
+    new_hire: bool = False
+    """The seat starts the run as a new hire: it ramps up from month 1 and pays the hiring
+    cost then (a candidate's seat)."""
 
 
 @dataclass(frozen=True)
@@ -642,7 +645,7 @@ def _seats(
                 slot, read_candidate(path), str(path), entry.role, archetypes,
                 seed=spec.seed, trials=spec.trials, where=f"team[{i}]",
             )  # fmt: skip
-            seats.append(Seat(slot, archetype, draws, candidate))
+            seats.append(Seat(slot, archetype, draws, candidate, new_hire=True))
             continue
         if entry.archetype not in archetypes:
             raise SimulateError(

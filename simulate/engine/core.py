@@ -190,6 +190,11 @@ class ModelInputs:
     prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
 
 
+    new_hires: tuple[int, ...] = ()
+    """Seats that start the run as new hires (a candidate's seat): tenure 0, so they ramp up,
+    and the hiring cost (``hiring_cost_share`` of a year's cost) in month 1."""
+
+
 TRIAL_BEHAVIOUR = ("proactive", "close", "ask", "quality", "neglect", "prospecting")
 """The per-seat arrays a seat may draw per trial, in the order of ``trial_behaviour``'s
 columns."""
@@ -420,6 +425,7 @@ def prepare(scenario: Scenario) -> ModelInputs:
             else None
         ),
         trial_behaviour=tuple(drawn),
+        new_hires=tuple(i for i, seat in enumerate(seats) if seat.new_hire),
     )
 
 
@@ -579,6 +585,7 @@ class Batch:
         self.vacant = np.zeros((t, self.n_seats), dtype=bool)
         self.hired = np.zeros((t, self.n_seats), dtype=bool)
         self.tenure = np.full((t, self.n_seats), 10_000, dtype=np.int64)
+        self.tenure[:, list(x.new_hires)] = 0
         self.load = self._loads()
         self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
         self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
@@ -665,6 +672,10 @@ class Batch:
             self.sourced, self.events_by_contacts, self.lost_by_contacts, self.weights,
             self.per_seat, self.per_weight,
         )  # fmt: skip
+        if month == 1 and x.effects and x.new_hires:
+            # A candidate's seat is filled in month 1: its hiring cost falls then.
+            hiring = sum(12.0 * x.cost_month[s] * x.rates.hiring_share for s in x.new_hires)
+            self.sums[:, kernel.S_COST] += hiring
         new = np.zeros(t)
         if x.effects:
             new = self._new_logos(month)
