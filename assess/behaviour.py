@@ -451,3 +451,27 @@ def anchors_with(
             merged = {**out[role].parameters, **values}
             out[role] = Anchor(out[role].job, MappingProxyType(merged), out[role].targets)
     return out
+
+
+# --------------------------------------------------------------------------- the next step
+
+EXAMPLE_SCENARIO = "examples/scenario.yaml"
+"""The scenario the suggested projection command names (the bundled demo book)."""
+
+
+def projection_role(profile: Profile) -> str:
+    """The role to project: the one applied for, else the best fit, else farmer."""
+    for role in (profile.candidate.role, profile.best_fit):
+        if role in HIRE_ROLES:
+            return role
+    return "farmer"
+
+
+def projection_command(path: str, profile: Profile, scenario: str = EXAMPLE_SCENARIO) -> str:
+    """The ``simulate hire`` command that projects this candidate's hire (shell-quoted)."""
+    import shlex
+
+    return (
+        f"simulate hire {shlex.quote(path)} --as {projection_role(profile)} "
+        f"--scenario {shlex.quote(scenario)}"
+    )

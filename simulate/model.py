@@ -309,16 +309,19 @@ class ProfileEntry(_Strict):
     """The role the candidate is hired into."""
 
 
+# The tags are written like pydantic's own ("function-after[...]") so error messages leave
+# them out of field paths: team[0].count, not team[0].entry[archetype].count.
+_ARCHETYPE_TAG, _PROFILE_TAG = "entry[archetype]", "entry[profile]"
+
+
 def _team_entry_kind(data: Any) -> str:
-    if isinstance(data, Mapping) and "profile" in data:
-        return "profile"
-    if isinstance(data, ProfileEntry):
-        return "profile"
-    return "archetype"
+    if isinstance(data, ProfileEntry) or (isinstance(data, Mapping) and "profile" in data):
+        return _PROFILE_TAG
+    return _ARCHETYPE_TAG
 
 
 TeamItem = Annotated[
-    Annotated[TeamEntry, Tag("archetype")] | Annotated[ProfileEntry, Tag("profile")],
+    Annotated[TeamEntry, Tag(_ARCHETYPE_TAG)] | Annotated[ProfileEntry, Tag(_PROFILE_TAG)],
     Discriminator(_team_entry_kind),
 ]
 """A team entry: seats of an archetype, or one seat for an assessed candidate."""
