@@ -306,9 +306,7 @@ def behaviour_arrays(
     """Behaviour parameters (:data:`BEHAVIOUR_FIELDS`) for T-scores ``t`` (trait id -> a
     number or an array, broadcast together) of a person hired as ``role``."""
     if role not in anchors:
-        raise BehaviourError(
-            f"unknown role '{role}'; expected one of {', '.join(sorted(anchors))}"
-        )
+        raise BehaviourError(f"unknown role '{role}'; expected one of {', '.join(sorted(anchors))}")
     missing = [trait for trait in mapping_traits() if trait not in t]
     if missing:
         raise BehaviourError(f"no T-score for {', '.join(missing)}; the mapping needs them")

@@ -516,7 +516,8 @@ def show(profile: Path, report_path: Path | None) -> None:
         from assess.behaviour import projection_command
 
         console.print()
-        console.print(f"Project the hire: {projection_command(str(profile), loaded)}", soft_wrap=True)
+        command = projection_command(str(profile), loaded)
+        console.print(f"Project the hire: {command}", soft_wrap=True)
     if report_path is not None:
         from assess.reports.candidate import render_candidate_html
 

@@ -97,9 +97,7 @@ def seat_behaviour(
     point = behaviour_parameters(measures.t, role, anchors)
     base = archetypes[role]
     archetype = replace(base, name=slot, **{name: point[name] for name in BEHAVIOUR_FIELDS})
-    draws = draw_behaviour(
-        measures, trait_normals(seed, trials, slot), role, anchors
-    )
+    draws = draw_behaviour(measures, trait_normals(seed, trials, slot), role, anchors)
     return archetype, draws
 
 

@@ -50,8 +50,7 @@ def parse_roles(text: str) -> list[str]:
     if not roles or bad:
         found = ", ".join(f"'{b}'" for b in bad) if bad else "nothing"
         raise SimulateError(
-            f"--as: expected one or more of {', '.join(ROLES)} separated by commas; "
-            f"found {found}."
+            f"--as: expected one or more of {', '.join(ROLES)} separated by commas; found {found}."
         )
     return list(dict.fromkeys(roles))
 
@@ -177,9 +176,10 @@ def hire_command(
     scenarios = [base, *(option[3] for option in options)]
     results: list[SimulationResult] = []
     try:
-        with open_backend(workers) as backend, progress_runner(
-            base.trials * len(scenarios), "projecting"
-        ) as runner:
+        with (
+            open_backend(workers) as backend,
+            progress_runner(base.trials * len(scenarios), "projecting") as runner,
+        ):
             for scenario in scenarios:
                 start = runner.done
 
@@ -191,7 +191,7 @@ def hire_command(
     except SimulationInterrupted:
         raise KeyboardInterrupt from None
     hires = []
-    for (path, profile, role, scenario), result in zip(options, results[1:], strict=True):
+    for (_path, profile, role, scenario), result in zip(options, results[1:], strict=True):
         candidate = next(
             s.candidate for s in scenario.seats if s.candidate is not None and s.new_hire
         )

@@ -43,9 +43,7 @@ def _money(value: float) -> str:
 
 
 def _difference(option: Mapping[str, Any], outcome: str, month: int) -> Mapping[str, Any]:
-    return next(
-        d for d in option["differences"] if d["outcome"] == outcome and d["month"] == month
-    )
+    return next(d for d in option["differences"] if d["outcome"] == outcome and d["month"] == month)
 
 
 def payback_text(payback: Mapping[str, Any], horizon: int) -> str:
@@ -73,8 +71,10 @@ def hire_headline(data: Mapping[str, Any]) -> list[str]:
     best = max(options, key=lambda o: impact[(o["candidate"], o["role"])]["difference"])
     d = impact[(best["candidate"], best["role"])]
     single = len(options) == 1
-    lead = f"Hiring {who(best)} as {best['role']}" if single else (
-        f"Best projection: {who(best)} as {best['role']}"
+    lead = (
+        f"Hiring {who(best)} as {best['role']}"
+        if single
+        else (f"Best projection: {who(best)} as {best['role']}")
     )
     lines.append(
         f"{lead}: revenue − team cost to month{NBSP}{month} {_money(d['difference'])} against "
@@ -190,7 +190,9 @@ def render_hire_html(data: Mapping[str, Any], runs: Mapping[str, Mapping[str, An
     for role, rows in data["rankings"].items():
         for row in rows:
             option = next(
-                o for o in data["options"] if o["candidate"] == row["candidate"] and o["role"] == role
+                o
+                for o in data["options"]
+                if o["candidate"] == row["candidate"] and o["role"] == role
             )
             ranking_rows.append(
                 [role, row["rank"], who(option), _money(row["impact"]),
