@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from assess.behaviour import (
-    BEHAVIOUR_FIELDS,
     HIRE_ROLES,
     Anchor,
     BehaviourError,
@@ -64,7 +63,7 @@ class CandidateSeat:
 
 def scenario_anchors(archetypes: Mapping[str, Archetype]) -> dict[str, Anchor]:
     """The mapping's anchors with the scenario's own parameters for the four roles."""
-    parameters = {
+    parameters: dict[str, dict[str, float]] = {
         role: {name: float(getattr(archetypes[role], name)) for name in NUMERIC_FIELDS}
         for role in HIRE_ROLES
         if role in archetypes
@@ -96,7 +95,16 @@ def seat_behaviour(
     anchors = scenario_anchors(archetypes)
     point = behaviour_parameters(measures.t, role, anchors)
     base = archetypes[role]
-    archetype = replace(base, name=slot, **{name: point[name] for name in BEHAVIOUR_FIELDS})
+    archetype = replace(
+        base,
+        name=slot,
+        proactive_rate=point["proactive_rate"],
+        close_rate=point["close_rate"],
+        ask_rate=point["ask_rate"],
+        service_quality=point["service_quality"],
+        neglect=point["neglect"],
+        prospecting_rate=point["prospecting_rate"],
+    )
     draws = draw_behaviour(measures, trait_normals(seed, trials, slot), role, anchors)
     return archetype, draws
 

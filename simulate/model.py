@@ -10,7 +10,7 @@ checks the book's owners against the team's seats. The result is a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -504,7 +504,8 @@ class Scenario:
     trials: int
     seed: int
     book: Book
-    team: tuple[TeamEntry | ProfileEntry, ...]
+    team: tuple[TeamEntry, ...]
+    """The archetype entries of the team (seats of assessed candidates are in ``hires``)."""
     seats: tuple[Seat, ...]
     policies: Policies
     economy: ResolvedEconomy
@@ -513,6 +514,8 @@ class Scenario:
     assumptions: Mapping[str, Assumption]
     archetypes: Mapping[str, Archetype]
     source: str = ""
+    hires: tuple[ProfileEntry, ...] = ()
+    """The team's entries for assessed candidates (``{profile, role}``), in team order."""
     unknown_owners: tuple[str, ...] = ()
     """Book owners that name no seat of the team, in book order (their accounts are unowned)."""
     unknown_owner_accounts: int = 0
@@ -529,7 +532,7 @@ class Scenario:
         *,
         trials: int | None = None,
         seed: int | None = None,
-        team: list[TeamEntry | ProfileEntry] | None = None,
+        team: Sequence[TeamEntry | ProfileEntry] | None = None,
         policies: Policies | None = None,
         effects: Literal["all", "none"] | None = None,
         assumptions: Mapping[str, float] | None = None,
@@ -548,7 +551,7 @@ class Scenario:
         if seed is not None:
             changes["seed"] = seed
         if team is not None:
-            changes["team"] = team
+            changes["team"] = list(team)
         if policies is not None:
             changes["policies"] = policies
         if effects is not None:
@@ -770,7 +773,8 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         trials=spec.trials,
         seed=spec.seed,
         book=book,
-        team=tuple(spec.team),
+        team=tuple(entry for entry in spec.team if isinstance(entry, TeamEntry)),
+        hires=tuple(entry for entry in spec.team if isinstance(entry, ProfileEntry)),
         seats=seats,
         policies=spec.policies,
         economy=economy,

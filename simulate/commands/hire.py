@@ -77,8 +77,8 @@ def with_candidate(
     replaced seat's place (keeping that seat's id, accounts and random streams)."""
     if replace_seat is None:
         entry = ProfileEntry.model_validate({"profile": str(path.resolve()), "role": role})
-        team = [*base.team, entry]
-        return base.with_overrides(team=team)
+        assert base.spec is not None
+        return base.with_overrides(team=[*base.spec.team, entry])
     archetype, draws, candidate = candidate_behaviour(
         replace_seat, profile, str(path), role, base.archetypes,
         seed=base.seed, trials=base.trials, where=f"--replace {replace_seat}",

@@ -81,9 +81,7 @@ class Edits:
         """The scenario's own values (no edits yet)."""
         team: dict[str, int] = {}
         for entry in scenario.team:
-            archetype = getattr(entry, "archetype", None)
-            if archetype is not None:  # a candidate's seat ({profile, role}) is not counted
-                team[archetype] = team.get(archetype, 0) + getattr(entry, "count", 1)
+            team[entry.archetype] = team.get(entry.archetype, 0) + entry.count
         for name in archetypes if archetypes is not None else scenario.archetypes:
             team.setdefault(name, 0)
         edits = cls(
