@@ -353,3 +353,14 @@ def test_replace_keeps_the_seats_futures(profiles: Path) -> None:
     assert seat.candidate is not None
     assert seat.draws is not None
     assert replace(seat.archetype, name="farmer") != base.seats[0].archetype
+
+
+def test_the_results_screen_and_review_show_the_hire_command(profiles: Path) -> None:
+    from assess.tui.results_model import results_view
+
+    path = profiles / "c-013.profile.yaml"  # applied as hunter
+    view = results_view(load_profile(path), path, opened=True)
+    assert view.hire_command == (
+        f"simulate hire {path} --as hunter --scenario examples/scenario.yaml"
+    )
+    assert results_view(load_profile(path)).hire_command is None  # no file to name

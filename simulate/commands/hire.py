@@ -175,6 +175,9 @@ def hire_command(
     )
     scenarios = [base, *(option[3] for option in options)]
     results: list[SimulationResult] = []
+    from simulate.cli import _load_kernels  # the group's module, loaded by now
+
+    _load_kernels(base)
     try:
         with (
             open_backend(workers) as backend,
