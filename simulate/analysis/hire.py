@@ -10,8 +10,8 @@ interval of the paired difference between two candidates includes 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,8 @@ class HireOption:
     warnings: tuple[str, ...] = ()
     sem_mean: float = 0.0
     """Mean standard error of the traits the projection drew from (T points)."""
+    behaviour: Mapping[str, float] = field(default_factory=dict)
+    """The seat's behaviour at the candidate's T-scores (archetype field -> value)."""
 
 
 def values(result: SimulationResult, name: str) -> NDArray[np.float64]:
@@ -106,6 +108,7 @@ def _option_dict(
         "role": option.role,
         "warnings": list(option.warnings),
         "trait_sem_mean": option.sem_mean,
+        "behaviour": dict(option.behaviour),
         "differences": [d.to_dict() for d in differences],
         "payback": payback(net),
     }

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 from rich.console import Group
 
+from assess.behaviour import BEHAVIOUR_FIELDS, MAPPING_VERSION
 from assess.model import Profile
 from simulate.analysis.hire import HireOption, project_hires
 from simulate.candidates import candidate_behaviour, read_candidate
@@ -164,6 +165,13 @@ def hire_command(
     if len(set(ids)) != len(ids):
         twice = next(i for i in ids if ids.count(i) > 1)
         raise SimulateError(f"hire: candidate {twice} is given twice; give each profile once.")
+    for path, profile in profiles:
+        block = profile.behaviour
+        if block is not None and block.mapping_version != MAPPING_VERSION:
+            note(
+                f"note: {path}: its behaviour block is from mapping {block.mapping_version}; "
+                f"projected with the current mapping {MAPPING_VERSION} from its T-scores."
+            )
     options: list[tuple[Path, Profile, str, Scenario]] = []
     for path, profile in profiles:
         for role in roles:
@@ -195,9 +203,9 @@ def hire_command(
         raise KeyboardInterrupt from None
     hires = []
     for (_path, profile, role, scenario), result in zip(options, results[1:], strict=True):
-        candidate = next(
-            s.candidate for s in scenario.seats if s.candidate is not None and s.new_hire
-        )
+        seat = next(s for s in scenario.seats if s.candidate is not None and s.new_hire)
+        candidate = seat.candidate
+        assert candidate is not None
         hires.append(
             HireOption(
                 candidate=profile.candidate.id,
@@ -206,6 +214,9 @@ def hire_command(
                 result=result,
                 warnings=candidate.warnings,
                 sem_mean=candidate.sem_mean,
+                behaviour={
+                    name: float(getattr(seat.archetype, name)) for name in BEHAVIOUR_FIELDS
+                },
             )
         )
     data = project_hires(results[0], hires, base.name)

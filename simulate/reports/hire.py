@@ -57,6 +57,21 @@ def payback_text(payback: Mapping[str, Any], horizon: int) -> str:
     return f"month{NBSP}{month} ({early}–{end})"
 
 
+def behaviour_text(option: Mapping[str, Any]) -> str:
+    """The candidate's behaviour at their T-scores, in words (docs/bridge.md)."""
+    b = option.get("behaviour") or {}
+    if not b:
+        return "Behaviour not recorded"
+    text = (
+        f"As {option['role']}: {b['proactive_rate']:.2f} reset meetings and "
+        f"{b['ask_rate']:.2f} asks per account-month, close rate {100 * b['close_rate']:.0f} %, "
+        f"service {b['service_quality']:.2f}, neglect {b['neglect']:.2f}"
+    )
+    if b.get("prospecting_rate", 0.0) > 0:
+        text += f", {b['prospecting_rate']:.2f} new logos a month prospecting"
+    return text
+
+
 def hire_headline(data: Mapping[str, Any]) -> list[str]:
     """The answer first: the best option's 24-month impact and payback, then the rest."""
     month = data["rank_month"]
@@ -120,8 +135,12 @@ def render_hire(data: Mapping[str, Any]) -> RenderableType:
     for role, rows in data["rankings"].items():
         t = table(
             f"As {role}: revenue − team cost to month {month}, against the current team",
-            caption="≈ next: not distinguishable from the candidate below (the paired "
-            "difference's 95 % interval includes 0)",
+            caption=(
+                "≈ next: not distinguishable from the candidate below (the paired "
+                "difference's 95 % interval includes 0)"
+                if any(row["distinguishable_from_next"] is False for row in rows)
+                else None
+            ),
         )
         for column in ("#", "candidate", "impact", "95 % interval", "payback month", ""):
             t.add_column(column, justify="left" if column in ("candidate", "") else "right")
@@ -141,8 +160,8 @@ def render_hire(data: Mapping[str, Any]) -> RenderableType:
         t = table(
             f"{who(option)} as {option['role']} − current team",
             caption="difference trial by trial ± half its 95 % interval (to date except revenue "
-            f"in the month and share of wallet); traits' mean standard error "
-            f"{option['trait_sem_mean']:.1f} T points",
+            f"in the month and share of wallet). {behaviour_text(option)}; traits' mean "
+            f"standard error {option['trait_sem_mean']:.1f} T points",
         )
         t.add_column("outcome", no_wrap=True)
         for m in months:
