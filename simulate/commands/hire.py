@@ -176,7 +176,8 @@ def hire_command(
     for path, profile in profiles:
         for role in roles:
             options.append((path, profile, role, with_candidate(base, path, profile, role, seat)))
-    where = f"in {seat}'s place" if seat is not None else "added as seat hire-1"
+    slot = f"hire-{len(base.hires) + 1}"
+    where = f"in {seat}'s place" if seat is not None else f"added as seat {slot}"
     note(
         f"projecting {len(profiles)} candidate(s) × {len(roles)} role(s) {where} on "
         f"'{base.name}': {base.trials:,} trials each, seed {base.seed}, common random numbers"
@@ -203,8 +204,8 @@ def hire_command(
         raise KeyboardInterrupt from None
     hires = []
     for (_path, profile, role, scenario), result in zip(options, results[1:], strict=True):
-        seat = next(s for s in scenario.seats if s.candidate is not None and s.new_hire)
-        candidate = seat.candidate
+        filled = next(s for s in scenario.seats if s.seat_id == (seat or slot))
+        candidate = filled.candidate
         assert candidate is not None
         hires.append(
             HireOption(
@@ -215,7 +216,7 @@ def hire_command(
                 warnings=candidate.warnings,
                 sem_mean=candidate.sem_mean,
                 behaviour={
-                    name: float(getattr(seat.archetype, name)) for name in BEHAVIOUR_FIELDS
+                    name: float(getattr(filled.archetype, name)) for name in BEHAVIOUR_FIELDS
                 },
             )
         )
