@@ -364,3 +364,19 @@ def test_the_results_screen_and_review_show_the_hire_command(profiles: Path) -> 
         f"simulate hire {path} --as hunter --scenario examples/scenario.yaml"
     )
     assert results_view(load_profile(path)).hire_command is None  # no file to name
+
+
+def test_the_dashboards_team_edits_keep_the_candidates_seat(profiles: Path) -> None:
+    from simulate.tui.view import Edits
+    from simulate.variants import apply_to_scenario
+
+    text = SCENARIO.read_text().replace(
+        "  - {archetype: hunter, count: 1}   # seat hunter-1",
+        "  - {archetype: hunter, count: 1}\n"
+        f"  - {{profile: {profiles / 'c-003.profile.yaml'}, role: farmer}}",
+    )
+    edits = Edits.of(parse_scenario_text(text, "s.yaml", EXAMPLES))
+    edits.team["farmer"] = 3
+    edited = apply_to_scenario(parse_scenario_text(text, "s.yaml", EXAMPLES), edits.overrides())
+    assert [s.seat_id for s in edited.seats][-2:] == ["hunter-1", "hire-1"]
+    assert sum(s.seat_id.startswith("farmer-") for s in edited.seats) == 3
