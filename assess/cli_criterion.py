@@ -6,8 +6,6 @@ and prints a table (or JSON). The statistics live in :mod:`assess.criterion`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from dataclasses import asdict
@@ -17,14 +15,14 @@ import click
 
 from assess.criterion import SMALL_N, CriterionReport, criterion_report
 from assess.errors import AssessError
-from assess.fileio import read_text
+from assess.fileio import CsvRows, read_text
 from assess.model import Profile
 
 
 def read_outcomes(path: Path) -> dict[str, dict[str, float]]:
     """Outcomes CSV: a ``candidate_id`` column and any numeric columns (empty = missing)."""
     text = read_text(path, "outcomes CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, str(path), "outcomes CSV")
     header = next(reader, None)
     if not header or "candidate_id" not in header:
         raise AssessError(

@@ -19,11 +19,16 @@ YAML rules (DESIGN.md §4):
 from __future__ import annotations
 
 import contextlib
+import csv
+import difflib
 import io
+import math
 import os
 import re
+import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal, TypeVar, overload
@@ -39,6 +44,13 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 MAX_EXPANDED_NODES = 2_000_000
 """Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
+
+MAX_INTEGER_DIGITS = 30
+"""Longest integer a YAML file may write (digits); longer ones are refused with a message
+instead of reaching a model (Python refuses above 4,300 digits, numpy above 19)."""
+
+MAX_CSV_CELL = csv.field_size_limit()
+"""Longest CSV cell a reader accepts (characters; the csv module's limit, 131,072)."""
 
 
 class FileFormatError(RepfitError):
@@ -89,6 +101,14 @@ _RepfitLoader.add_implicit_resolver(
 
 
 def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> YamlInt:
+    digits = sum(character.isdigit() for character in str(node.value))
+    if digits > MAX_INTEGER_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"found an integer of {digits:,} digits; expected at most {MAX_INTEGER_DIGITS}",
+            node.start_mark,
+        )
     return YamlInt(yaml.SafeLoader.construct_yaml_int(loader, node), str(node.value))
 
 
@@ -187,14 +207,48 @@ def _expanded_size(node: Node, memo: dict[int, int], depth: int = 0) -> int:
     return size
 
 
+def describe_character(character: str) -> str:
+    """``'\\x07'`` -> ``U+0007 (BEL)``: how messages name a character they must not print."""
+    code = f"U+{ord(character):04X}"
+    name = _CONTROL_NAMES.get(ord(character)) or unicodedata.name(character, "")
+    return f"{code} ({name})" if name else code
+
+
+_CONTROL_NAMES = {
+    0: "NUL",
+    7: "BEL",
+    8: "BS",
+    11: "VT",
+    12: "FF",
+    27: "ESC",
+    127: "DEL",
+    **{code: f"C1 control {code:#04x}" for code in range(0x80, 0xA0)},
+}
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return line, column
+
+
 @contextlib.contextmanager
-def _yaml_errors(path: Path, number: Callable[[], int]) -> Iterator[None]:
+def _yaml_errors(path: Path, number: Callable[[], int], text: str = "") -> Iterator[None]:
     """Turn every way PyYAML can fail into one :class:`FileFormatError` paragraph.
 
     ``number`` gives the document being read (from 1); it is named when it is not the first.
+    ``text`` is what was parsed, to turn a character position into a line and column.
     """
     try:
         yield
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_and_column(text, exc.position)
+        character = chr(exc.character) if isinstance(exc.character, int) else "?"
+        raise FileFormatError(
+            f"{path}: not valid YAML at line {line}, column {column}: the control character "
+            f"{describe_character(character)} is not allowed in a YAML file. Remove it (or "
+            "write it as an escape such as \\u0007 inside double quotes)."
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -202,14 +256,20 @@ def _yaml_errors(path: Path, number: Callable[[], int]) -> Iterator[None]:
             where += f" (document {number()})"
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
+        hint = (
+            " Check the indentation and quoting around that line."
+            if isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
+            else ""
+        )
         raise FileFormatError(
-            f"{path}: not valid YAML at {where}: {problem}{context}. "
-            "Check the indentation and quoting around that line."
+            f"{path}: not valid YAML at {where}: {escape_control(problem)}{context}.{hint}"
         ) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(f"{path}: not valid YAML: {exc}.") from None
     except RecursionError:
         raise FileFormatError(f"{path}: the YAML is nested too deeply to read.") from None
+    except (ValueError, OverflowError) as exc:
+        raise FileFormatError(f"{path}: not valid YAML: {exc}.") from None
 
 
 def _check_expanded_size(root: Node, path: Path, budget: int) -> int:
@@ -225,17 +285,18 @@ def _check_expanded_size(root: Node, path: Path, budget: int) -> int:
 
 def parse_yaml_text(text: str, path: Path) -> YamlDocument:
     """Parse YAML text with the project's rules; raise :class:`FileFormatError` on any problem."""
-    loader = _RepfitLoader(io.StringIO(text))
-    try:
-        with _yaml_errors(path, lambda: 1):
+    with _yaml_errors(path, lambda: 1, text):
+        # The loader reads (and checks) the first characters as it is created.
+        loader = _RepfitLoader(io.StringIO(text))
+        try:
             root = loader.get_single_node()
             if root is not None:
                 _check_expanded_size(root, path, MAX_EXPANDED_NODES)
                 data = loader.construct_document(root)
             else:
                 data = None
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
     return YamlDocument(path=path, data=data, root=root)
 
 
@@ -246,12 +307,12 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
     trailing ``---``) are dropped; each kept document records its position in the
     stream, or ``None`` when the stream holds just one document.
     """
-    loader = _RepfitLoader(io.StringIO(text))
     parsed: list[tuple[Node, Any]] = []
     position = 0
     budget = MAX_EXPANDED_NODES
-    try:
-        with _yaml_errors(path, lambda: position):
+    with _yaml_errors(path, lambda: position, text):
+        loader = _RepfitLoader(io.StringIO(text))
+        try:
             while True:
                 position += 1
                 if not loader.check_node():
@@ -261,8 +322,8 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
                     break
                 budget -= _check_expanded_size(root, path, budget)
                 parsed.append((root, loader.construct_document(root)))
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
     several = sum(data is not None for _, data in parsed) > 1
     return [
         YamlDocument(path=path, data=data, root=root, number=index if several else None)
@@ -271,30 +332,167 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
     ]
 
 
-def read_text(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file with a user-facing error for every way that can fail."""
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bytes(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them, or a user-facing error.
+
+    Pipes, devices and sockets are refused before a byte is read (opened without
+    blocking, so a named pipe with no writer does not hang), and the size limit
+    applies to the bytes actually read, not just to what ``stat`` reported.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise FileFormatError(f"{path}: no such {what}.") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: expected a {what} but found a folder.") from None
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
-    if path.is_dir():
-        raise FileFormatError(f"{path}: expected a {what} but found a folder.")
-    if size > max_bytes:
+    except ValueError:
         raise FileFormatError(
-            f"{path}: the {what} is {size:,} bytes; the limit is {max_bytes:,} bytes."
-        )
+            f"{path!r}: expected the path of a {what}; the path holds a NUL character."
+        ) from None
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
+        data = _read_regular(fd, path, what, max_bytes)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise FileFormatError(
+            f"{path}: the {what} is more than {max_bytes:,} bytes (the limit); refusing to read "
+            "the rest."
+        )
+    return data
+
+
+def _read_regular(fd: int, path: Path, what: str, max_bytes: int) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of the open ``fd`` after checking it is a regular file."""
+    try:
+        info = os.fstat(fd)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileFormatError(f"{path}: expected a {what} but found a folder.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
+        raise FileFormatError(
+            f"{path}: expected a {what} (a regular file) but found {kind}; "
+            "save the data to a file and give that file's path."
+        )
+    if info.st_size > max_bytes:
+        raise FileFormatError(
+            f"{path}: the {what} is {info.st_size:,} bytes; the limit is {max_bytes:,} bytes."
+        )
+    os.set_blocking(fd, True)
+    chunks: list[bytes] = []
+    remaining = max_bytes + 1
+    try:
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+    return b"".join(chunks)
+
+
+def read_text(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file (a regular file within the size limit; see :func:`read_bytes`)."""
+    data = read_bytes(Path(path), what, max_bytes)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError(
             f"{path}: the {what} is not UTF-8 text (byte {exc.start} cannot be decoded). "
             "Save it as UTF-8 and try again."
         ) from None
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+
+
+class CsvRows:
+    """Rows of CSV text; a malformed row becomes a :class:`FileFormatError` naming it.
+
+    Iterate it like ``csv.reader``; :attr:`line_num` is the reader's line count.
+    """
+
+    def __init__(self, text: str, source: str, what: str = "CSV file") -> None:
+        self._reader = csv.reader(io.StringIO(text))
+        self._source = source
+        self._what = what
+
+    @property
+    def line_num(self) -> int:
+        """The number of lines read so far (the line of the last row returned)."""
+        return self._reader.line_num
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except csv.Error as exc:
+            raise FileFormatError(self._describe(exc)) from None
+
+    def _describe(self, exc: csv.Error) -> str:
+        row = self._reader.line_num
+        text = str(exc)
+        if "field larger than field limit" in text:
+            problem = (
+                f"a cell longer than {MAX_CSV_CELL:,} characters; expected ordinary cells "
+                "(is a quote left open, or is this not a CSV file?)"
+            )
+        elif "new-line character seen in unquoted field" in text:
+            problem = (
+                "a carriage return (CR) inside an unquoted cell; quote the cell or save the "
+                "file with ordinary line endings (LF or CR LF)"
+            )
+        elif "NUL" in text or "null byte" in text:
+            problem = "a NUL character; expected text"
+        else:
+            problem = text
+        return f"{self._source}: row {row}: not valid CSV: {problem}."
+
+
+def finite_number(text: str) -> float | None:
+    """``text`` as a finite float, or ``None`` when it is not one (``nan``, ``inf``, ``1e309``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def closest(word: str, choices: Sequence[str] | Collection[str], limit: int = 1) -> list[str]:
+    """The names in ``choices`` closest to a misspelt ``word`` (for a "did you mean")."""
+    return difflib.get_close_matches(str(word), list(choices), n=limit, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices: Sequence[str] | Collection[str]) -> str:
+    """``" (did you mean 'horizon_months'?)"`` or an empty string when nothing is close."""
+    matches = closest(word, choices)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``), safe to print."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 def load_yaml(path: str | os.PathLike[str], what: str = "YAML file") -> YamlDocument:

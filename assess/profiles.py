@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import re
+import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 import questionnaires
 from assess.errors import AssessError
 from assess.fileio import (
+    CsvRows,
     FileFormatError,
     YamlDocument,
     atomic_write,
@@ -256,9 +258,11 @@ def _is_csv(path: Path) -> bool:
     if path.suffix.lower() in (".yaml", ".yml"):
         return False
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # the reader refuses pipes and devices with a message
         with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
-            first = handle.readline()
-    except OSError:
+            first = handle.readline(64 * 1024)
+    except (OSError, ValueError):
         return False
     return "candidate_id" in first and "," in first
 
@@ -493,7 +497,7 @@ def check_answers_csv(
 def _csv_rows(path: Path) -> list[list[str]]:
     """The rows of a CSV file, without trailing empty rows."""
     text = read_text(path, "answers CSV")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(CsvRows(text, str(path), "answers CSV"))
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     return rows

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.fileio import FileFormatError, read_text
+from assess.fileio import CsvRows, FileFormatError, read_text
 
 REQUIRED_COLUMNS = ("account_id", "revenue_monthly", "wallet_monthly")
 OPTIONAL_COLUMNS = ("contacts", "health", "churn_propensity", "owner", "segment")
@@ -116,7 +116,7 @@ def read_book_csv(
     """Read and check a book CSV; every error names the file, line and column."""
     name = shown_as or str(path)
     text = read_text(path, "book CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, name, "book CSV")
     try:
         header = next(reader)
     except StopIteration:

@@ -12,14 +12,12 @@ Two layouts, told apart by the header:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assess.fileio import FileFormatError, read_text
+from assess.fileio import CsvRows, FileFormatError, read_text
 from simulate.analysis.calibrate import Lifetimes, lifetimes_from_cohort, lifetimes_from_histories
 
 HISTORY_COLUMNS = ("account_id", "start", "end")
@@ -40,7 +38,7 @@ class History:
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     text = read_text(path, "history CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, str(path), "history CSV")
     try:
         header = [c.strip() for c in next(reader)]
     except StopIteration:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from assess.model import Candidate
+from assess.model import Candidate, Integer
 
 INVITATION_SCHEMA = "repfit.invitation"
 """Schema name of an invitation file (``<candidate-id>.invitation.yaml``)."""
@@ -55,7 +55,9 @@ State = Literal["invited", "started", "submitted", "expired", "revoked"]
 class Invitation(BaseModel):
     """One invitation file: the candidate, the questionnaire, the token's hash and its life."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     schema_: str = Field(default=f"{INVITATION_SCHEMA}/{INVITATION_MAJOR}", alias="schema")
     """File format and version: ``repfit.invitation/1``."""
@@ -77,9 +79,9 @@ class Invitation(BaseModel):
 class Progress:
     """What the candidate's answers file says (None of it when there is no file)."""
 
-    answered: int
+    answered: Integer
     """Items answered so far."""
-    total: int
+    total: Integer
     """Items in the questionnaire."""
     submitted: bool
     """True once the candidate submitted."""
