@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from assess.model import Candidate, Integer
+from assess.model import Candidate
 
 INVITATION_SCHEMA = "repfit.invitation"
 """Schema name of an invitation file (``<candidate-id>.invitation.yaml``)."""
@@ -79,9 +79,9 @@ class Invitation(BaseModel):
 class Progress:
     """What the candidate's answers file says (None of it when there is no file)."""
 
-    answered: Integer
+    answered: int
     """Items answered so far."""
-    total: Integer
+    total: int
     """Items in the questionnaire."""
     submitted: bool
     """True once the candidate submitted."""
