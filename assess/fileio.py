@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import difflib
 import io
 import math
 import os
@@ -28,7 +27,7 @@ import re
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal, TypeVar, overload
@@ -38,6 +37,8 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assess.errors import RepfitError as RepfitError
+from assess.errors import closest as closest
+from assess.errors import did_you_mean as did_you_mean
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest YAML file a reader accepts (bytes)."""
@@ -469,17 +470,6 @@ def finite_number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-def closest(word: str, choices: Sequence[str] | Collection[str], limit: int = 1) -> list[str]:
-    """The names in ``choices`` closest to a misspelt ``word`` (for a "did you mean")."""
-    return difflib.get_close_matches(str(word), list(choices), n=limit, cutoff=0.6)
-
-
-def did_you_mean(word: str, choices: Sequence[str] | Collection[str]) -> str:
-    """``" (did you mean 'horizon_months'?)"`` or an empty string when nothing is close."""
-    matches = closest(word, choices)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

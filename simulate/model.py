@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from assess.errors import did_you_mean
 from assess.fileio import (
     FileFormatError,
     RepfitError,
@@ -564,7 +565,8 @@ def _resolve_archetypes(spec: ScenarioFile) -> dict[str, Archetype]:
         if entry.base is not None:
             if entry.base not in archetypes:
                 raise SimulateError(
-                    f"{where}.base: unknown archetype '{entry.base}'; expected one of "
+                    f"{where}.base: unknown archetype '{entry.base}'"
+                    f"{did_you_mean(entry.base, archetypes)}; expected one of "
                     f"{', '.join(sorted(archetypes))}."
                 )
             start: Archetype | None = archetypes[entry.base]
@@ -592,7 +594,8 @@ def _seats(team: list[TeamEntry], archetypes: Mapping[str, Archetype]) -> tuple[
     for i, entry in enumerate(team):
         if entry.archetype not in archetypes:
             raise SimulateError(
-                f"team[{i}].archetype: unknown archetype '{entry.archetype}'; expected one of "
+                f"team[{i}].archetype: unknown archetype '{entry.archetype}'"
+                f"{did_you_mean(entry.archetype, archetypes)}; expected one of "
                 f"{', '.join(sorted(archetypes))} or one defined under 'archetypes:'."
             )
         for _ in range(entry.count):
@@ -669,8 +672,9 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         for name in spec.uncertainty.assumptions:
             if name not in assumptions:
                 raise SimulateError(
-                    f"uncertainty.assumptions.{name}: unknown assumption '{name}'; expected one "
-                    f"of: {', '.join(sorted(assumptions))}."
+                    f"uncertainty.assumptions.{name}: unknown assumption '{name}'"
+                    f"{did_you_mean(name, assumptions)}; `simulate assumptions` lists all "
+                    f"{len(assumptions)}."
                 )
     archetypes = _resolve_archetypes(spec)
     seats = _seats(spec.team, archetypes)
