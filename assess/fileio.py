@@ -26,6 +26,8 @@ import os
 import re
 import stat
 import tempfile
+import types
+import typing
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -552,20 +554,41 @@ def _describe_input(value: Any) -> str:
 
 
 def describe_validation_error(
-    exc: ValidationError, source: str, document: YamlDocument | None = None, limit: int = 5
+    exc: ValidationError,
+    source: str,
+    document: YamlDocument | None = None,
+    limit: int = 5,
+    model: type[BaseModel] | None = None,
 ) -> str:
-    """One paragraph naming the source, each field path and line, what was expected and found."""
+    """One paragraph naming the source, each field path and line, what was expected and found.
+
+    With ``model``, an unknown key gets a "did you mean" naming the closest key the model
+    allows at that place (``horizon_month`` -> ``horizon_months``).
+    """
     problems = []
     errors = exc.errors(include_url=False)
     for error in errors[:limit]:
         location = [part for part in error["loc"] if not _is_pydantic_tag(part)]
         field = format_location(location)
+        if error["type"] == "extra_forbidden" and model is not None and location:
+            keys = _keys_at(model, location[:-1])
+            hint = did_you_mean(str(location[-1]), keys) if keys else ""
+            where = ""
+            if document is not None:
+                line = document.line_of(location)
+                if line is not None:
+                    where = f" (line {line})"
+            problems.append(
+                f"{field}{where}: unknown key '{escape_control(str(location[-1]))}'{hint}"
+                + (f"; expected one of {', '.join(keys)}" if keys and not hint else "")
+            )
+            continue
         where = ""
         if document is not None:
             line = document.line_of(location)
             if line is not None:
                 where = f" (line {line})"
-        message = error["msg"]
+        message = _PYDANTIC_WORDING.get(error["type"], error["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         found = ""
@@ -577,6 +600,62 @@ def describe_validation_error(
     count = len(errors)
     noun = "problem" if count == 1 else "problems"
     return f"{source}: {count} {noun}: " + "; ".join(problems) + tail + "."
+
+
+_PYDANTIC_WORDING = {
+    "missing": "required key missing",
+    "finite_number": "expected a finite number (not NaN or infinity)",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "dict_type": "expected a mapping (key: value lines)",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping (key: value lines)",
+    "model_attributes_type": "expected a mapping (key: value lines)",
+}
+"""Clearer words for pydantic's most common messages (the rest are kept as they are)."""
+
+
+def _candidate_types(annotation: Any) -> list[Any]:
+    """``X | None`` -> [X]; ``Annotated[X, ...]`` -> [X]; anything else -> [itself]."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _candidate_types(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                out.extend(_candidate_types(arg))
+        return out
+    return [annotation]
+
+
+def _keys_at(model: type[BaseModel], location: Sequence[str | int]) -> list[str]:
+    """The keys a ``model`` allows in the mapping at ``location`` (empty when unknown)."""
+    current: list[Any] = [model]
+    for part in location:
+        following: list[Any] = []
+        for candidate in current:
+            origin = typing.get_origin(candidate)
+            args = typing.get_args(candidate)
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                for name, info in candidate.model_fields.items():
+                    if part in (name, info.alias):
+                        following.extend(_candidate_types(info.annotation))
+            elif origin in (list, tuple) and isinstance(part, int) and args:
+                following.extend(_candidate_types(args[0]))
+            elif origin is dict and isinstance(part, str) and len(args) == 2:
+                following.extend(_candidate_types(args[1]))
+        current = following
+    for candidate in current:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return [info.alias or name for name, info in candidate.model_fields.items()]
+    return []
 
 
 def _is_pydantic_tag(part: str | int) -> bool:
@@ -628,7 +707,9 @@ def validate_document(
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        raise FileFormatError(describe_validation_error(exc, source, document)) from None
+        raise FileFormatError(
+            describe_validation_error(exc, source, document, model=model)
+        ) from None
 
 
 def load_model(

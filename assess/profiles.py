@@ -145,7 +145,7 @@ def validate_yaml(
         return model.model_validate(document.data)
     except ValidationError as exc:
         raise FileFormatError(
-            describe_validation_error(_relocated(exc), source, document)
+            describe_validation_error(_relocated(exc), source, document, model=model)
         ) from None
 
 

@@ -548,7 +548,9 @@ def _from_document(document: YamlDocument, source: str, base_dir: Path) -> Scena
     try:
         spec = ScenarioFile.model_validate(document.data)
     except ValidationError as exc:
-        raise FileFormatError(describe_validation_error(exc, source, document)) from None
+        raise FileFormatError(
+            describe_validation_error(exc, source, document, model=ScenarioFile)
+        ) from None
     try:
         return _resolve(spec, source, base_dir)
     except RepfitError as exc:
