@@ -49,8 +49,9 @@ MAX_EXPANDED_NODES = 2_000_000
 """Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
 
 MAX_INTEGER_DIGITS = 30
-"""Longest integer a YAML file may write (digits); longer ones are refused with a message
-instead of reaching a model (Python refuses above 4,300 digits, numpy above 19)."""
+"""Integers written with more characters than this (plus a few for signs and separators)
+reach the models as text, which number fields refuse with a message (Python itself refuses
+integers above 4,300 digits)."""
 
 MAX_CSV_CELL = csv.field_size_limit()
 """Longest CSV cell a reader accepts (characters; the csv module's limit, 131,072)."""
@@ -103,15 +104,11 @@ _RepfitLoader.add_implicit_resolver(
 )
 
 
-def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> YamlInt:
-    digits = sum(character.isdigit() for character in str(node.value))
-    if digits > MAX_INTEGER_DIGITS:
-        raise yaml.constructor.ConstructorError(
-            None,
-            None,
-            f"found an integer of {digits:,} digits; expected at most {MAX_INTEGER_DIGITS}",
-            node.start_mark,
-        )
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> YamlInt | str:
+    if len(str(node.value)) > MAX_INTEGER_DIGITS + 8:
+        # Too long to be a count or an amount: kept as text, so a text field (an id, a hash)
+        # gets it as written and a number field refuses it with a message.
+        return str(node.value)
     return YamlInt(yaml.SafeLoader.construct_yaml_int(loader, node), str(node.value))
 
 

@@ -58,9 +58,18 @@ def _no_boolean(value: Any) -> Any:
     return value
 
 
+MAX_DIGITS = 30
+"""Longest whole number a file may give (digits): far above any count, amount or seed."""
+
+
 def _whole_number(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"expected a whole number; found {'true' if value else 'false'}")
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    digits = sum(character.isdigit() for character in text[: MAX_DIGITS * 10])
+    if digits > MAX_DIGITS:
+        shown = f"{len(text):,} characters" if len(text) > MAX_DIGITS * 10 else f"{digits} digits"
+        raise ValueError(f"expected a whole number of at most {MAX_DIGITS} digits; found {shown}")
     return value
 
 
