@@ -10,6 +10,7 @@ checks the book's owners against the team's seats. The result is a
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -532,7 +533,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file (the book path is relative to it)."""
     path = Path(path)
     document = load_yaml(path, "scenario file")
-    return _from_document(document, str(path), path.parent)
+    # A relative book path is relative to where the scenario really is (a symlink's target).
+    return _from_document(document, str(path), Path(os.path.realpath(path)).parent)
 
 
 def parse_scenario_text(text: str, source: str, base_dir: Path | None = None) -> Scenario:
@@ -619,12 +621,16 @@ def _load_book(
         csv_path = Path(book_spec.csv)
         if not csv_path.is_absolute():
             csv_path = base_dir / csv_path
-        book = read_book_csv(
-            csv_path,
-            default_contacts=int(assumptions["default_contacts"].value),
-            default_health=assumptions["default_health"].value,
-            default_theta=base_theta,
-        )
+        try:
+            book = read_book_csv(
+                csv_path,
+                default_contacts=int(assumptions["default_contacts"].value),
+                default_health=assumptions["default_health"].value,
+                default_theta=base_theta,
+            )
+        except FileFormatError as exc:
+            # Name the scenario and its field first: the user wrote the path there.
+            raise FileFormatError(f"{source}: book.csv: {exc.message}") from None
         override = book_spec.churn_propensity
         if override is None:
             return book
