@@ -6,13 +6,13 @@ and prints a table (or JSON). The statistics live in :mod:`assess.criterion`.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from assess import jsonout
 from assess.criterion import SMALL_N, CriterionReport, criterion_report
 from assess.errors import AssessError
 from assess.fileio import CsvRows, read_text
@@ -171,6 +171,6 @@ def criterion(paths: tuple[Path, ...], fmt: str) -> None:
     report = criterion_report(profiles, outcomes)
     if fmt == "json":
         data = asdict(report)
-        click.echo(json.dumps(data, indent=2, allow_nan=False, default=str))
+        click.echo(jsonout.dumps(data, indent=2, default=str))
     else:
         _print_table(report)

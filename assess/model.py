@@ -10,7 +10,6 @@ reported with the field path of each problem, e.g. ``items[12].trait``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -29,6 +28,8 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+from assess import jsonout
 
 
 def _keep_text(value: Any) -> Any:
@@ -571,7 +572,7 @@ def _questionnaire_problems(q: Questionnaire) -> Iterator[tuple[Location, str]]:
 
 def canonical_json(data: Any) -> str:
     """Compact JSON with sorted keys: the same content always gives the same text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return jsonout.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def questionnaire_sha256(q: Questionnaire) -> str:
@@ -796,7 +797,7 @@ class TraitScore(_Model):
     risk_pole_applied: Literal["high", "low", "none"] | None = None
     """The risky end used for this candidate's flags when the role applied for overrides the
     trait's ``risk_pole`` (null when the trait's own pole applies)."""
-    percentile: Number | None
+    percentile: Number | None = Field(ge=0, le=100)
     """Percentile rank in the norm group, 0–100, one decimal (null without norms)."""
     band: Band | None
     """low (T < 40), average (40–60) or high (T > 60) (null without norms)."""

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import itertools
-import json
 import os
 import re
 import stat
@@ -29,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import questionnaires
+from assess import jsonout
 from assess.errors import AssessError
 from assess.fileio import (
     CsvRows,
@@ -868,7 +868,8 @@ def export_profiles(profiles: Sequence[Profile], fmt: ExportFormat) -> str:
         return "".join(f"---\n{dump_yaml(profile_to_data(p))}" for p in profiles)
     if fmt == "json":
         return (
-            json.dumps([profile_to_data(p) for p in profiles], indent=2, ensure_ascii=False) + "\n"
+            jsonout.dumps([profile_to_data(p) for p in profiles], indent=2, ensure_ascii=False)
+            + "\n"
         )
     if fmt == "csv":
         return profiles_csv(profiles)

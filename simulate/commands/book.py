@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import click
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from assess.fileio import CsvRows, read_text
 from simulate import __version__
 from simulate.analysis.book_view import book_view
@@ -91,7 +91,7 @@ def book_command(
         "book_sha256": book_sha256(book),
     }
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON book view")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON book view")
     elif output_format == "csv":
         emit(book_csv(data), output, "the CSV book view")
     else:
