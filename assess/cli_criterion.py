@@ -15,7 +15,7 @@ import click
 from assess import jsonout
 from assess.criterion import SMALL_N, CriterionReport, criterion_report
 from assess.errors import AssessError
-from assess.fileio import CsvRows, read_text
+from assess.fileio import CsvRows, finite_number, read_text
 from assess.model import Profile
 
 
@@ -57,13 +57,14 @@ def read_outcomes(path: Path) -> dict[str, dict[str, float]]:
             if index == id_column:
                 continue
             text_value = cell.strip()
-            try:
-                value = float(text_value) if text_value else math.nan
-            except ValueError:
+            number_value = finite_number(text_value) if text_value else math.nan
+            if number_value is None:
+                shown = text_value if len(text_value) <= 40 else text_value[:37] + "..."
                 raise AssessError(
-                    f"{path}: row {number}, column {header[index]}: expected a number (or "
-                    f"an empty cell for a missing outcome); found '{text_value}'."
-                ) from None
+                    f"{path}: row {number}, column {header[index]}: expected a finite number "
+                    f"(or an empty cell for a missing outcome); found '{shown}'."
+                )
+            value = number_value
             values[header[index]] = value
         outcomes[candidate_id] = values
     return outcomes

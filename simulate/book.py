@@ -197,17 +197,17 @@ def read_book_csv(
                 f"{seen[account]}; expected unique ids."
             )
         seen[account] = line_number
-        r = _parse_number(r_text, where("revenue_monthly"), "a number ≥ 0")
+        expected_r = f"a number from 0 to {MAX_MONTHLY_AMOUNT:g}"
+        r = _parse_number(r_text, where("revenue_monthly"), expected_r)
         if not 0 <= r <= MAX_MONTHLY_AMOUNT:
             raise FileFormatError(
-                f"{where('revenue_monthly')}: expected a number from 0 to "
-                f"{MAX_MONTHLY_AMOUNT:g} (a month's revenue); found {r_text}."
+                f"{where('revenue_monthly')}: expected {expected_r}; found {r_text}."
             )
-        w = _parse_number(w_text, where("wallet_monthly"), "a number > 0")
+        expected_w = f"a number above 0 and at most {MAX_MONTHLY_AMOUNT:g}"
+        w = _parse_number(w_text, where("wallet_monthly"), expected_w)
         if not 0 < w <= MAX_MONTHLY_AMOUNT:
             raise FileFormatError(
-                f"{where('wallet_monthly')}: expected a number above 0 and at most "
-                f"{MAX_MONTHLY_AMOUNT:g} (a month's wallet); found {w_text}."
+                f"{where('wallet_monthly')}: expected {expected_w}; found {w_text}."
             )
         if r > w:
             raise FileFormatError(

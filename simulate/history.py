@@ -23,6 +23,13 @@ from simulate.analysis.calibrate import Lifetimes, lifetimes_from_cohort, lifeti
 HISTORY_COLUMNS = ("account_id", "start", "end")
 COHORT_COLUMNS = ("period", "alive")
 
+MAX_PERIOD = 10_000
+"""Largest period number a history may give (over 800 years of months)."""
+
+MAX_ACCOUNTS = 100_000_000
+"""Largest cohort (accounts alive in period 0) a cohort table may give: the fit expands
+the table into one lifetime per account."""
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -81,12 +88,17 @@ def _cohort(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) ->
     for expected, (line, row) in enumerate(rows):
         cells = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
         for column in COHORT_COLUMNS:
-            if not re.fullmatch(r"-?\d+", cells[column]):
+            if not re.fullmatch(r"-?\d{1,15}", cells[column]):
                 raise FileFormatError(
                     f"{path}: line {line}, column {column}: expected a whole number; found "
-                    f"'{cells[column]}'."
+                    f"'{_shown(cells[column])}'."
                 )
         p, n = int(cells["period"]), int(cells["alive"])
+        if n > MAX_ACCOUNTS:
+            raise FileFormatError(
+                f"{path}: line {line}, column alive: expected at most {MAX_ACCOUNTS:,} "
+                f"accounts; found {n:,}."
+            )
         if p < 0:
             raise FileFormatError(
                 f"{path}: line {line}, column period: expected a period ≥ 0; found {p}."
@@ -119,7 +131,12 @@ def _cohort(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) ->
 
 def _when(text: str, path: Path, line: int, column: str) -> tuple[str, int]:
     """('period', n) for a whole number, ('month', index) for a date."""
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"\d{1,15}", text):
+        if int(text) > MAX_PERIOD:
+            raise FileFormatError(
+                f"{path}: line {line}, column {column}: expected a period from 0 to "
+                f"{MAX_PERIOD:,}; found {text}."
+            )
         return "period", int(text)
     if re.fullmatch(r"-\d+", text):
         raise FileFormatError(
@@ -136,8 +153,13 @@ def _when(text: str, path: Path, line: int, column: str) -> tuple[str, int]:
             return "month", int(year) * 12 + int(month) - 1
     raise FileFormatError(
         f"{path}: line {line}, column {column}: expected a period number (0, 1, …) or a date "
-        f"(YYYY-MM or YYYY-MM-DD); found '{text}'."
+        f"(YYYY-MM or YYYY-MM-DD); found '{_shown(text)}'."
     )
+
+
+def _shown(text: str) -> str:
+    """A cell as messages quote it: at most 40 characters."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _histories(
