@@ -425,7 +425,9 @@ def _validate_document(document: YamlDocument, questionnaire_ref: str | None) ->
 
     source = document.source
     data = document.data
-    schema = str(data.get("schema", "")) if isinstance(data, dict) else ""
+    if not isinstance(data, dict):
+        check_schema(data, "repfit.<kind>", SCHEMA_MAJOR, source)  # raises: not a mapping
+    schema = str(data.get("schema", ""))
     name = schema.split("/")[0]
     if name not in KNOWN_SCHEMAS:
         expected = ", ".join(f"{known}/{SCHEMA_MAJOR}" for known in KNOWN_SCHEMAS)

@@ -459,7 +459,7 @@ class CsvRows:
             problem = "a NUL character; expected text"
         else:
             problem = text
-        return f"{self._source}: row {row}: not valid CSV: {problem}."
+        return f"{self._source}: line {row}: not valid CSV: {problem}."
 
 
 def finite_number(text: str) -> float | None:
