@@ -564,6 +564,13 @@ def describe_validation_error(
     """
     problems = []
     errors = exc.errors(include_url=False)
+    misspelt = _misspelt_keys(errors, model) if model is not None else {}
+    # A required key that is only misspelt is one problem (the typo), not two.
+    errors = [
+        error
+        for error in errors
+        if not (error["type"] == "missing" and _clean(error["loc"]) in misspelt.values())
+    ]
     for error in errors[:limit]:
         location = [part for part in error["loc"] if not _is_pydantic_tag(part)]
         field = format_location(location)
@@ -616,6 +623,24 @@ _PYDANTIC_WORDING = {
     "model_attributes_type": "expected a mapping (key: value lines)",
 }
 """Clearer words for pydantic's most common messages (the rest are kept as they are)."""
+
+
+def _clean(location: Sequence[str | int]) -> tuple[str | int, ...]:
+    return tuple(part for part in location if not _is_pydantic_tag(part))
+
+
+def _misspelt_keys(
+    errors: Sequence[Any], model: type[BaseModel]
+) -> dict[tuple[str | int, ...], tuple[str | int, ...]]:
+    """Unknown key location -> the location of the allowed key it is closest to."""
+    out: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+    for error in errors:
+        location = _clean(error["loc"])
+        if error["type"] == "extra_forbidden" and location:
+            matches = closest(str(location[-1]), _keys_at(model, location[:-1]))
+            if matches:
+                out[location] = (*location[:-1], matches[0])
+    return out
 
 
 def _candidate_types(annotation: Any) -> list[Any]:

@@ -606,7 +606,8 @@ def _scenario() -> list[Case]:
             "horizon-typo",
             "horizon_months:",
             "horizon_month:",
-            "horizon_month (line 7): unknown key 'horizon_month' (did you mean 'horizon_months'?)",
+            f"{p}: 1 problem: horizon_month (line 7): unknown key 'horizon_month' (did you mean "
+            "'horizon_months'?).",
         ),
         case(
             "count-true",
@@ -875,8 +876,8 @@ def _invitation() -> list[Case]:
             "key-typo",
             argv,
             (
-                f"{p}: 2 problems: token_sha256 (line 1): required key missing; token_sha "
-                "(line 7): unknown key 'token_sha' (did you mean 'token_sha256'?).",
+                f"{p}: 1 problem: token_sha (line 7): unknown key 'token_sha' (did you mean "
+                "'token_sha256'?).",
             ),
             INV,
             sub("token_sha256:", "token_sha:"),
