@@ -26,7 +26,7 @@ COHORT_COLUMNS = ("period", "alive")
 MAX_PERIOD = 10_000
 """Largest period number a history may give (over 800 years of months)."""
 
-MAX_ACCOUNTS = 100_000_000
+MAX_ACCOUNTS = 10_000_000
 """Largest cohort (accounts alive in period 0) a cohort table may give: the fit expands
 the table into one lifetime per account."""
 

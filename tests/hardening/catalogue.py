@@ -804,7 +804,7 @@ def _histories() -> list[Case]:
             "alive-huge",
             cohort,
             (
-                f"{c}: line 2, column alive: expected at most 100,000,000 accounts; found "
+                f"{c}: line 2, column alive: expected at most 10,000,000 accounts; found "
                 "1,000,000,000,000.",
             ),
             COHORT,

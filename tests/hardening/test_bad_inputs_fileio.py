@@ -44,15 +44,17 @@ def test_a_file_within_the_limit_is_read_whole(tmp_path: Path) -> None:
     [
         (
             "a: 1\nb: \x07\n",
-            "x.yaml: not valid YAML at line 2, column 4: the control character "
-            "U+0007 (BEL) is not allowed in a YAML file.",
+            "x.yaml: not valid YAML at line 2, column 4: the control character U+0007 (BEL) is "
+            "not allowed in a YAML file.",
         ),
         ("\x00", "x.yaml: not valid YAML at line 1, column 1: the control character U+0000 (NUL)"),
         (
-            "a: [\n" + "1,\n" * 70_000 + "\x1b]\n",
-            "x.yaml: not valid YAML at line 70002, column 1: the control character U+001B (ESC)",
+            # Far past the first block the reader checks when it is created.
+            "# " + "x" * 70_000 + "\na: \x1b\n",
+            "x.yaml: not valid YAML at line 2, column 4: the control character U+001B (ESC)",
         ),
     ],
+    ids=["BEL", "NUL", "ESC-after-70000-characters"],
 )
 def test_yaml_reader_errors_name_file_line_and_character(text: str, message: str) -> None:
     with pytest.raises(FileFormatError) as info:
@@ -80,6 +82,7 @@ def test_a_long_integer_stays_text_for_text_fields() -> None:
             "f.csv: line 2: not valid CSV: a carriage return (CR) inside an unquoted cell",
         ),
     ],
+    ids=["huge-cell", "bare-CR"],
 )
 def test_csv_errors_name_file_and_line(text: str, message: str) -> None:
     with pytest.raises(FileFormatError) as info:
