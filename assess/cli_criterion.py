@@ -14,7 +14,7 @@ import click
 
 from assess import jsonout
 from assess.criterion import SMALL_N, CriterionReport, criterion_report
-from assess.errors import AssessError
+from assess.errors import AssessError, closest
 from assess.fileio import CsvRows, finite_number, read_text
 from assess.model import Profile
 
@@ -25,9 +25,17 @@ def read_outcomes(path: Path) -> dict[str, dict[str, float]]:
     reader = CsvRows(text, str(path), "outcomes CSV")
     header = next(reader, None)
     if not header or "candidate_id" not in header:
+        # The columns are not quoted back: the file may not be an outcomes table at all.
+        near = closest("candidate_id", header or [])
+        found = (
+            f"{len(header)} column{'s' if len(header) != 1 else ''}, none named candidate_id"
+            + (f" (is '{near[0]}' meant to be candidate_id?)" if near else "")
+            if header
+            else "an empty file"
+        )
         raise AssessError(
             f"{path}: row 1 (header): expected a 'candidate_id' column and one column per "
-            f"outcome; found {', '.join(header or []) or 'an empty file'}."
+            f"outcome; found {found}."
         )
     id_column = header.index("candidate_id")
     names = [name for index, name in enumerate(header) if index != id_column]

@@ -537,6 +537,19 @@ def format_location(location: Sequence[str | int]) -> str:
     return out or "(top level)"
 
 
+def _kind_of(value: Any) -> str:
+    """What a top-level YAML value is, without quoting it."""
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text (is this a YAML file of repfit's?)"
+    return "nothing" if value is None else type(value).__name__
+
+
 def _describe_input(value: Any) -> str:
     if isinstance(value, YamlInt | YamlFloat):
         return value.source
@@ -693,9 +706,11 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def check_schema(data: Any, expected: str, supported_major: int, source: str) -> None:
     """Check the ``schema: name/major`` header of a document before validating it."""
     if not isinstance(data, Mapping):
+        # Name the kind of value only: a file that is not ours (a system file, someone's
+        # notes) must not be quoted back.
         raise FileFormatError(
             f"{source}: expected a YAML mapping with 'schema: {expected}/{supported_major}' "
-            f"at the top; found {_describe_input(data)}."
+            f"at the top; found {_kind_of(data)}."
         )
     schema = data.get("schema")
     if schema is None:

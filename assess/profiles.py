@@ -532,6 +532,14 @@ def _header_problems(
     """Every problem of the header row: a column twice, an unknown column, no candidate_id."""
     item_ids = q.item_ids()
     known = set(FIXED_COLUMNS) | set(item_ids) | set(extra_columns)
+    if not known.intersection(header):
+        # Not an answers table at all: say so without quoting its first line, which may be
+        # anything (another file's content, personal data).
+        yield (
+            f"{path}: not an answers CSV: row 1 has none of the columns candidate_id, name, "
+            f"role or an item id of {q.id} {q.version}; expected a header row naming them."
+        )
+        return
     first_seen: dict[str, int] = {}
     for column, name in enumerate(header, start=1):
         if name in first_seen:

@@ -68,6 +68,13 @@ def read_history(path: Path, *, period: str, segment_column: str | None = None) 
             )
         return History("cohort", _cohort(path, header, rows), {})
     missing = [c for c in HISTORY_COLUMNS if c not in header]
+    if not set(header) & {*HISTORY_COLUMNS, *COHORT_COLUMNS}:
+        # Not a history at all: do not quote its first line back.
+        raise FileFormatError(
+            f"{path}: not a history CSV: line 1 has none of the columns "
+            f"{','.join(HISTORY_COLUMNS)} (per-account histories) or {','.join(COHORT_COLUMNS)} "
+            "(a cohort table); expected a header row naming them."
+        )
     if missing:
         raise FileFormatError(
             f"{path}: line 1: expected columns {','.join(HISTORY_COLUMNS)} (per-account "

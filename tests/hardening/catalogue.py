@@ -562,11 +562,26 @@ def _outcomes() -> list[Case]:
         for label, value in (("nan", "nan"), ("inf", "inf"), ("1e309", "1e309"), ("text", "lots"))
     ] + [
         case(
-            "no-id-column", "name,quota\nx,1\n", f"{p}: row 1 (header): expected a 'candidate_id'"
+            "no-id-column",
+            "candidate id,quota\nx,1\n",
+            f"{p}: row 1 (header): expected a 'candidate_id' column and one column per outcome; "
+            "found 2 columns, none named candidate_id (is 'candidate id' meant to be "
+            "candidate_id?).",
         ),
         case("short-row", header + "c-010\n", f"{p}: row 2: expected 2 cells; found 1."),
         case("empty", "", f"{p}: row 1 (header): expected a 'candidate_id' column"),
     ]
+
+
+def _not_ours() -> list[Case]:
+    """A system file given where a repfit file belongs: refused without quoting it back."""
+    cases = []
+    for reader in ("profile", "scenario", "answers CSV", "cohort CSV", "book CSV"):
+        target, argv, _ = READERS[reader]
+        cases.append(
+            Case(reader, "system-file", argv, ("{d}/" + target + ": ",), target, special="passwd")
+        )
+    return cases
 
 
 def _answers_csv() -> list[Case]:
@@ -982,6 +997,7 @@ CASES: list[Case] = [
     *_questionnaire(),
     *_answers(),
     *_answers_csv(),
+    *_not_ours(),
     *_profiles(),
     *_norms(),
     *_irt(),

@@ -21,6 +21,9 @@ from tests.hardening.conftest import Outcome, Run
 
 MINIMUM_CASES = 120
 
+SYSTEM_FILE = "root:x:0:0:root:/root:/bin/bash\nsecret-user:x:1000:1000::/home/s:/bin/sh\n"
+"""Stands for a system account file given by mistake: no message may quote it."""
+
 
 def _prepare(case: Case, folder: Path) -> None:
     if case.target is None:
@@ -34,6 +37,8 @@ def _prepare(case: Case, folder: Path) -> None:
     elif case.special in ("zero", "urandom"):
         path.unlink()
         path.symlink_to(f"/dev/{case.special}")
+    elif case.special == "passwd":
+        path.write_text(SYSTEM_FILE, encoding="utf-8")
     elif case.spoil is not None:
         path.write_bytes(case.spoil(path.read_bytes()))
 
@@ -50,6 +55,8 @@ def check_error(outcome: Outcome, expect: tuple[str, ...], folder: Path) -> None
     assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in message), message
     for part in expect:
         assert part.replace("{d}", str(folder)) in message, (part, message)
+    assert "root:x:0" not in message
+    assert "secret-user" not in message
 
 
 def test_the_catalogue_covers_every_reader_with_enough_cases() -> None:
