@@ -533,8 +533,11 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file (the book path is relative to it)."""
     path = Path(path)
     document = load_yaml(path, "scenario file")
-    # A relative book path is relative to where the scenario really is (a symlink's target).
-    return _from_document(document, str(path), Path(os.path.realpath(path)).parent)
+    # A relative book path is relative to where the scenario really is (a symlink's target);
+    # the folder is kept as given when the file is not a symlink, so messages stay short.
+    real = Path(os.path.realpath(path)).parent
+    base = path.parent if real == Path(os.path.realpath(path.parent)) else real
+    return _from_document(document, str(path), base)
 
 
 def parse_scenario_text(text: str, source: str, base_dir: Path | None = None) -> Scenario:
