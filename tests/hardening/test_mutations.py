@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.conftest import EXAMPLES, REPO_ROOT
 from tests.hardening.conftest import Run
 
-EXAMPLES_PER_FILE = int(os.environ.get("REPFIT_MUTATIONS", "6"))
+EXAMPLES_PER_FILE = int(os.environ.get("REPFIT_MUTATIONS", "4"))
 
 BAD_VALUES = (
     "true",
