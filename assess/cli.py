@@ -17,9 +17,15 @@ from typing import TYPE_CHECKING
 import click
 
 from assess import __version__
-from assess.clikit import EXIT_BAD_INPUT, print_error, run_cli
-from assess.errors import AssessError
-from assess.fileio import RepfitError, atomic_write, check_schema, load_yaml
+from assess.clikit import EXIT_BAD_INPUT, EXIT_FAILURE, print_error, run_cli
+from assess.errors import AssessError, did_you_mean
+from assess.fileio import (
+    RepfitError,
+    YamlDocument,
+    atomic_write,
+    check_schema,
+    load_yaml_documents,
+)
 from assess.model import (
     ANSWERS_SCHEMA,
     IRT_SCHEMA,
@@ -409,21 +415,41 @@ def _validate_csv(path: Path, questionnaire_ref: str | None) -> str:
 
 
 def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
-    """Check one file completely; return its schema (raises on the first bad part)."""
-    from assess import profiles as io
+    """Check one file completely; return its schema (raises on the first bad part).
 
+    A YAML file may hold several ``---``-separated documents (``assess score`` prints
+    profiles that way); each is checked and named by its number in messages.
+    """
     if path.suffix.lower() == ".csv":
         return _validate_csv(path, questionnaire_ref)
-    document = load_yaml(path)
+    documents = load_yaml_documents(path)
+    kinds = [_validate_document(document, questionnaire_ref) for document in documents]
+    if len(kinds) == 1:
+        return kinds[0]
+    counts = {kind: kinds.count(kind) for kind in kinds}
+    return ", ".join(f"{count} × {kind}" for kind, count in counts.items())
+
+
+def _validate_document(document: YamlDocument, questionnaire_ref: str | None) -> str:
+    from assess import profiles as io
+
+    source = document.source
     data = document.data
-    schema = str(data.get("schema", "")) if isinstance(data, dict) else ""
+    if not isinstance(data, dict):
+        check_schema(data, "repfit.<kind>", SCHEMA_MAJOR, source)  # raises: not a mapping
+    schema = str(data.get("schema", ""))
     name = schema.split("/")[0]
     if name not in KNOWN_SCHEMAS:
         expected = ", ".join(f"{known}/{SCHEMA_MAJOR}" for known in KNOWN_SCHEMAS)
         if not schema:
-            raise AssessError(f"{path}: the 'schema' key is missing; expected one of: {expected}.")
-        raise AssessError(f"{path}: unknown schema '{schema}'; expected one of: {expected}.")
-    check_schema(data, name, SCHEMA_MAJOR, str(path))
+            raise AssessError(
+                f"{source}: the 'schema' key is missing; expected one of: {expected}."
+            )
+        raise AssessError(
+            f"{source}: unknown schema '{schema}'{did_you_mean(name, KNOWN_SCHEMAS)}; "
+            f"expected one of: {expected}."
+        )
+    check_schema(data, name, SCHEMA_MAJOR, source)
     if name == QUESTIONNAIRE_SCHEMA:
         io.validate_yaml(document, Questionnaire, name)
     elif name == PROFILE_SCHEMA:
@@ -438,7 +464,7 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
         if ref is None and params.questionnaire.id in io.bundled_questionnaire_ids():
             ref = params.questionnaire.id
         if ref is not None:
-            io.check_irt_match(io.load_questionnaire(ref), params, str(path))
+            io.check_irt_match(io.load_questionnaire(ref), params, source)
     else:
         answers = io.validate_yaml(document, Answers, name)
         ref = questionnaire_ref
@@ -446,8 +472,8 @@ def _validate_one(path: Path, questionnaire_ref: str | None) -> str:
             ref = answers.questionnaire.id
         if ref is not None:
             q = io.load_questionnaire(ref)
-            io.check_questionnaire_match(q, answers, str(path))
-            io.check_answers(q, answers, str(path), document)
+            io.check_questionnaire_match(q, answers, source)
+            io.check_answers(q, answers, source, document)
     return schema
 
 
@@ -468,6 +494,7 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
     path. The kind of each file is read from its schema: key (a .csv is a bulk answers file).
     Exits with status 2 when any file is bad."""
     bad = 0
+    broken = 0
     for path in files:
         try:
             kind = _validate_one(path, questionnaire_ref)
@@ -475,7 +502,18 @@ def validate(files: tuple[Path, ...], questionnaire_ref: str | None) -> None:
             bad += 1
             print_error(exc.message)
             continue
+        except Exception as exc:  # a bug must not stop the other files being checked
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            broken += 1
+            print_error(
+                f"{path}: internal error while checking it ({type(exc).__name__}: {exc}). "
+                "This is a bug in assess; rerun with --debug to see the traceback."
+            )
+            continue
         click.echo(f"{path}: ok ({kind})")
+    if broken:
+        raise click.exceptions.Exit(EXIT_FAILURE)
     if bad:
         raise click.exceptions.Exit(EXIT_BAD_INPUT)
 

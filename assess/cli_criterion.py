@@ -6,30 +6,36 @@ and prints a table (or JSON). The statistics live in :mod:`assess.criterion`.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from assess import jsonout
 from assess.criterion import SMALL_N, CriterionReport, criterion_report
-from assess.errors import AssessError
-from assess.fileio import read_text
+from assess.errors import AssessError, closest
+from assess.fileio import CsvRows, finite_number, read_text
 from assess.model import Profile
 
 
 def read_outcomes(path: Path) -> dict[str, dict[str, float]]:
     """Outcomes CSV: a ``candidate_id`` column and any numeric columns (empty = missing)."""
     text = read_text(path, "outcomes CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, str(path), "outcomes CSV")
     header = next(reader, None)
     if not header or "candidate_id" not in header:
+        # The columns are not quoted back: the file may not be an outcomes table at all.
+        near = closest("candidate_id", header or [])
+        found = (
+            f"{len(header)} column{'s' if len(header) != 1 else ''}, none named candidate_id"
+            + (f" (is '{near[0]}' meant to be candidate_id?)" if near else "")
+            if header
+            else "an empty file"
+        )
         raise AssessError(
             f"{path}: row 1 (header): expected a 'candidate_id' column and one column per "
-            f"outcome; found {', '.join(header or []) or 'an empty file'}."
+            f"outcome; found {found}."
         )
     id_column = header.index("candidate_id")
     names = [name for index, name in enumerate(header) if index != id_column]
@@ -59,13 +65,14 @@ def read_outcomes(path: Path) -> dict[str, dict[str, float]]:
             if index == id_column:
                 continue
             text_value = cell.strip()
-            try:
-                value = float(text_value) if text_value else math.nan
-            except ValueError:
+            number_value = finite_number(text_value) if text_value else math.nan
+            if number_value is None:
+                shown = text_value if len(text_value) <= 40 else text_value[:37] + "..."
                 raise AssessError(
-                    f"{path}: row {number}, column {header[index]}: expected a number (or "
-                    f"an empty cell for a missing outcome); found '{text_value}'."
-                ) from None
+                    f"{path}: row {number}, column {header[index]}: expected a finite number "
+                    f"(or an empty cell for a missing outcome); found '{shown}'."
+                )
+            value = number_value
             values[header[index]] = value
         outcomes[candidate_id] = values
     return outcomes
@@ -173,6 +180,6 @@ def criterion(paths: tuple[Path, ...], fmt: str) -> None:
     report = criterion_report(profiles, outcomes)
     if fmt == "json":
         data = asdict(report)
-        click.echo(json.dumps(data, indent=2, allow_nan=False, default=str))
+        click.echo(jsonout.dumps(data, indent=2, default=str))
     else:
         _print_table(report)

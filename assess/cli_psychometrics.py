@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import json
 import math
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assess import jsonout
 from assess.errors import AssessError
 from assess.fileio import atomic_write
 
@@ -233,7 +233,7 @@ def analyze(
             from assess.irt_scoring import calibration_dict
 
             data["irt"] = calibration_dict(calibrations)
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = jsonout.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         text = _table_text(analysis, color=output is None, calibrations=calibrations)
     if output is None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import click
 
 from assess.errors import RepfitError
+from assess.fileio import did_you_mean, escape_control
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -23,9 +24,37 @@ EXIT_INTERRUPTED = 130
 
 
 def print_error(message: str) -> None:
-    """Print one paragraph to stderr, prefixed with ``error:``."""
-    paragraph = " ".join(message.split())
+    """Print one paragraph to stderr, prefixed with ``error:``.
+
+    Control characters (which may come from a file: a name, a CSV cell) are printed as
+    escapes such as ``\\x1b``, so a message can never drive the terminal.
+    """
+    paragraph = " ".join(escape_control(message.replace("\t", " ")).split())
     click.echo(f"error: {paragraph}", err=True)
+
+
+def usage_message(exc: click.ClickException, prog_name: str) -> str:
+    """A click usage error as the project's one paragraph: the command, the problem, where
+    to look (``--help``), and a "did you mean" for a misspelt command."""
+    message = exc.format_message().strip()
+    ctx = exc.ctx if isinstance(exc, click.UsageError) else None
+    command = ctx.command_path if ctx is not None else prog_name
+    if (
+        isinstance(exc, click.UsageError)
+        and ctx is not None
+        and isinstance(ctx.command, click.Group)
+        and message.startswith("No such command")
+    ):
+        word = message.split("'")[1] if message.count("'") >= 2 else ""
+        names = [
+            name
+            for name in ctx.command.list_commands(ctx)
+            if not getattr(ctx.command.get_command(ctx, name), "hidden", False)
+        ]
+        hint = "" if "Did you mean" in message else did_you_mean(word, names)
+        message = f"{message}{hint} The commands are {', '.join(names)}"
+    end = "" if message.endswith(("?", ".")) else "."
+    return f"{command}: {message}{end} See '{command} --help'."
 
 
 def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) -> int:
@@ -43,8 +72,10 @@ def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) ->
         click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
         return EXIT_BAD_INPUT
     except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
+        # Usage errors (a bad option value, a missing or unreadable file, an unknown
+        # command) take the same one-paragraph form as every other error, with exit 2.
+        print_error(usage_message(exc, prog_name))
+        return EXIT_BAD_INPUT
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("\ninterrupted: stopped by the user; nothing further was written.", err=True)
         return EXIT_INTERRUPTED

@@ -9,6 +9,9 @@ without pulling in the file layer.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class RepfitError(Exception):
     """An error meant for the user: its message is one self-contained paragraph.
@@ -28,3 +31,14 @@ class RepfitError(Exception):
 
 class AssessError(RepfitError):
     """Bad input or a refused operation in ``assess``; the message is shown to the user."""
+
+
+def closest(word: str, choices: Iterable[str], limit: int = 1) -> list[str]:
+    """The names in ``choices`` closest to a misspelt ``word`` (for a "did you mean")."""
+    return difflib.get_close_matches(str(word), [str(c) for c in choices], n=limit, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``" (did you mean 'horizon_months'?)"`` or an empty string when nothing is close."""
+    matches = closest(word, choices)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

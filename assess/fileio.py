@@ -19,10 +19,16 @@ YAML rules (DESIGN.md §4):
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import math
 import os
 import re
+import stat
 import tempfile
+import types
+import typing
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +39,22 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assess.errors import RepfitError as RepfitError
+from assess.errors import closest as closest
+from assess.errors import did_you_mean as did_you_mean
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest YAML file a reader accepts (bytes)."""
 
 MAX_EXPANDED_NODES = 2_000_000
 """Largest number of YAML nodes after expanding aliases (guards against alias bombs)."""
+
+MAX_INTEGER_DIGITS = 30
+"""Integers written with more characters than this (plus a few for signs and separators)
+reach the models as text, which number fields refuse with a message (Python itself refuses
+integers above 4,300 digits)."""
+
+MAX_CSV_CELL = csv.field_size_limit()
+"""Longest CSV cell a reader accepts (characters; the csv module's limit, 131,072)."""
 
 
 class FileFormatError(RepfitError):
@@ -88,7 +104,11 @@ _RepfitLoader.add_implicit_resolver(
 )
 
 
-def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> YamlInt:
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> YamlInt | str:
+    if len(str(node.value)) > MAX_INTEGER_DIGITS + 8:
+        # Too long to be a count or an amount: kept as text, so a text field (an id, a hash)
+        # gets it as written and a number field refuses it with a message.
+        return str(node.value)
     return YamlInt(yaml.SafeLoader.construct_yaml_int(loader, node), str(node.value))
 
 
@@ -187,14 +207,48 @@ def _expanded_size(node: Node, memo: dict[int, int], depth: int = 0) -> int:
     return size
 
 
+def describe_character(character: str) -> str:
+    """``'\\x07'`` -> ``U+0007 (BEL)``: how messages name a character they must not print."""
+    code = f"U+{ord(character):04X}"
+    name = _CONTROL_NAMES.get(ord(character)) or unicodedata.name(character, "")
+    return f"{code} ({name})" if name else code
+
+
+_CONTROL_NAMES = {
+    0: "NUL",
+    7: "BEL",
+    8: "BS",
+    11: "VT",
+    12: "FF",
+    27: "ESC",
+    127: "DEL",
+    **{code: f"C1 control {code:#04x}" for code in range(0x80, 0xA0)},
+}
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return line, column
+
+
 @contextlib.contextmanager
-def _yaml_errors(path: Path, number: Callable[[], int]) -> Iterator[None]:
+def _yaml_errors(path: Path, number: Callable[[], int], text: str = "") -> Iterator[None]:
     """Turn every way PyYAML can fail into one :class:`FileFormatError` paragraph.
 
     ``number`` gives the document being read (from 1); it is named when it is not the first.
+    ``text`` is what was parsed, to turn a character position into a line and column.
     """
     try:
         yield
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_and_column(text, exc.position)
+        character = chr(exc.character) if isinstance(exc.character, int) else "?"
+        raise FileFormatError(
+            f"{path}: not valid YAML at line {line}, column {column}: the control character "
+            f"{describe_character(character)} is not allowed in a YAML file. Remove it (or "
+            "write it as an escape such as \\u0007 inside double quotes)."
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -202,14 +256,20 @@ def _yaml_errors(path: Path, number: Callable[[], int]) -> Iterator[None]:
             where += f" (document {number()})"
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
+        hint = (
+            " Check the indentation and quoting around that line."
+            if isinstance(exc, yaml.scanner.ScannerError | yaml.parser.ParserError)
+            else ""
+        )
         raise FileFormatError(
-            f"{path}: not valid YAML at {where}: {problem}{context}. "
-            "Check the indentation and quoting around that line."
+            f"{path}: not valid YAML at {where}: {escape_control(problem)}{context}.{hint}"
         ) from None
     except yaml.YAMLError as exc:
         raise FileFormatError(f"{path}: not valid YAML: {exc}.") from None
     except RecursionError:
         raise FileFormatError(f"{path}: the YAML is nested too deeply to read.") from None
+    except (ValueError, OverflowError) as exc:
+        raise FileFormatError(f"{path}: not valid YAML: {exc}.") from None
 
 
 def _check_expanded_size(root: Node, path: Path, budget: int) -> int:
@@ -225,17 +285,18 @@ def _check_expanded_size(root: Node, path: Path, budget: int) -> int:
 
 def parse_yaml_text(text: str, path: Path) -> YamlDocument:
     """Parse YAML text with the project's rules; raise :class:`FileFormatError` on any problem."""
-    loader = _RepfitLoader(io.StringIO(text))
-    try:
-        with _yaml_errors(path, lambda: 1):
+    with _yaml_errors(path, lambda: 1, text):
+        # The loader reads (and checks) the first characters as it is created.
+        loader = _RepfitLoader(io.StringIO(text))
+        try:
             root = loader.get_single_node()
             if root is not None:
                 _check_expanded_size(root, path, MAX_EXPANDED_NODES)
                 data = loader.construct_document(root)
             else:
                 data = None
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
     return YamlDocument(path=path, data=data, root=root)
 
 
@@ -246,12 +307,12 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
     trailing ``---``) are dropped; each kept document records its position in the
     stream, or ``None`` when the stream holds just one document.
     """
-    loader = _RepfitLoader(io.StringIO(text))
     parsed: list[tuple[Node, Any]] = []
     position = 0
     budget = MAX_EXPANDED_NODES
-    try:
-        with _yaml_errors(path, lambda: position):
+    with _yaml_errors(path, lambda: position, text):
+        loader = _RepfitLoader(io.StringIO(text))
+        try:
             while True:
                 position += 1
                 if not loader.check_node():
@@ -261,8 +322,8 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
                     break
                 budget -= _check_expanded_size(root, path, budget)
                 parsed.append((root, loader.construct_document(root)))
-    finally:
-        loader.dispose()
+        finally:
+            loader.dispose()
     several = sum(data is not None for _, data in parsed) > 1
     return [
         YamlDocument(path=path, data=data, root=root, number=index if several else None)
@@ -271,30 +332,156 @@ def parse_yaml_documents(text: str, path: Path) -> list[YamlDocument]:
     ]
 
 
-def read_text(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file with a user-facing error for every way that can fail."""
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def read_bytes(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them, or a user-facing error.
+
+    Pipes, devices and sockets are refused before a byte is read (opened without
+    blocking, so a named pipe with no writer does not hang), and the size limit
+    applies to the bytes actually read, not just to what ``stat`` reported.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise FileFormatError(f"{path}: no such {what}.") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: expected a {what} but found a folder.") from None
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
-    if path.is_dir():
-        raise FileFormatError(f"{path}: expected a {what} but found a folder.")
-    if size > max_bytes:
+    except ValueError:
         raise FileFormatError(
-            f"{path}: the {what} is {size:,} bytes; the limit is {max_bytes:,} bytes."
-        )
+            f"{path!r}: expected the path of a {what}; the path holds a NUL character."
+        ) from None
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
+        data = _read_regular(fd, path, what, max_bytes)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise FileFormatError(
+            f"{path}: the {what} is more than {max_bytes:,} bytes (the limit); refusing to read "
+            "the rest."
+        )
+    return data
+
+
+def _read_regular(fd: int, path: Path, what: str, max_bytes: int) -> bytes:
+    """Up to ``max_bytes + 1`` bytes of the open ``fd`` after checking it is a regular file."""
+    try:
+        info = os.fstat(fd)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileFormatError(f"{path}: expected a {what} but found a folder.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "a special file")
+        raise FileFormatError(
+            f"{path}: expected a {what} (a regular file) but found {kind}; "
+            "save the data to a file and give that file's path."
+        )
+    if info.st_size > max_bytes:
+        raise FileFormatError(
+            f"{path}: the {what} is {info.st_size:,} bytes; the limit is {max_bytes:,} bytes."
+        )
+    os.set_blocking(fd, True)
+    chunks: list[bytes] = []
+    remaining = max_bytes + 1
+    try:
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+    return b"".join(chunks)
+
+
+def read_text(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file (a regular file within the size limit; see :func:`read_bytes`)."""
+    data = read_bytes(Path(path), what, max_bytes)
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileFormatError(
             f"{path}: the {what} is not UTF-8 text (byte {exc.start} cannot be decoded). "
             "Save it as UTF-8 and try again."
         ) from None
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read the {what}: {exc.strerror}.") from None
+
+
+class CsvRows:
+    """Rows of CSV text; a malformed row becomes a :class:`FileFormatError` naming it.
+
+    Iterate it like ``csv.reader``; :attr:`line_num` is the reader's line count.
+    """
+
+    def __init__(self, text: str, source: str, what: str = "CSV file") -> None:
+        self._reader = csv.reader(io.StringIO(text))
+        self._source = source
+        self._what = what
+
+    @property
+    def line_num(self) -> int:
+        """The number of lines read so far (the line of the last row returned)."""
+        return self._reader.line_num
+
+    def __iter__(self) -> CsvRows:
+        return self
+
+    def __next__(self) -> list[str]:
+        try:
+            return next(self._reader)
+        except csv.Error as exc:
+            raise FileFormatError(self._describe(exc)) from None
+
+    def _describe(self, exc: csv.Error) -> str:
+        row = self._reader.line_num
+        text = str(exc)
+        if "field larger than field limit" in text:
+            problem = (
+                f"a cell longer than {MAX_CSV_CELL:,} characters; expected ordinary cells "
+                "(is a quote left open, or is this not a CSV file?)"
+            )
+        elif "new-line character seen in unquoted field" in text:
+            problem = (
+                "a carriage return (CR) inside an unquoted cell; quote the cell or save the "
+                "file with ordinary line endings (LF or CR LF)"
+            )
+        elif "NUL" in text or "null byte" in text:
+            problem = "a NUL character; expected text"
+        else:
+            problem = text
+        return f"{self._source}: line {row}: not valid CSV: {problem}."
+
+
+def finite_number(text: str) -> float | None:
+    """``text`` as a finite float, or ``None`` when it is not one (``nan``, ``inf``, ``1e309``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_control(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``), safe to print."""
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 def load_yaml(path: str | os.PathLike[str], what: str = "YAML file") -> YamlDocument:
@@ -350,6 +537,19 @@ def format_location(location: Sequence[str | int]) -> str:
     return out or "(top level)"
 
 
+def _kind_of(value: Any) -> str:
+    """What a top-level YAML value is, without quoting it."""
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text (is this a YAML file of repfit's?)"
+    return "nothing" if value is None else type(value).__name__
+
+
 def _describe_input(value: Any) -> str:
     if isinstance(value, YamlInt | YamlFloat):
         return value.source
@@ -364,20 +564,48 @@ def _describe_input(value: Any) -> str:
 
 
 def describe_validation_error(
-    exc: ValidationError, source: str, document: YamlDocument | None = None, limit: int = 5
+    exc: ValidationError,
+    source: str,
+    document: YamlDocument | None = None,
+    limit: int = 5,
+    model: type[BaseModel] | None = None,
 ) -> str:
-    """One paragraph naming the source, each field path and line, what was expected and found."""
+    """One paragraph naming the source, each field path and line, what was expected and found.
+
+    With ``model``, an unknown key gets a "did you mean" naming the closest key the model
+    allows at that place (``horizon_month`` -> ``horizon_months``).
+    """
     problems = []
     errors = exc.errors(include_url=False)
+    misspelt = _misspelt_keys(errors, model) if model is not None else {}
+    # A required key that is only misspelt is one problem (the typo), not two.
+    errors = [
+        error
+        for error in errors
+        if not (error["type"] == "missing" and _clean(error["loc"]) in misspelt.values())
+    ]
     for error in errors[:limit]:
         location = [part for part in error["loc"] if not _is_pydantic_tag(part)]
         field = format_location(location)
+        if error["type"] == "extra_forbidden" and model is not None and location:
+            keys = _keys_at(model, location[:-1])
+            hint = did_you_mean(str(location[-1]), keys) if keys else ""
+            where = ""
+            if document is not None:
+                line = document.line_of(location)
+                if line is not None:
+                    where = f" (line {line})"
+            problems.append(
+                f"{field}{where}: unknown key '{escape_control(str(location[-1]))}'{hint}"
+                + (f"; expected one of {', '.join(keys)}" if keys and not hint else "")
+            )
+            continue
         where = ""
         if document is not None:
             line = document.line_of(location)
             if line is not None:
                 where = f" (line {line})"
-        message = error["msg"]
+        message = _PYDANTIC_WORDING.get(error["type"], error["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         found = ""
@@ -389,6 +617,80 @@ def describe_validation_error(
     count = len(errors)
     noun = "problem" if count == 1 else "problems"
     return f"{source}: {count} {noun}: " + "; ".join(problems) + tail + "."
+
+
+_PYDANTIC_WORDING = {
+    "missing": "required key missing",
+    "finite_number": "expected a finite number (not NaN or infinity)",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "string_type": "expected text",
+    "dict_type": "expected a mapping (key: value lines)",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping (key: value lines)",
+    "model_attributes_type": "expected a mapping (key: value lines)",
+}
+"""Clearer words for pydantic's most common messages (the rest are kept as they are)."""
+
+
+def _clean(location: Sequence[str | int]) -> tuple[str | int, ...]:
+    return tuple(part for part in location if not _is_pydantic_tag(part))
+
+
+def _misspelt_keys(
+    errors: Sequence[Any], model: type[BaseModel]
+) -> dict[tuple[str | int, ...], tuple[str | int, ...]]:
+    """Unknown key location -> the location of the allowed key it is closest to."""
+    out: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
+    for error in errors:
+        location = _clean(error["loc"])
+        if error["type"] == "extra_forbidden" and location:
+            matches = closest(str(location[-1]), _keys_at(model, location[:-1]))
+            if matches:
+                out[location] = (*location[:-1], matches[0])
+    return out
+
+
+def _candidate_types(annotation: Any) -> list[Any]:
+    """``X | None`` -> [X]; ``Annotated[X, ...]`` -> [X]; anything else -> [itself]."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _candidate_types(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                out.extend(_candidate_types(arg))
+        return out
+    return [annotation]
+
+
+def _keys_at(model: type[BaseModel], location: Sequence[str | int]) -> list[str]:
+    """The keys a ``model`` allows in the mapping at ``location`` (empty when unknown)."""
+    current: list[Any] = [model]
+    for part in location:
+        following: list[Any] = []
+        for candidate in current:
+            origin = typing.get_origin(candidate)
+            args = typing.get_args(candidate)
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                for name, info in candidate.model_fields.items():
+                    if part in (name, info.alias):
+                        following.extend(_candidate_types(info.annotation))
+            elif origin in (list, tuple) and isinstance(part, int) and args:
+                following.extend(_candidate_types(args[0]))
+            elif origin is dict and isinstance(part, str) and len(args) == 2:
+                following.extend(_candidate_types(args[1]))
+        current = following
+    for candidate in current:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return [info.alias or name for name, info in candidate.model_fields.items()]
+    return []
 
 
 def _is_pydantic_tag(part: str | int) -> bool:
@@ -404,9 +706,11 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 def check_schema(data: Any, expected: str, supported_major: int, source: str) -> None:
     """Check the ``schema: name/major`` header of a document before validating it."""
     if not isinstance(data, Mapping):
+        # Name the kind of value only: a file that is not ours (a system file, someone's
+        # notes) must not be quoted back.
         raise FileFormatError(
             f"{source}: expected a YAML mapping with 'schema: {expected}/{supported_major}' "
-            f"at the top; found {_describe_input(data)}."
+            f"at the top; found {_kind_of(data)}."
         )
     schema = data.get("schema")
     if schema is None:
@@ -440,7 +744,9 @@ def validate_document(
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        raise FileFormatError(describe_validation_error(exc, source, document)) from None
+        raise FileFormatError(
+            describe_validation_error(exc, source, document, model=model)
+        ) from None
 
 
 def load_model(

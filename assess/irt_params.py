@@ -27,7 +27,9 @@ from assess.irt import GrmFit, GrmItem
 from assess.model import (
     IRT_SCHEMA,
     CrossFieldError,
+    Integer,
     Location,
+    Number,
     Questionnaire,
     QuestionnaireRef,
     Text,
@@ -42,13 +44,13 @@ FloatArray = npt.NDArray[np.float64]
 class IrtItemParameters(_Model):
     """One item's graded-response parameters (categories counted after reverse keying)."""
 
-    a: float = Field(gt=0)
+    a: Number = Field(gt=0)
     """Discrimination (> 0; logistic metric, no 1.7)."""
-    b: list[float] = Field(min_length=1)
+    b: list[Number] = Field(min_length=1)
     """Thresholds, strictly ascending, one fewer than the scale's points."""
-    a_se: float | None = None
+    a_se: Number | None = None
     """Standard error of ``a`` from the calibration (optional)."""
-    b_se: list[float] | None = None
+    b_se: list[Number] | None = None
     """Standard errors of the thresholds (optional)."""
 
     @model_validator(mode="after")
@@ -71,9 +73,9 @@ class IrtTraitParameters(_Model):
 
     items: dict[Text, IrtItemParameters] = Field(min_length=1)
     """Item id -> parameters."""
-    n: int | None = Field(default=None, ge=0)
+    n: Integer | None = Field(default=None, ge=0)
     """Respondents behind the calibration of this trait."""
-    loglik: float | None = None
+    loglik: Number | None = None
     """Marginal log-likelihood at the estimate."""
     converged: bool = True
     """Whether the calibration converged."""
@@ -84,7 +86,7 @@ class IrtParameters(_Model):
 
     source: str
     """Where the parameters come from (e.g. "local sample 2026-11", "provisional: ...")."""
-    n: int = Field(ge=0)
+    n: Integer = Field(ge=0)
     """Respondents in the calibration sample (0 when not calibrated on people)."""
     date: Text | None = None
     """When they were calibrated (ISO date)."""

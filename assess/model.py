@@ -10,7 +10,6 @@ reported with the field path of each problem, e.g. ``items[12].trait``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -29,6 +28,8 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+from assess import jsonout
 
 
 def _keep_text(value: Any) -> Any:
@@ -50,6 +51,35 @@ Text = Annotated[str, BeforeValidator(_keep_text)]
 Same rule as :data:`assess.fileio.Text`, defined here so the pure modules that use
 these models never import the YAML layer.
 """
+
+
+def _no_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number; found {'true' if value else 'false'}")
+    return value
+
+
+MAX_DIGITS = 30
+"""Longest whole number a file may give (digits): far above any count, amount or seed."""
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number; found {'true' if value else 'false'}")
+    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    digits = sum(character.isdigit() for character in text[: MAX_DIGITS * 10])
+    if digits > MAX_DIGITS:
+        shown = f"{len(text):,} characters" if len(text) > MAX_DIGITS * 10 else f"{digits} digits"
+        raise ValueError(f"expected a whole number of at most {MAX_DIGITS} digits; found {shown}")
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer field that refuses ``true``/``false`` (YAML's booleans are not numbers here)."""
+
+Number = Annotated[float, BeforeValidator(_no_boolean)]
+"""A number field that refuses ``true``/``false``; models also refuse NaN and ±infinity
+(``allow_inf_nan=False``), so every number read from a file is finite."""
 
 Location = tuple[str | int, ...]
 """A field path inside a document, e.g. ``("items", 12, "trait")``."""
@@ -96,7 +126,12 @@ def _schema_field(name: str) -> Any:
 class _Model(BaseModel):
     """Base of every file-format model: unknown keys are errors, docstrings document fields."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+        allow_inf_nan=False,
+    )
 
 
 def _without_absent(data: Any, keys: Sequence[str]) -> Any:
@@ -115,9 +150,9 @@ def _without_absent(data: Any, keys: Sequence[str]) -> Any:
 class Scale(_Model):
     """The Likert response scale: any integer range, labels optional."""
 
-    min: int
+    min: Integer
     """Lowest answer (e.g. 1)."""
-    max: int
+    max: Integer
     """Highest answer (e.g. 5); must be greater than ``min``."""
     labels: list[Text] | None = None
     """One label per point from ``min`` to ``max`` (optional)."""
@@ -164,7 +199,7 @@ class Trait(_Model):
     risk_pole: Literal["high", "low", "none"] = "none"
     """Which end of the trait is a hiring risk: ``high``, ``low`` or ``none``; the default
     for every role (a role's ``risk_poles`` can override it)."""
-    reliability: float | None = Field(default=None, gt=0, lt=1)
+    reliability: Number | None = Field(default=None, gt=0, lt=1)
     """Reliability of the trait's raw score (e.g. Cronbach's alpha from a published sample),
     optional; norms with their own reliability take precedence (docs/scoring.md)."""
 
@@ -191,7 +226,7 @@ class LikertItem(_Model):
     """Group shown together in the questionnaire (default: the trait)."""
     validity: Literal["social_desirability", "attention_check"] | None = None
     """For validity items: which validity scale the item belongs to."""
-    expect: int | None = None
+    expect: Integer | None = None
     """For attention checks: the one answer a reading candidate gives."""
 
     @model_validator(mode="after")
@@ -219,7 +254,7 @@ class SituationalOption(_Model):
 
     text: str
     """The action, as shown to the candidate."""
-    weights: dict[Text, float] = Field(min_length=1, max_length=3)
+    weights: dict[Text, Number] = Field(min_length=1, max_length=3)
     """Trait id -> weight of choosing this option (one to three traits; a negative weight
     counts against the trait)."""
     rationale: str | None = None
@@ -278,17 +313,17 @@ class Presentation(_Model):
 class TraitNorm(_Model):
     """Norms of one trait's raw score."""
 
-    mean: float
+    mean: Number
     """Mean raw score in the norm group."""
-    sd: float = Field(gt=0)
+    sd: Number = Field(gt=0)
     """Standard deviation of the raw score in the norm group (> 0)."""
-    n: int | None = Field(default=None, ge=0)
+    n: Integer | None = Field(default=None, ge=0)
     """Number of people behind this trait's norm, when it differs from the norms' n."""
-    reliability: float | None = Field(default=None, gt=0, lt=1)
+    reliability: Number | None = Field(default=None, gt=0, lt=1)
     """Reliability of the raw score in the norm sample (e.g. Cronbach's alpha), used for
     the standard error of measurement; when left out the trait's stated reliability or
     the scorer's default is used (docs/scoring.md)."""
-    percentiles: dict[int, float] | None = None
+    percentiles: dict[Integer, Number] | None = None
     """Percentile rank (1–99) -> raw score at that rank, non-decreasing; when given, a
     percentile is read from this table by linear interpolation instead of the normal curve."""
 
@@ -313,7 +348,7 @@ class Norms(_Model):
 
     source: str
     """Where the norms come from (e.g. "provisional expert norms", "local sample 2026-11")."""
-    n: int = Field(ge=0)
+    n: Integer = Field(ge=0)
     """Number of people in the norm sample (0 for expert norms)."""
     date: Text | None = None
     """When the norms were built (ISO date)."""
@@ -326,11 +361,11 @@ class Norms(_Model):
 class RoleTargetSpec(_Model):
     """The T-score a role wants on one trait."""
 
-    t: float = Field(ge=0, le=100)
+    t: Number = Field(ge=0, le=100)
     """Target T-score."""
     direction: Literal["at_least", "at_most", "near"]
     """``at_least``: falling short counts; ``at_most``: exceeding counts; ``near``: both."""
-    weight: float = Field(default=1.0, gt=0)
+    weight: Number = Field(default=1.0, gt=0)
     """Importance of this trait for the role (> 0)."""
 
 
@@ -363,7 +398,7 @@ class Questionnaire(_Model):
     """Instructions shown before the first item."""
     scale: Scale
     """The Likert response scale."""
-    judgement_weight: float = Field(default=0.25, ge=0)
+    judgement_weight: Number = Field(default=0.25, ge=0)
     """Weight of the situational-judgement score in a trait's raw score (see docs/scoring.md)."""
     traits: list[Trait] = Field(min_length=1)
     """The measured traits."""
@@ -537,7 +572,7 @@ def _questionnaire_problems(q: Questionnaire) -> Iterator[tuple[Location, str]]:
 
 def canonical_json(data: Any) -> str:
     """Compact JSON with sorted keys: the same content always gives the same text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return jsonout.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def questionnaire_sha256(q: Questionnaire) -> str:
@@ -612,9 +647,9 @@ class Candidate(_Model):
 class AnswerRecord(_Model):
     """One answer."""
 
-    value: int
+    value: Integer
     """Likert: the point on the scale; situational: the option number, from 1."""
-    ms: int | None = Field(default=None, ge=0)
+    ms: Integer | None = Field(default=None, ge=0)
     """Time taken to answer, in milliseconds (optional)."""
 
 
@@ -649,25 +684,25 @@ class AdaptiveStop(_Model):
 
     trait: Text
     """The trait."""
-    after: int = Field(ge=0)
+    after: Integer = Field(ge=0)
     """Number of items of the whole sitting shown when the decision was made."""
-    items: int = Field(ge=0)
+    items: Integer = Field(ge=0)
     """Items of this trait shown."""
     reason: Literal["precision", "max_items", "exhausted"]
     """``precision``: the posterior SD reached the target; ``max_items``: the trait's item
     limit; ``exhausted``: no item of the trait was left."""
-    theta: float
+    theta: Number
     """EAP θ of the trait at the decision."""
-    sd: float
+    sd: Number
     """Posterior SD of θ at the decision."""
 
 
 class AdaptiveRecord(_Model):
     """The settings and decisions of an adaptive sitting."""
 
-    target_sd: float = Field(gt=0)
+    target_sd: Number = Field(gt=0)
     """A trait stops when its posterior SD is at or below this (θ units)."""
-    max_items: int = Field(ge=1)
+    max_items: Integer = Field(ge=1)
     """A trait stops after this many of its items."""
     parameters_sha256: Text
     """SHA-256 of the item parameters used to choose items (see docs/scoring.md)."""
@@ -738,22 +773,22 @@ class TraitScore(_Model):
     """The trait's readable name."""
     risk_pole: Literal["high", "low", "none"] = "none"
     """Which end of the trait is a hiring risk."""
-    raw: float | None
+    raw: Number | None
     """Raw score = Likert score + judgement contribution (null when insufficient)."""
-    likert: float | None
+    likert: Number | None
     """Mean of the answered Likert items after reverse keying, on the answer scale."""
-    judgement: float | None
+    judgement: Number | None
     """Situational-judgement score in [−1, 1] (null when no situational item weights the trait
     or none was answered)."""
-    z: float | None
+    z: Number | None
     """(raw − norm mean) / norm sd (null without norms)."""
-    t: float | None
+    t: Number | None
     """T-score = 50 + 10 z, rounded once to one decimal (null without norms); the band,
     interval and role fit all use this rounded value."""
-    sem: float | None = None
+    sem: Number | None = None
     """Standard error of measurement of T, in T points: 10 × √(1 − reliability), with the
     reliability adjusted for the items answered (null without norms)."""
-    t_interval: tuple[float, float] | None = None
+    t_interval: tuple[Number, Number] | None = None
     """90 % interval on T: [T − 1.645 SEM, T + 1.645 SEM], one decimal (null without
     norms)."""
     interval_bands: list[Band] | None = None
@@ -762,13 +797,13 @@ class TraitScore(_Model):
     risk_pole_applied: Literal["high", "low", "none"] | None = None
     """The risky end used for this candidate's flags when the role applied for overrides the
     trait's ``risk_pole`` (null when the trait's own pole applies)."""
-    percentile: float | None
+    percentile: Number | None = Field(ge=0, le=100)
     """Percentile rank in the norm group, 0–100, one decimal (null without norms)."""
     band: Band | None
     """low (T < 40), average (40–60) or high (T > 60) (null without norms)."""
-    items_answered: int
+    items_answered: Integer
     """Likert items of this trait answered."""
-    items_total: int
+    items_total: Integer
     """Likert items of this trait in the questionnaire."""
     status: Literal["ok", "insufficient"]
     """``insufficient`` when fewer than 70 % of the trait's Likert items were answered."""
@@ -783,10 +818,10 @@ class RoleFit(_Model):
     """Role id (e.g. ``farmer``)."""
     name: Text
     """Readable role name."""
-    fit: float | None
+    fit: Number | None
     """Fit 0–100 (100 = no target missed), one decimal; null when a targeted trait is
     insufficient. A score, not a percentage or a probability."""
-    fit_interval: tuple[float, float] | None = None
+    fit_interval: tuple[Number, Number] | None = None
     """90 % interval on the fit from the traits' standard errors (docs/scoring.md), one
     decimal; null when the fit is null."""
 
@@ -794,26 +829,26 @@ class RoleFit(_Model):
 class ValidityIndicators(_Model):
     """Per-person response-quality indicators (no sample needed)."""
 
-    consistency_disagreement: float | None
+    consistency_disagreement: Number | None
     """Mean absolute difference between consistency-pair answers after keying, in scale points
     (null without answered pairs)."""
-    consistency_pairs_answered: int
+    consistency_pairs_answered: Integer
     """Consistency pairs with both items answered."""
-    social_desirability: float | None
+    social_desirability: Number | None
     """Mean answer to the social-desirability items after keying (null without them)."""
-    attention_checks_failed: int
+    attention_checks_failed: Integer
     """Attention checks answered with anything but the expected answer."""
-    attention_checks_answered: int
+    attention_checks_answered: Integer
     """Attention checks answered."""
-    longstring: int
+    longstring: Integer
     """Longest run of identical consecutive Likert answers (questionnaire order)."""
-    irv: float | None
+    irv: Number | None
     """Intra-individual variability: standard deviation of the person's Likert answers."""
-    too_fast_share: float | None
+    too_fast_share: Number | None
     """Share of timed answers faster than the too-fast threshold (null without times)."""
-    median_ms: float | None
+    median_ms: Number | None
     """Median answer time in milliseconds (null without times)."""
-    faking_index: float | None = None
+    faking_index: Number | None = None
     """Faking-good index in scale points: (mean keyed desirability answer − scale middle) +
     0.75 × (mean trait answer toward each trait's desirable end − scale middle); high when the
     answers lean toward what looks good (docs/scoring.md; null without desirability items)."""
@@ -836,7 +871,7 @@ class NormsUsed(_Model):
 
     source: str
     """Where the norms come from."""
-    n: int
+    n: Integer
     """Sample size behind the norms (0 for expert norms)."""
     date: Text | None = None
     """When the norms were built."""
@@ -906,17 +941,17 @@ class Profile(_Model):
 class IrtTraitScore(_Model):
     """One trait's graded-response-model score."""
 
-    theta: float | None
+    theta: Number | None
     """Expected a-posteriori θ (N(0, 1) prior; null when no item of the trait was answered)."""
-    sd: float | None
+    sd: Number | None
     """Posterior standard deviation of θ."""
-    t: float | None
+    t: Number | None
     """T = 50 + 10 θ, one decimal."""
-    t_interval: tuple[float, float] | None
+    t_interval: tuple[Number, Number] | None
     """90 % interval of T: 50 + 10 (θ ± 1.645 SD), one decimal."""
-    items_answered: int
+    items_answered: Integer
     """Items of the trait answered (the ones θ is based on)."""
-    classical_t: float | None
+    classical_t: Number | None
     """The classical T of the same trait (from norms), beside it."""
 
 

@@ -11,9 +11,9 @@ import csv
 import hashlib
 import io
 import itertools
-import json
 import os
 import re
+import stat
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,8 +28,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import questionnaires
+from assess import jsonout
 from assess.errors import AssessError
 from assess.fileio import (
+    CsvRows,
     FileFormatError,
     YamlDocument,
     atomic_write,
@@ -143,7 +145,7 @@ def validate_yaml(
         return model.model_validate(document.data)
     except ValidationError as exc:
         raise FileFormatError(
-            describe_validation_error(_relocated(exc), source, document)
+            describe_validation_error(_relocated(exc), source, document, model=model)
         ) from None
 
 
@@ -256,9 +258,11 @@ def _is_csv(path: Path) -> bool:
     if path.suffix.lower() in (".yaml", ".yml"):
         return False
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # the reader refuses pipes and devices with a message
         with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
-            first = handle.readline()
-    except OSError:
+            first = handle.readline(64 * 1024)
+    except (OSError, ValueError):
         return False
     return "candidate_id" in first and "," in first
 
@@ -493,7 +497,7 @@ def check_answers_csv(
 def _csv_rows(path: Path) -> list[list[str]]:
     """The rows of a CSV file, without trailing empty rows."""
     text = read_text(path, "answers CSV")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(CsvRows(text, str(path), "answers CSV"))
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     return rows
@@ -528,6 +532,14 @@ def _header_problems(
     """Every problem of the header row: a column twice, an unknown column, no candidate_id."""
     item_ids = q.item_ids()
     known = set(FIXED_COLUMNS) | set(item_ids) | set(extra_columns)
+    if not known.intersection(header):
+        # Not an answers table at all: say so without quoting its first line, which may be
+        # anything (another file's content, personal data).
+        yield (
+            f"{path}: not an answers CSV: row 1 has none of the columns candidate_id, name, "
+            f"role or an item id of {q.id} {q.version}; expected a header row naming them."
+        )
+        return
     first_seen: dict[str, int] = {}
     for column, name in enumerate(header, start=1):
         if name in first_seen:
@@ -864,7 +876,8 @@ def export_profiles(profiles: Sequence[Profile], fmt: ExportFormat) -> str:
         return "".join(f"---\n{dump_yaml(profile_to_data(p))}" for p in profiles)
     if fmt == "json":
         return (
-            json.dumps([profile_to_data(p) for p in profiles], indent=2, ensure_ascii=False) + "\n"
+            jsonout.dumps([profile_to_data(p) for p in profiles], indent=2, ensure_ascii=False)
+            + "\n"
         )
     if fmt == "csv":
         return profiles_csv(profiles)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from assess.errors import did_you_mean
 from simulate.errors import SimulateError
 
 
@@ -524,8 +525,10 @@ def resolve_assumptions(
     for name, value in overrides.items():
         path = f"{where}.{name}"
         if name not in resolved:
-            known = ", ".join(sorted(resolved))
-            raise SimulateError(f"{path}: unknown assumption '{name}'; expected one of: {known}.")
+            raise SimulateError(
+                f"{path}: unknown assumption '{name}'{did_you_mean(name, resolved)}; "
+                f"`simulate assumptions` lists all {len(resolved)} with their units."
+            )
         default = resolved[name]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SimulateError(f"{path}: expected a number ({default.unit}); found {value!r}.")

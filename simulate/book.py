@@ -24,11 +24,21 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from assess.fileio import FileFormatError, read_text
+from assess.fileio import CsvRows, FileFormatError, read_text
+from simulate.errors import SimulateError
 
 REQUIRED_COLUMNS = ("account_id", "revenue_monthly", "wallet_monthly")
 OPTIONAL_COLUMNS = ("contacts", "health", "churn_propensity", "owner", "segment")
 MAX_ACCOUNTS = 1_000_000
+
+MAX_CONTACTS = 10_000
+"""Most contacts an account may have (a plausibility bound on the book, not a model
+constant: the engine caps their effect at assumption ``max_contacts`` long before)."""
+
+MAX_MONTHLY_AMOUNT = 1e12
+"""Largest monthly revenue or wallet of one account (currency units a month): far above any
+real account, and low enough that sums over a million accounts and 600 months of growth
+stay finite."""
 
 
 def monthly_from_yearly(p: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -116,7 +126,7 @@ def read_book_csv(
     """Read and check a book CSV; every error names the file, line and column."""
     name = shown_as or str(path)
     text = read_text(path, "book CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, name, "book CSV")
     try:
         header = next(reader)
     except StopIteration:
@@ -126,6 +136,13 @@ def read_book_csv(
         ) from None
     header = [column.strip() for column in header]
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    if not any(column in known for column in header):
+        # Not a book at all (another CSV, or a file that is not CSV): say so without
+        # echoing its first line, which may be anything (a system file, personal data).
+        raise FileFormatError(
+            f"{name}: not a book CSV: line 1 has none of the columns "
+            f"{', '.join(REQUIRED_COLUMNS)}; expected a header row naming them."
+        )
     for column in header:
         if column not in known:
             raise FileFormatError(
@@ -180,15 +197,17 @@ def read_book_csv(
                 f"{seen[account]}; expected unique ids."
             )
         seen[account] = line_number
-        r = _parse_number(r_text, where("revenue_monthly"), "a number ≥ 0")
-        if r < 0:
+        expected_r = f"a number from 0 to {MAX_MONTHLY_AMOUNT:g}"
+        r = _parse_number(r_text, where("revenue_monthly"), expected_r)
+        if not 0 <= r <= MAX_MONTHLY_AMOUNT:
             raise FileFormatError(
-                f"{where('revenue_monthly')}: expected a number ≥ 0; found {r_text}."
+                f"{where('revenue_monthly')}: expected {expected_r}; found {r_text}."
             )
-        w = _parse_number(w_text, where("wallet_monthly"), "a number > 0")
-        if w <= 0:
+        expected_w = f"a number above 0 and at most {MAX_MONTHLY_AMOUNT:g}"
+        w = _parse_number(w_text, where("wallet_monthly"), expected_w)
+        if not 0 < w <= MAX_MONTHLY_AMOUNT:
             raise FileFormatError(
-                f"{where('wallet_monthly')}: expected a number > 0; found {w_text}."
+                f"{where('wallet_monthly')}: expected {expected_w}; found {w_text}."
             )
         if r > w:
             raise FileFormatError(
@@ -198,10 +217,11 @@ def read_book_csv(
             )
         k_text = cell("contacts")
         if k_text:
-            k = _parse_number(k_text, where("contacts"), "a whole number ≥ 1")
-            if k < 1 or k != int(k):
+            expected_k = f"a whole number from 1 to {MAX_CONTACTS:,}"
+            k = _parse_number(k_text, where("contacts"), expected_k)
+            if not 1 <= k <= MAX_CONTACTS or k != int(k):
                 raise FileFormatError(
-                    f"{where('contacts')}: expected a whole number ≥ 1; found {k_text}."
+                    f"{where('contacts')}: expected {expected_k}; found {k_text}."
                 )
             k_value = int(k)
         else:
@@ -284,13 +304,31 @@ def synthetic_book(
     theta_beta: ChurnBeta | None,
     source: str,
 ) -> Book:
-    """A book from drawn account attributes (wallet = revenue × multiple, multiple ≥ 1)."""
+    """A book from drawn account attributes (wallet = revenue × multiple, multiple ≥ 1).
+
+    Draws beyond :data:`MAX_MONTHLY_AMOUNT` or :data:`MAX_CONTACTS` (or not finite) are
+    refused with a message naming the field of ``book.synthetic``.
+    """
+    wallet = revenue * np.maximum(wallet_multiple, 1.0)
+    for field, values, limit in (
+        ("revenue_monthly", revenue, MAX_MONTHLY_AMOUNT),
+        ("wallet_multiple", wallet, MAX_MONTHLY_AMOUNT),
+        ("contacts", contacts, MAX_CONTACTS),
+    ):
+        finite = values[np.isfinite(values)]
+        if finite.size < values.size or (finite.size and float(finite.max()) > limit):
+            top = float(finite.max()) if finite.size == values.size else math.inf
+            what = "a month's wallet" if field == "wallet_multiple" else field.replace("_", " ")
+            raise SimulateError(
+                f"book.synthetic.{field}: draws reach {top:.3g}, above the limit of {limit:g} "
+                f"for {what} per account; lower the distribution or add `max:` to it."
+            )
     n = revenue.shape[0]
     width = len(str(n))
     return Book(
         account_id=tuple(f"A{i + 1:0{width}d}" for i in range(n)),
         revenue=revenue.astype(np.float64),
-        wallet=revenue * np.maximum(wallet_multiple, 1.0),
+        wallet=wallet,
         contacts=np.maximum(np.rint(contacts), 1).astype(np.int64),
         health=np.clip(health, 0.0, 1.0),
         theta=np.clip(theta, 0.0, 1.0),

@@ -7,7 +7,6 @@ report (table, JSON or CSV); progress and notes go to stderr.
 
 from __future__ import annotations
 
-import json
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +19,7 @@ import click
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from assess.clikit import run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
@@ -345,7 +345,7 @@ def assumptions_command(output_format: str, scenario_path: Path | None) -> None:
             }
             for name, item in assumptions.items()
         }
-        click.echo(json.dumps(data, indent=2))
+        click.echo(jsonout.dumps(data, indent=2))
         return
     _show(render_assumptions(assumptions, detail=True, overridden=overridden, title=title))
 

@@ -12,18 +12,23 @@ Two layouts, told apart by the header:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assess.fileio import FileFormatError, read_text
+from assess.fileio import CsvRows, FileFormatError, read_text
 from simulate.analysis.calibrate import Lifetimes, lifetimes_from_cohort, lifetimes_from_histories
 
 HISTORY_COLUMNS = ("account_id", "start", "end")
 COHORT_COLUMNS = ("period", "alive")
+
+MAX_PERIOD = 10_000
+"""Largest period number a history may give (over 800 years of months)."""
+
+MAX_ACCOUNTS = 10_000_000
+"""Largest cohort (accounts alive in period 0) a cohort table may give: the fit expands
+the table into one lifetime per account."""
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -40,7 +45,7 @@ class History:
 
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     text = read_text(path, "history CSV")
-    reader = csv.reader(io.StringIO(text))
+    reader = CsvRows(text, str(path), "history CSV")
     try:
         header = [c.strip() for c in next(reader)]
     except StopIteration:
@@ -63,6 +68,13 @@ def read_history(path: Path, *, period: str, segment_column: str | None = None) 
             )
         return History("cohort", _cohort(path, header, rows), {})
     missing = [c for c in HISTORY_COLUMNS if c not in header]
+    if not set(header) & {*HISTORY_COLUMNS, *COHORT_COLUMNS}:
+        # Not a history at all: do not quote its first line back.
+        raise FileFormatError(
+            f"{path}: not a history CSV: line 1 has none of the columns "
+            f"{','.join(HISTORY_COLUMNS)} (per-account histories) or {','.join(COHORT_COLUMNS)} "
+            "(a cohort table); expected a header row naming them."
+        )
     if missing:
         raise FileFormatError(
             f"{path}: line 1: expected columns {','.join(HISTORY_COLUMNS)} (per-account "
@@ -83,12 +95,17 @@ def _cohort(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) ->
     for expected, (line, row) in enumerate(rows):
         cells = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}
         for column in COHORT_COLUMNS:
-            if not re.fullmatch(r"-?\d+", cells[column]):
+            if not re.fullmatch(r"-?\d{1,15}", cells[column]):
                 raise FileFormatError(
                     f"{path}: line {line}, column {column}: expected a whole number; found "
-                    f"'{cells[column]}'."
+                    f"'{_shown(cells[column])}'."
                 )
         p, n = int(cells["period"]), int(cells["alive"])
+        if n > MAX_ACCOUNTS:
+            raise FileFormatError(
+                f"{path}: line {line}, column alive: expected at most {MAX_ACCOUNTS:,} "
+                f"accounts; found {n:,}."
+            )
         if p < 0:
             raise FileFormatError(
                 f"{path}: line {line}, column period: expected a period ≥ 0; found {p}."
@@ -121,7 +138,12 @@ def _cohort(path: Path, header: list[str], rows: list[tuple[int, list[str]]]) ->
 
 def _when(text: str, path: Path, line: int, column: str) -> tuple[str, int]:
     """('period', n) for a whole number, ('month', index) for a date."""
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"\d{1,15}", text):
+        if int(text) > MAX_PERIOD:
+            raise FileFormatError(
+                f"{path}: line {line}, column {column}: expected a period from 0 to "
+                f"{MAX_PERIOD:,}; found {text}."
+            )
         return "period", int(text)
     if re.fullmatch(r"-\d+", text):
         raise FileFormatError(
@@ -138,8 +160,13 @@ def _when(text: str, path: Path, line: int, column: str) -> tuple[str, int]:
             return "month", int(year) * 12 + int(month) - 1
     raise FileFormatError(
         f"{path}: line {line}, column {column}: expected a period number (0, 1, …) or a date "
-        f"(YYYY-MM or YYYY-MM-DD); found '{text}'."
+        f"(YYYY-MM or YYYY-MM-DD); found '{_shown(text)}'."
     )
+
+
+def _shown(text: str) -> str:
+    """A cell as messages quote it: at most 40 characters."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _histories(

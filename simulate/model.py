@@ -10,6 +10,7 @@ checks the book's owners against the team's seats. The result is a
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from assess.errors import did_you_mean
 from assess.fileio import (
     FileFormatError,
     RepfitError,
@@ -38,6 +40,7 @@ from assess.fileio import (
     load_yaml,
     parse_yaml_text,
 )
+from assess.model import Integer, Number
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
 from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
@@ -76,17 +79,17 @@ class Distribution(BaseModel):
     ``{lognormal: {median: 6000, sigma: 0.9}}``; ``min``/``max`` inside clip draws.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     kind: Literal[
         "constant", "lognormal", "normal", "uniform", "beta", "gamma", "poisson", "triangular"
     ]
     """Distribution family (``constant`` for a plain number)."""
-    params: dict[str, float]
+    params: dict[str, Number]
     """The family's parameters by name (``value`` for a constant)."""
-    minimum: float | None = None
+    minimum: Number | None = None
     """Draws below this are raised to it."""
-    maximum: float | None = None
+    maximum: Number | None = None
     """Draws above this are lowered to it."""
 
     @model_validator(mode="before")
@@ -238,13 +241,13 @@ def _check_parameters(kind: str, p: Mapping[str, float]) -> None:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class SyntheticBookSpec(_Strict):
     """A book drawn from distributions (once per scenario seed, except θ — see below)."""
 
-    accounts: int = Field(ge=1, le=1_000_000)
+    accounts: Integer = Field(ge=1, le=1_000_000)
     """Number of accounts."""
     revenue_monthly: Distribution
     """Monthly revenue with us per account."""
@@ -260,7 +263,7 @@ class SyntheticBookSpec(_Strict):
     """Monthly θ (yearly with ``period: year``): a number (constant), ``beta`` (drawn per
     account and trial) or another distribution (drawn once per account); default: assumption
     ``base_churn_annual``."""
-    seed: int | None = Field(default=None, ge=0)
+    seed: Integer | None = Field(default=None, ge=0)
     """Seed of the book's draws; default: the scenario's seed."""
 
 
@@ -290,7 +293,7 @@ class TeamEntry(_Strict):
     archetype: Text
     """A bundled archetype (farmer, order_taker, hunter, hybrid) or one defined under
     ``archetypes:``."""
-    count: int = Field(default=1, ge=0, le=10_000)
+    count: Integer = Field(default=1, ge=0, le=10_000)
     """Number of seats."""
 
 
@@ -344,18 +347,18 @@ class Policies(_Strict):
 class QuadrantSpec(_Strict):
     """Thresholds of the size × potential quadrants (default: the book's month-0 medians)."""
 
-    size: float | None = Field(default=None, ge=0)
+    size: Number | None = Field(default=None, ge=0)
     """Monthly revenue at or above which an account is large."""
-    potential: float | None = Field(default=None, ge=0)
+    potential: Number | None = Field(default=None, ge=0)
     """Monthly uncaptured wallet (W − r) at or above which an account has high potential."""
 
 
 class Economy(_Strict):
     """Economy-wide wallet movement (defaults: the economy_* assumptions)."""
 
-    drift_annual: float | None = Field(default=None, ge=-1.0, le=1.0)
+    drift_annual: Number | None = Field(default=None, ge=-1.0, le=1.0)
     """Log-drift of wallets per year."""
-    volatility_annual: float | None = Field(default=None, ge=0.0, le=2.0)
+    volatility_annual: Number | None = Field(default=None, ge=0.0, le=2.0)
     """Log-sd per year of the shock shared by all accounts in a trial and month."""
 
 
@@ -364,11 +367,11 @@ class Target(_Strict):
 
     metric: Literal["revenue_month", "revenue_year", "revenue_total"]
     """Monthly revenue in ``month``, revenue over ``year``, or revenue over the horizon."""
-    value: float = Field(ge=0)
+    value: Number = Field(ge=0)
     """Target value (currency units)."""
-    month: int | None = Field(default=None, ge=1)
+    month: Integer | None = Field(default=None, ge=1)
     """Month for ``revenue_month``."""
-    year: int | None = Field(default=None, ge=1)
+    year: Integer | None = Field(default=None, ge=1)
     """Year for ``revenue_year`` (months 12·(year−1)+1 … 12·year)."""
 
     @model_validator(mode="after")
@@ -387,23 +390,23 @@ class ArchetypeSpec(_Strict):
     """Bundled archetype a new one starts from (required unless every field is given)."""
     role: Role | None = None
     """hunter, account_manager or hybrid."""
-    hunting_time: float | None = Field(default=None, ge=0, le=1)
+    hunting_time: Number | None = Field(default=None, ge=0, le=1)
     """Share of time prospecting (0–1)."""
-    capacity: float | None = Field(default=None, ge=0)
+    capacity: Number | None = Field(default=None, ge=0)
     """Accounts served fully with all of the rep's time."""
-    proactive_rate: float | None = Field(default=None, ge=0, le=20)
+    proactive_rate: Number | None = Field(default=None, ge=0, le=20)
     """Proactive conversations per account-month at full attention."""
-    close_rate: float | None = Field(default=None, ge=0, le=1)
+    close_rate: Number | None = Field(default=None, ge=0, le=1)
     """Probability an opportunity is won."""
-    ask_rate: float | None = Field(default=None, ge=0, le=1)
+    ask_rate: Number | None = Field(default=None, ge=0, le=1)
     """Probability of an ask per account-month at full attention."""
-    service_quality: float | None = Field(default=None, ge=0, le=1)
+    service_quality: Number | None = Field(default=None, ge=0, le=1)
     """Health an account drifts to under full attention."""
-    neglect: float | None = Field(default=None, ge=0, le=1)
+    neglect: Number | None = Field(default=None, ge=0, le=1)
     """Share of attention withheld from accounts."""
-    prospecting_rate: float | None = Field(default=None, ge=0, le=100)
+    prospecting_rate: Number | None = Field(default=None, ge=0, le=100)
     """New logos per month of full-time prospecting."""
-    cost_annual: float | None = Field(default=None, ge=0, le=1e9)
+    cost_annual: Number | None = Field(default=None, ge=0, le=1e9)
     """Yearly cost of a filled seat (salary and variable; default 0 for a new archetype)."""
 
 
@@ -422,9 +425,9 @@ class UncertaintySpec(_Strict):
     """Assumptions we do not know exactly, each drawn from a distribution (``simulate
     uncertainty``): K draws of the assumptions × M trials each."""
 
-    draws: int = Field(default=20, ge=2, le=100_000)
+    draws: Integer = Field(default=20, ge=2, le=100_000)
     """K: how many sets of assumption values are drawn."""
-    trials_per_draw: int = Field(default=200, ge=2, le=10_000_000)
+    trials_per_draw: Integer = Field(default=200, ge=2, le=10_000_000)
     """M: Monte Carlo trials run for each draw."""
     assumptions: dict[str, Annotated[Distribution, AfterValidator(_uncertain)]] = Field(
         min_length=1
@@ -440,11 +443,11 @@ class ScenarioFile(_Strict):
     """Format name and version: ``repfit.scenario/1``."""
     name: Text
     """Scenario name shown in reports."""
-    horizon_months: int = Field(ge=1, le=600)
+    horizon_months: Integer = Field(ge=1, le=600)
     """Months simulated."""
-    trials: int = Field(default=2000, ge=1, le=10_000_000)
+    trials: Integer = Field(default=2000, ge=1, le=10_000_000)
     """Monte Carlo trials."""
-    seed: int = Field(default=0, ge=0)
+    seed: Integer = Field(default=0, ge=0)
     """Seed of every random draw (same seed, same result)."""
     book: BookSpec
     """The accounts."""
@@ -579,7 +582,11 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read, validate and resolve a scenario file (the book path is relative to it)."""
     path = Path(path)
     document = load_yaml(path, "scenario file")
-    return _from_document(document, str(path), path.parent)
+    # A relative book path is relative to where the scenario really is (a symlink's target);
+    # the folder is kept as given when the file is not a symlink, so messages stay short.
+    real = Path(os.path.realpath(path)).parent
+    base = path.parent if real == Path(os.path.realpath(path.parent)) else real
+    return _from_document(document, str(path), base)
 
 
 def parse_scenario_text(text: str, source: str, base_dir: Path | None = None) -> Scenario:
@@ -595,7 +602,9 @@ def _from_document(document: YamlDocument, source: str, base_dir: Path) -> Scena
     try:
         spec = ScenarioFile.model_validate(document.data)
     except ValidationError as exc:
-        raise FileFormatError(describe_validation_error(exc, source, document)) from None
+        raise FileFormatError(
+            describe_validation_error(exc, source, document, model=ScenarioFile)
+        ) from None
     try:
         return _resolve(spec, source, base_dir)
     except RepfitError as exc:
@@ -612,7 +621,8 @@ def _resolve_archetypes(spec: ScenarioFile) -> dict[str, Archetype]:
         if entry.base is not None:
             if entry.base not in archetypes:
                 raise SimulateError(
-                    f"{where}.base: unknown archetype '{entry.base}'; expected one of "
+                    f"{where}.base: unknown archetype '{entry.base}'"
+                    f"{did_you_mean(entry.base, archetypes)}; expected one of "
                     f"{', '.join(sorted(archetypes))}."
                 )
             start: Archetype | None = archetypes[entry.base]
@@ -655,7 +665,8 @@ def _seats(
             continue
         if entry.archetype not in archetypes:
             raise SimulateError(
-                f"team[{i}].archetype: unknown archetype '{entry.archetype}'; expected one of "
+                f"team[{i}].archetype: unknown archetype '{entry.archetype}'"
+                f"{did_you_mean(entry.archetype, archetypes)}; expected one of "
                 f"{', '.join(sorted(archetypes))} or one defined under 'archetypes:'."
             )
         for _ in range(entry.count):
@@ -677,12 +688,16 @@ def _load_book(
         csv_path = Path(book_spec.csv)
         if not csv_path.is_absolute():
             csv_path = base_dir / csv_path
-        book = read_book_csv(
-            csv_path,
-            default_contacts=int(assumptions["default_contacts"].value),
-            default_health=assumptions["default_health"].value,
-            default_theta=base_theta,
-        )
+        try:
+            book = read_book_csv(
+                csv_path,
+                default_contacts=int(assumptions["default_contacts"].value),
+                default_health=assumptions["default_health"].value,
+                default_theta=base_theta,
+            )
+        except FileFormatError as exc:
+            # Name the scenario and its field first: the user wrote the path there.
+            raise FileFormatError(f"{source}: book.csv: {exc.message}") from None
         override = book_spec.churn_propensity
         if override is None:
             return book
@@ -732,8 +747,9 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         for name in spec.uncertainty.assumptions:
             if name not in assumptions:
                 raise SimulateError(
-                    f"uncertainty.assumptions.{name}: unknown assumption '{name}'; expected one "
-                    f"of: {', '.join(sorted(assumptions))}."
+                    f"uncertainty.assumptions.{name}: unknown assumption '{name}'"
+                    f"{did_you_mean(name, assumptions)}; `simulate assumptions` lists all "
+                    f"{len(assumptions)}."
                 )
     archetypes = _resolve_archetypes(spec)
     seats = _seats(spec, archetypes, base_dir)

@@ -89,7 +89,7 @@ def test_validation_error_names_file_line_field_expected_and_found(tmp_path: Pat
         load_model(path, Doc)
     message = str(info.value)
     assert message.startswith(f"{path}: 1 problem: items[1].weight (line 6): ")
-    assert "valid number" in message
+    assert "expected a number" in message
     assert "found 'heavy'" in message
 
 

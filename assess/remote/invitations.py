@@ -55,7 +55,9 @@ State = Literal["invited", "started", "submitted", "expired", "revoked"]
 class Invitation(BaseModel):
     """One invitation file: the candidate, the questionnaire, the token's hash and its life."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     schema_: str = Field(default=f"{INVITATION_SCHEMA}/{INVITATION_MAJOR}", alias="schema")
     """File format and version: ``repfit.invitation/1``."""

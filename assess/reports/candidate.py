@@ -9,10 +9,9 @@ questionnaire and norms hashes).
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
-from assess import __version__
+from assess import __version__, jsonout
 from assess.model import Profile
 from assess.reports import html
 from assess.reports.figures import COLORS, new_figure, svg_text
@@ -23,7 +22,7 @@ T_AVERAGE = (40.0, 60.0)
 
 
 def _canonical_hash(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    text = jsonout.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -211,5 +210,5 @@ def render_candidate_html(profile: Profile) -> str:
         verdict_lines(profile),
         sections,
         provenance,
-        json.dumps(candidate_data(profile), sort_keys=True),
+        jsonout.dumps(candidate_data(profile), sort_keys=True),
     )

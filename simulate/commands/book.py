@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +9,8 @@ import click
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from assess.fileio import read_text
+from assess import jsonout
+from assess.fileio import CsvRows, read_text
 from simulate import __version__
 from simulate.analysis.book_view import book_view
 from simulate.analysis_report import csv_text, table
@@ -76,7 +74,7 @@ def book_command(
         default_health=DEFAULT_ASSUMPTIONS["default_health"].value,
         default_theta=monthly_probability(DEFAULT_ASSUMPTIONS["base_churn_annual"].value),
     )
-    header = next(csv.reader(io.StringIO(read_text(book_path, "book CSV"))), [])
+    header = next(CsvRows(read_text(book_path, "book CSV"), str(book_path), "book CSV"), [])
     view = book_view(
         book.account_id,
         book.revenue,
@@ -93,7 +91,7 @@ def book_command(
         "book_sha256": book_sha256(book),
     }
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON book view")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON book view")
     elif output_format == "csv":
         emit(book_csv(data), output, "the CSV book view")
     else:

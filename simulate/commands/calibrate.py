@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import click
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.analysis.calibrate import SbgFit, fit_sbg, scenario_snippet
@@ -88,7 +88,7 @@ def calibrate_command(
         "history_sha256": hashlib.sha256(history.read_bytes()).hexdigest(),
     }
     if output_format == "json":
-        emit(json.dumps(result, indent=2) + "\n", None, "the fit")
+        emit(jsonout.dumps(result, indent=2) + "\n", None, "the fit")
     else:
         show(
             Group(

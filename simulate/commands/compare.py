@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 from rich.console import Group
 
+from assess import jsonout
 from simulate.analysis.compare import compare_results
 from simulate.analysis_report import comparison_csv, render_comparison
 from simulate.commands.common import (
@@ -116,7 +116,7 @@ def compare_command(
     if targets:
         lines.insert(0, targets)
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON comparison")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON comparison")
     elif output_format == "csv":
         emit(comparison_csv(data), output, "the CSV comparison")
     else:

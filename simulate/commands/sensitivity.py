@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import click
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from simulate.analysis.sensitivity import Level, oat_levels, sobol, target_month_values, tornado
 from simulate.analysis_report import csv_text, table
 from simulate.commands.common import (
@@ -178,7 +178,7 @@ def sensitivity_command(
                 )
     data["provenance"] = provenance(base)
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON sensitivity")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON sensitivity")
     elif output_format == "csv":
         emit(sensitivity_csv(data), output, "the CSV sensitivity")
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
+from assess import jsonout
 from simulate.analysis.sweep import summarise_sweep
 from simulate.analysis_report import csv_text, table
 from simulate.commands.common import (
@@ -117,7 +117,7 @@ def sweep_command(
     data = summarise_sweep(axes, results, skipped).to_dict()
     data["provenance"] = provenance(base)
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON sweep")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON sweep")
     elif output_format == "csv":
         emit(sweep_csv(data), output, "the CSV sweep")
     else:

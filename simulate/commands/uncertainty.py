@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import numpy as np
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from simulate.analysis.metrics import checkpoints
 from simulate.analysis.uncertainty import pooled_fan, variance_split
 from simulate.analysis_report import csv_text, table
@@ -148,7 +148,7 @@ def uncertainty_command(
         "provenance": provenance(base.with_overrides(trials=m)),
     }
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON result")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON result")
     elif output_format == "csv":
         keys = ["outcome", "month", "mean", "p10", "p50", "p90", "chance_sd", "assumption_sd",
                 "assumption_share", "f_statistic", "p_value"]  # fmt: skip

@@ -9,11 +9,11 @@ like a fresh one (``simulate dash`` calls them for its export).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assess import jsonout
 from assess.fileio import atomic_write
 from assess.reports import html
 from simulate.report import format_money, format_share, format_value
@@ -31,7 +31,7 @@ def _figure(figure: Figure | None, name: str, caption: str) -> str:
 
 
 def _data_json(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, default=str)
+    return jsonout.dumps(data, sort_keys=True, default=str)
 
 
 def _months(result: Mapping[str, Any]) -> list[int]:

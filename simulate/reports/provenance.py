@@ -8,11 +8,11 @@ same hashes, seed and trials came from the same inputs, whatever the file layout
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 import numpy as np
 
+from assess import jsonout
 from simulate import __version__
 from simulate.book import Book
 from simulate.model import Scenario
@@ -25,7 +25,7 @@ def _sha256(text: str) -> str:
 def book_sha256(book: Book) -> str:
     """Hash of the accounts as the engine sees them (ids, money, contacts, churn, owners)."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([book.account_id, book.owner, book.segment]).encode("utf-8"))
+    digest.update(jsonout.dumps([book.account_id, book.owner, book.segment]).encode("utf-8"))
     for array in (book.revenue, book.wallet, book.contacts, book.health, book.theta):
         digest.update(np.ascontiguousarray(array).tobytes())
     if book.theta_beta is not None:
@@ -37,14 +37,14 @@ def scenario_sha256(scenario: Scenario) -> str:
     """Hash of the resolved scenario (the file's fields after --team/--set/variants)."""
     if scenario.spec is not None:
         spec = scenario.spec.model_dump(mode="json", exclude={"trials", "seed"})
-        return _sha256(json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str))
+        return _sha256(jsonout.dumps(spec, sort_keys=True, separators=(",", ":"), default=str))
     fields = {
         "name": scenario.name,
         "horizon": scenario.horizon_months,
         "team": [repr(entry) for entry in scenario.team],
         "assumptions": {name: a.value for name, a in sorted(scenario.assumptions.items())},
     }
-    return _sha256(json.dumps(fields, sort_keys=True, default=str))
+    return _sha256(jsonout.dumps(fields, sort_keys=True, default=str))
 
 
 def provenance(scenario: Scenario) -> dict[str, Any]:

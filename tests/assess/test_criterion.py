@@ -95,7 +95,7 @@ def test_cli_prints_tables_and_refuses_a_bad_cell(assess_cli: CliRunner, tmp_pat
     result = assess_cli("criterion", profile_file, bad)
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"error: {bad}: row 2, column quota: expected a number (or an empty cell for a "
+        f"error: {bad}: row 2, column quota: expected a finite number (or an empty cell for a "
         "missing outcome); found 'high'."
     )
     assert "Traceback" not in result.stderr

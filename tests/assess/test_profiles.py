@@ -232,8 +232,8 @@ def test_bad_answers_yaml(tmp_path: Path) -> None:
         answers_yaml(head + "candidate: {id: c1}\nanswers: {nfa1: {value: high}}\n"),
     )
     assert error_of(shape) == (
-        f"{shape}: 1 problem: answers.nfa1.value (line 4): Input should be a valid integer, "
-        "unable to parse string as an integer; found 'high'."
+        f"{shape}: 1 problem: answers.nfa1.value (line 4): expected a whole number; "
+        "found 'high'."
     )
 
 

@@ -74,12 +74,30 @@ def test_example_book_is_realistic() -> None:
             "line 2, column revenue_monthly: revenue 300 is above the wallet 250; expected "
             "revenue ≤ wallet_monthly (the wallet includes what the customer spends with us).",
         ),
-        ("A,-5,250,,,,,", "line 2, column revenue_monthly: expected a number ≥ 0; found -5."),
-        ("A,lots,250,,,,,", "line 2, column revenue_monthly: expected a number ≥ 0; found 'lots'."),
-        ("A,5,0,,,,,", "line 2, column wallet_monthly: expected a number > 0; found 0."),
-        ("A,5,10,0,,,,", "line 2, column contacts: expected a whole number ≥ 1; found 0."),
-        ("A,5,10,-2,,,,", "line 2, column contacts: expected a whole number ≥ 1; found -2."),
-        ("A,5,10,1.5,,,,", "line 2, column contacts: expected a whole number ≥ 1; found 1.5."),
+        (
+            "A,-5,250,,,,,",
+            "line 2, column revenue_monthly: expected a number from 0 to 1e+12; found -5.",
+        ),
+        (
+            "A,lots,250,,,,,",
+            "line 2, column revenue_monthly: expected a number from 0 to 1e+12; found 'lots'.",
+        ),
+        (
+            "A,5,0,,,,,",
+            "line 2, column wallet_monthly: expected a number above 0 and at most 1e+12; found 0.",
+        ),
+        (
+            "A,5,10,0,,,,",
+            "line 2, column contacts: expected a whole number from 1 to 10,000; found 0.",
+        ),
+        (
+            "A,5,10,-2,,,,",
+            "line 2, column contacts: expected a whole number from 1 to 10,000; found -2.",
+        ),
+        (
+            "A,5,10,1.5,,,,",
+            "line 2, column contacts: expected a whole number from 1 to 10,000; found 1.5.",
+        ),
         ("A,5,10,,1.2,,,", "line 2, column health: expected a number from 0 to 1; found 1.2."),
         (
             "A,5,10,,,2,,",

@@ -166,8 +166,9 @@ BAD = {
     ),
     "wrong columns": (
         "id,from,to\nA,1,3\n",
-        "{path}: line 1: expected columns account_id,start,end (per-account histories) or "
-        "period,alive (a cohort table); missing account_id, start, end; found id,from,to.",
+        "{path}: not a history CSV: line 1 has none of the columns account_id,start,end "
+        "(per-account histories) or period,alive (a cohort table); expected a header row "
+        "naming them.",
     ),
     "nobody lost": (
         "account_id,start,end\nA,1,\nB,2,\n",

@@ -228,7 +228,8 @@ BAD_SCENARIOS = {
         "Input should be greater than or equal to 1; found 0."
     ),
     "revenue-above-wallet.yaml": (
-        "error: tests/data/simulate/bad/revenue-above-wallet.csv: line 3, column "
+        "error: tests/data/simulate/bad/revenue-above-wallet.yaml: book.csv: "
+        "tests/data/simulate/bad/revenue-above-wallet.csv: line 3, column "
         "revenue_monthly: revenue 7000 is above the wallet 6500; expected revenue ≤ "
         "wallet_monthly (the wallet includes what the customer spends with us)."
     ),
