@@ -32,7 +32,6 @@ from simulate.commands.common import (
     team_options,
     workers_options,
 )
-from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.overrides import describe
@@ -209,6 +208,8 @@ def run_command(
         f"{scenario.horizon_months} months, {accounts:,} accounts, "
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
+    from simulate.engine import SimulationInterrupted, run_simulation
+
     started = time.perf_counter()
     try:
         # The backend starts before the progress bar (worker processes fork without its

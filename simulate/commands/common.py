@@ -6,7 +6,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console, RenderableType
@@ -20,16 +20,17 @@ from rich.progress import (
 )
 
 from assess.fileio import atomic_write
-from simulate.engine import SimulationInterrupted, run_simulation
-from simulate.engine.backends import Backend, SerialBackend
-from simulate.engine.backends import open_backend as _engine_backend
-from simulate.engine.batching import warm_up
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.overrides import Override, parse_assignment, parse_team
 from simulate.report import render_text
 from simulate.results import SimulationResult
 from simulate.variants import apply_to_scenario
+
+if TYPE_CHECKING:
+    # The engine is imported where a command runs it: importing it loads numba (seconds),
+    # which `simulate assumptions`, `init`, `book`, `calibrate` and --help do not need.
+    from simulate.engine.backends import Backend
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FILE_REPORT_WIDTH = 100
@@ -183,6 +184,8 @@ def load_kernels(scenario: Scenario) -> None:
     exit instead of exiting 130, so it is held back for the second this takes. Worker
     processes forked afterwards inherit the loaded kernels.
     """
+    from simulate.engine.batching import warm_up
+
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
@@ -203,10 +206,12 @@ def open_backend(
     them. Open it before the progress bar (workers fork without the bar's thread). A
     cluster that cannot be reached is a clear ``--dask:`` error (exit 2).
     """
+    from simulate.engine.backends import open_backend as engine_backend
+
     if scenario is not None:
         load_kernels(scenario)
     try:
-        backend = _engine_backend(workers, dask_address)
+        backend = engine_backend(workers, dask_address)
     except (ValueError, RuntimeError) as error:
         raise SimulateError(f"--dask: {error}.") from None
     with backend:
@@ -225,11 +230,15 @@ class Runner:
     ) -> None:
         self.update = update
         self.total = total
+        from simulate.engine.backends import SerialBackend
+
         self.done = 0
         self.backend: Backend = backend if backend is not None else SerialBackend()
 
     def run(self, scenario: Scenario) -> SimulationResult:
         """Run one scenario; the bar advances by its trials."""
+        from simulate.engine import SimulationInterrupted, run_simulation
+
         start = self.done
 
         def progress(done: int, total: int) -> None:
