@@ -1,7 +1,8 @@
-"""--workers and --dask on every command that runs the engine: the same bits as one worker.
+"""--workers on every analysis command that runs the engine: the same bits as one worker.
 
 In-process (click's CliRunner) and small: 96 trials are three blocks of 32, so two
-workers really share each run (three tasks), and a LocalCluster runs in threads.
+workers really share each run (three tasks). --dask goes through the same backend
+interface, whose LocalCluster equality test is in test_backends.py.
 """
 
 from __future__ import annotations
@@ -41,13 +42,6 @@ def test_two_workers_give_one_workers_json_bit_for_bit(command: str) -> None:
     args = COMMANDS[command]
     one = _json([*args, "--workers", "1"])
     assert _json([*args, "--workers", "2"]) == one
-
-
-def test_a_dask_local_cluster_gives_the_same_comparison() -> None:
-    pytest.importorskip("distributed")
-    args = COMMANDS["compare"]
-    one = _json([*args, "--workers", "1"])
-    assert _json([*args, "--dask", "local", "--workers", "2"]) == one
 
 
 def test_the_shared_backend_stops_every_worker_on_ctrl_c() -> None:
