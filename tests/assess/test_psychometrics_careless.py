@@ -122,7 +122,8 @@ def test_mahalanobis_few_skips_equal_each_answered_blocks_own_inverse() -> None:
     for row in range(len(data)):
         seen = ~np.isnan(data[row])
         if not seen.any():
-            assert math.isnan(result.d2[row]) and result.df_each[row] == 0
+            assert math.isnan(result.d2[row])
+            assert result.df_each[row] == 0
             continue
         x = centred[row, seen]
         expected = x @ np.linalg.inv(cov[np.ix_(seen, seen)]) @ x
