@@ -24,7 +24,8 @@ COMMANDS = {
     "compare": ["compare", SCENARIO, "--variant", "three farmers: farmer=3", *SHORT],
     "sweep": ["sweep", SCENARIO, "--grid", "farmer=1..2", *SHORT],
     "sensitivity": [
-        "sensitivity", SCENARIO, "--params", "base_churn_annual,competitor_pressure_monthly", *SHORT,
+        "sensitivity", SCENARIO,
+        "--params", "base_churn_annual,competitor_pressure_monthly", *SHORT,
     ],
     "uncertainty": ["uncertainty", "examples/uncertain.yaml", "--draws", "2", *SHORT],
 }  # fmt: skip
@@ -47,10 +48,17 @@ def test_two_workers_give_one_workers_json_bit_for_bit(command: str) -> None:
 def test_the_shared_backend_stops_every_worker_on_ctrl_c() -> None:
     with open_backend(1, None) as serial:
         assert isinstance(serial, SerialBackend)
-    with pytest.raises(KeyboardInterrupt), open_backend(2, None) as backend:
-        assert isinstance(backend, ProcessBackend)
-        workers = [psutil.Process(p.pid) for p in backend._pool._pool]  # type: ignore[attr-defined]
-        assert len(workers) == 2
-        raise KeyboardInterrupt
+    workers: list[psutil.Process] = []
+    interrupted = False
+    try:
+        with open_backend(2, None) as backend:
+            assert isinstance(backend, ProcessBackend)
+            pool = backend._pool._pool  # type: ignore[attr-defined]
+            workers = [psutil.Process(p.pid) for p in pool]
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        interrupted = True
+    assert interrupted
+    assert len(workers) == 2
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert alive == []
