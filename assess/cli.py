@@ -167,6 +167,13 @@ def _score_all(
     help="Score answers given to a questionnaire whose content (sha256) differs; "
     "recorded in each profile as forced: true.",
 )
+@click.option(
+    "--as",
+    "behaviour_role",
+    type=click.Choice(["farmer", "hunter", "hybrid", "order_taker"]),
+    help="Also write each profile's behaviour block: what the candidate would do in this role "
+    "(docs/bridge.md), for `simulate hire`.",
+)
 def score(
     answers: tuple[Path, ...],
     questionnaire_ref: str | None,
@@ -178,6 +185,7 @@ def score(
     top: int | None,
     with_reports: bool,
     force: bool,
+    behaviour_role: str | None = None,
 ) -> None:
     """Score answers files (YAML) or bulk CSVs into profiles.
 
@@ -217,6 +225,8 @@ def score(
         expected = q.ref().sha256
         for record, profile in zip(table.respondents, profiles, strict=True):
             profile.forced = record.questionnaire.sha256 != expected
+    if behaviour_role is not None:
+        _add_behaviour(profiles, behaviour_role)
 
     if top is not None and fmt != "table":
         raise click.UsageError("--top shortens the summary table; use it with --format table.")
@@ -502,11 +512,28 @@ def show(profile: Path, report_path: Path | None) -> None:
             console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
     console.print()
     print_profile(loaded, console)
+    if loaded.norms is not None:
+        from assess.behaviour import projection_command
+
+        console.print()
+        command = projection_command(str(profile), loaded)
+        console.print(f"Project the hire: {command}", soft_wrap=True)
     if report_path is not None:
         from assess.reports.candidate import render_candidate_html
 
         atomic_write(report_path, render_candidate_html(loaded))
         click.echo(f"wrote the HTML report to {report_path}", err=True)
+
+
+def _add_behaviour(profiles: Sequence[Profile], role: str) -> None:
+    """Attach each profile's ``behaviour:`` block for ``role`` (``assess score --as``)."""
+    from assess.behaviour import BehaviourError, profile_behaviour
+
+    for profile in profiles:
+        try:
+            profile.behaviour = profile_behaviour(profile, role)
+        except BehaviourError as exc:
+            raise AssessError(f"--as {role}: {exc}.") from None
 
 
 def _check_report_path(path: Path) -> None:

@@ -844,6 +844,22 @@ class NormsUsed(_Model):
     """True for provisional norms: read T-scores and bands with care."""
 
 
+class BehaviourBlock(_Model):
+    """What the candidate would do in a role, per the trait-to-behaviour mapping
+    (:mod:`assess.behaviour`, docs/bridge.md): point estimates at the profile's T-scores."""
+
+    mapping_version: Text
+    """Version of the mapping that produced these numbers."""
+    role: Text
+    """The role projected: ``farmer``, ``hunter``, ``hybrid`` or ``order_taker``."""
+    job: Literal["account_manager", "hunter", "hybrid"]
+    """The job that role is (the simulation's seat role)."""
+    parameters: dict[Text, float]
+    """Parameter name -> value, in the simulation's archetype units (proactive_rate, close_rate,
+    ask_rate, service_quality, neglect, prospecting_rate; and from the role: hunting_time,
+    capacity, cost_annual)."""
+
+
 class Profile(_Model):
     """One candidate's scored profile (``repfit.profile/1``)."""
 
@@ -878,10 +894,13 @@ class Profile(_Model):
     """Red flags, each with its reason."""
     irt: IrtScores | None = None
     """Item-response-theory scores (null when no item parameters were available)."""
+    behaviour: BehaviourBlock | None = None
+    """Projected behaviour in a role (``assess score --as ROLE``; absent otherwise):
+    ``simulate hire`` computes it when missing."""
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return _without_absent(handler(self), ("irt",))
+        return _without_absent(handler(self), ("irt", "behaviour"))
 
 
 class IrtTraitScore(_Model):

@@ -29,9 +29,15 @@ echo "== simulate compare: two farmers and a hunter vs three farmers (same 500 f
     --variant "three farmers: team.farmer=3, team.hunter=0" \
     --report "$out/compare.html" -o "$out/compare.txt" 2>/dev/null
 sed -n '1,/^$/p' "$out/compare.txt"
+echo "== simulate hire: two farmer applicants, each added to the team (same 200 futures) =="
+"$bin/simulate" hire "$out/profiles/c-002.profile.yaml" "$out/profiles/c-003.profile.yaml" \
+    --as farmer --scenario examples/scenario.yaml --trials 200 --report "$out/hire.html" \
+    -o "$out/hire.txt" 2>/dev/null
+sed -n '1,/^$/p' "$out/hire.txt"
 echo "Reports to forward (open in a browser, print to PDF):"
 echo "  $out/run.html       the projection: headline, fan chart, survival, wallet share, tables"
 echo "  $out/compare.html   the comparison, paired trial by trial"
+echo "  $out/hire.html      what hiring c-002 or c-003 as a farmer does to the book"
 echo "  $out/c-003.html     one candidate; $out/profiles/ holds all 44 profiles and reports"
 echo "Full text: $out/run.txt, $out/compare.txt. Next: '$bin/assess review $out/profiles'"
 echo "compares candidates side by side; 'simulate init' starts your own scenario."

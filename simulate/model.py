@@ -10,7 +10,7 @@ checks the book's owners against the team's seats. The result is a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +21,9 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -39,6 +41,7 @@ from assess.fileio import (
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
 from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
+from simulate.candidates import CandidateSeat, candidate_behaviour, read_candidate
 from simulate.errors import SimulateError
 
 SCHEMA = "repfit.scenario"
@@ -291,6 +294,39 @@ class TeamEntry(_Strict):
     """Number of seats."""
 
 
+class ProfileEntry(_Strict):
+    """One seat filled by an assessed candidate: ``{profile: out/ana.yaml, role: farmer}``.
+
+    The seat is named ``hire-1``, ``hire-2``... in team order (its random streams are keyed
+    by that slot, not by the candidate, so candidates for the same seat face the same
+    futures); its behaviour comes from the profile's traits through :mod:`assess.behaviour`
+    (docs/bridge.md), drawn per trial from the traits' standard errors.
+    """
+
+    profile: Text
+    """Path of a candidate profile (``repfit.profile/1``), relative to the scenario file."""
+    role: Literal["farmer", "hunter", "hybrid", "order_taker"]
+    """The role the candidate is hired into."""
+
+
+# The tags are written like pydantic's own ("function-after[...]") so error messages leave
+# them out of field paths: team[0].count, not team[0].entry[archetype].count.
+_ARCHETYPE_TAG, _PROFILE_TAG = "entry[archetype]", "entry[profile]"
+
+
+def _team_entry_kind(data: Any) -> str:
+    if isinstance(data, ProfileEntry) or (isinstance(data, Mapping) and "profile" in data):
+        return _PROFILE_TAG
+    return _ARCHETYPE_TAG
+
+
+TeamItem = Annotated[
+    Annotated[TeamEntry, Tag(_ARCHETYPE_TAG)] | Annotated[ProfileEntry, Tag(_PROFILE_TAG)],
+    Discriminator(_team_entry_kind),
+]
+"""A team entry: seats of an archetype, or one seat for an assessed candidate."""
+
+
 class Policies(_Strict):
     """Team policies."""
 
@@ -412,8 +448,8 @@ class ScenarioFile(_Strict):
     """Seed of every random draw (same seed, same result)."""
     book: BookSpec
     """The accounts."""
-    team: list[TeamEntry] = Field(min_length=1)
-    """The seats."""
+    team: list[TeamItem] = Field(min_length=1)
+    """The seats: ``{archetype: farmer, count: 2}`` or ``{profile: PATH, role: farmer}``."""
     policies: Policies = Policies()
     """Team policies."""
     economy: Economy = Economy()
@@ -439,6 +475,16 @@ class Seat:
 
     seat_id: str
     archetype: Archetype
+    draws: Mapping[str, NDArray[np.float64]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """A candidate's behaviour per trial (archetype field -> array over trials), drawn from
+    the assessment's uncertainty; None for an archetype's seat."""
+    candidate: CandidateSeat | None = field(default=None, compare=False)
+    """Who fills the seat, for a seat from a profile."""
+    new_hire: bool = False
+    """The seat starts the run as a new hire: it ramps up from month 1 and pays the hiring
+    cost then (a candidate's seat)."""
 
 
 @dataclass(frozen=True)
@@ -459,6 +505,7 @@ class Scenario:
     seed: int
     book: Book
     team: tuple[TeamEntry, ...]
+    """The archetype entries of the team (seats of assessed candidates are in ``hires``)."""
     seats: tuple[Seat, ...]
     policies: Policies
     economy: ResolvedEconomy
@@ -467,6 +514,8 @@ class Scenario:
     assumptions: Mapping[str, Assumption]
     archetypes: Mapping[str, Archetype]
     source: str = ""
+    hires: tuple[ProfileEntry, ...] = ()
+    """The team's entries for assessed candidates (``{profile, role}``), in team order."""
     unknown_owners: tuple[str, ...] = ()
     """Book owners that name no seat of the team, in book order (their accounts are unowned)."""
     unknown_owner_accounts: int = 0
@@ -483,7 +532,7 @@ class Scenario:
         *,
         trials: int | None = None,
         seed: int | None = None,
-        team: list[TeamEntry] | None = None,
+        team: Sequence[TeamEntry | ProfileEntry] | None = None,
         policies: Policies | None = None,
         effects: Literal["all", "none"] | None = None,
         assumptions: Mapping[str, float] | None = None,
@@ -502,7 +551,7 @@ class Scenario:
         if seed is not None:
             changes["seed"] = seed
         if team is not None:
-            changes["team"] = team
+            changes["team"] = list(team)
         if policies is not None:
             changes["policies"] = policies
         if effects is not None:
@@ -585,10 +634,25 @@ def _resolve_archetypes(spec: ScenarioFile) -> dict[str, Archetype]:
     return archetypes
 
 
-def _seats(team: list[TeamEntry], archetypes: Mapping[str, Archetype]) -> tuple[Seat, ...]:
+def _seats(
+    spec: ScenarioFile, archetypes: Mapping[str, Archetype], base_dir: Path
+) -> tuple[Seat, ...]:
     counters: dict[str, int] = {}
     seats: list[Seat] = []
-    for i, entry in enumerate(team):
+    hires = 0
+    for i, entry in enumerate(spec.team):
+        if isinstance(entry, ProfileEntry):
+            hires += 1
+            path = Path(entry.profile)
+            if not path.is_absolute():
+                path = base_dir / path
+            slot = f"hire-{hires}"
+            archetype, draws, candidate = candidate_behaviour(
+                slot, read_candidate(path), str(path), entry.role, archetypes,
+                seed=spec.seed, trials=spec.trials, where=f"team[{i}]",
+            )  # fmt: skip
+            seats.append(Seat(slot, archetype, draws, candidate, new_hire=True))
+            continue
         if entry.archetype not in archetypes:
             raise SimulateError(
                 f"team[{i}].archetype: unknown archetype '{entry.archetype}'; expected one of "
@@ -672,7 +736,7 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
                     f"of: {', '.join(sorted(assumptions))}."
                 )
     archetypes = _resolve_archetypes(spec)
-    seats = _seats(spec.team, archetypes)
+    seats = _seats(spec, archetypes, base_dir)
     target = spec.target
     if target is not None:
         if target.month is not None and target.month > spec.horizon_months:
@@ -709,7 +773,8 @@ def _resolve(spec: ScenarioFile, source: str, base_dir: Path, book: Book | None 
         trials=spec.trials,
         seed=spec.seed,
         book=book,
-        team=tuple(spec.team),
+        team=tuple(entry for entry in spec.team if isinstance(entry, TeamEntry)),
+        hires=tuple(entry for entry in spec.team if isinstance(entry, ProfileEntry)),
         seats=seats,
         policies=spec.policies,
         economy=economy,

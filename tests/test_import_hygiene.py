@@ -16,6 +16,7 @@ PURE_MODULES = [
     "assess.validity",
     "assess.calibration",
     "assess.criterion",
+    "assess.behaviour",
     "assess.psychometrics",
     "assess.psychometrics_analysis",
     "assess.irt",
@@ -33,6 +34,7 @@ PURE_MODULES = [
     "simulate.analysis.sensitivity",
     "simulate.analysis.calibrate",
     "simulate.analysis.book_view",
+    "simulate.analysis.hire",
 ]
 FORBIDDEN = ["textual", "rich", "click", "yaml", "plotext", "assess.fileio", "assess.cli"]
 DEPENDENCIES = {"simulate.engine": "numba"}

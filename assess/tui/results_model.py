@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from assess.behaviour import projection_command
 from assess.model import Profile
 
 Band = Literal["low", "average", "high"]
@@ -122,6 +123,9 @@ class ResultsView:
     """Other messages to show (no norms, forced scoring, likely order-taker, ...)."""
     saved_to: Path | None = None
     """Where the profile file is."""
+    hire_command: str | None = None
+    """The ``simulate hire`` command that projects this candidate's hire (None without a
+    profile file or without T-scores)."""
     opened: bool = False
     """True when the profile was opened from a file (``assess review``), False when it was
     just scored and saved (``assess take``): the panel says "Profile file" or "Profile saved
@@ -278,5 +282,10 @@ def results_view(
         provisional=norms.provisional if norms else False,
         notes=tuple(notes),
         saved_to=saved_to,
+        hire_command=(
+            projection_command(str(saved_to), profile)
+            if saved_to is not None and norms is not None
+            else None
+        ),
         opened=opened,
     )

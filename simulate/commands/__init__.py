@@ -1,4 +1,4 @@
-"""The analysis commands of ``simulate``: compare, sweep, sensitivity, uncertainty, and more.
+"""The analysis commands of ``simulate``: compare, hire, sweep, sensitivity, uncertainty, more.
 
 Each module defines one click command over the pure :mod:`simulate.analysis`
 functions; :func:`register` adds them to the ``simulate`` group. Shared options,
@@ -15,6 +15,7 @@ def register(group: click.Group) -> None:
     from simulate.commands.book import book_command
     from simulate.commands.calibrate import calibrate_command
     from simulate.commands.compare import compare_command
+    from simulate.commands.hire import hire_command
     from simulate.commands.sensitivity import sensitivity_command
     from simulate.commands.sweep import sweep_command
     from simulate.commands.tui import tui_command
@@ -24,6 +25,7 @@ def register(group: click.Group) -> None:
         book_command,
         calibrate_command,
         compare_command,
+        hire_command,
         sensitivity_command,
         sweep_command,
         tui_command,

@@ -184,6 +184,20 @@ class ModelInputs:
     logo_median: float
     logo_theta: float
     target: tuple[str, int | None, float] | None
+    trial_behaviour: tuple[tuple[int, FloatArray], ...] = ()
+    """Seats whose behaviour is drawn per trial (a hired candidate's, from the assessment's
+    uncertainty): (seat index, array trials × 6 of proactive, close, ask, quality, neglect and
+    prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
+
+
+    new_hires: tuple[int, ...] = ()
+    """Seats that start the run as new hires (a candidate's seat): tenure 0, so they ramp up,
+    and the hiring cost (``hiring_cost_share`` of a year's cost) in month 1."""
+
+
+TRIAL_BEHAVIOUR = ("proactive", "close", "ask", "quality", "neglect", "prospecting")
+"""The per-seat arrays a seat may draw per trial, in the order of ``trial_behaviour``'s
+columns."""
 
 
 def _rates(scenario: Scenario) -> Rates:
@@ -338,6 +352,23 @@ def prepare(scenario: Scenario) -> ModelInputs:
     theta = book.theta.astype(np.float64)
     hours = scenario.value("selling_hours_monthly")
     target = scenario.target
+    drawn: list[tuple[int, FloatArray]] = []
+    for index, seat in enumerate(seats):
+        if seat.draws is None:
+            continue
+        d = seat.draws
+        split = seat.archetype.hunting_time * effectiveness(seat.archetype.hunting_time, cost)
+        columns = [
+            d["proactive_rate"], d["close_rate"], d["ask_rate"], d["service_quality"],
+            d["neglect"], d["prospecting_rate"] * split,
+        ]  # fmt: skip
+        table = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float64)
+        if table.shape[0] != scenario.trials:
+            raise SimulateError(
+                f"seat {seat.seat_id}: expected behaviour drawn for {scenario.trials:,} trials; "
+                f"found {table.shape[0]:,}."
+            )
+        drawn.append((index, table))
     return ModelInputs(
         horizon=scenario.horizon_months,
         trials=scenario.trials,
@@ -393,6 +424,8 @@ def prepare(scenario: Scenario) -> ModelInputs:
             if target is not None
             else None
         ),
+        trial_behaviour=tuple(drawn),
+        new_hires=tuple(i for i, seat in enumerate(seats) if seat.new_hire),
     )
 
 
@@ -552,6 +585,7 @@ class Batch:
         self.vacant = np.zeros((t, self.n_seats), dtype=bool)
         self.hired = np.zeros((t, self.n_seats), dtype=bool)
         self.tenure = np.full((t, self.n_seats), 10_000, dtype=np.int64)
+        self.tenure[:, list(x.new_hires)] = 0
         self.load = self._loads()
         self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
         self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
@@ -570,6 +604,16 @@ class Batch:
         self.needed = np.zeros(t, dtype=np.int64)
         self.per_seat = np.zeros(self.n_seats)
         self.per_weight = np.zeros(self.n_seats)
+        # Behaviour per (trial, seat): the seat's constants, with any seat drawn per trial.
+        behaviour = [
+            np.tile(getattr(x, name).astype(np.float64), (t, 1)) for name in TRIAL_BEHAVIOUR
+        ]
+        for seat, table in x.trial_behaviour:
+            for column, array in enumerate(behaviour):
+                array[:, seat] = table[start : start + t, column]
+        (
+            self.proactive, self.close, self.ask, self.quality, self.neglect, self.prospecting
+        ) = behaviour  # fmt: skip
 
     def _grow(self, slots: int) -> None:
         """Make room for at least ``slots`` new-logo slots (inactive until used)."""
@@ -618,7 +662,8 @@ class Batch:
         ctr = counters(month)
         kernel.step_month(
             x.effects, self.policy, x.shared_coverage, self.rp, ctr,
-            x.hours, x.capacity, x.proactive, x.close, x.ask, x.quality, x.neglect,
+            x.hours, x.capacity, self.proactive, self.close, self.ask, self.quality,
+            self.neglect,
             x.seat_archetype, x.cost_month, self.leave_table, self.event_table,
             self.active, self.wallet, self.share, self.floor, self.ceiling, self.contacts,
             self.health, self.owner, self.quadrant, self.source, self.base, self.theta,
@@ -627,6 +672,10 @@ class Batch:
             self.sourced, self.events_by_contacts, self.lost_by_contacts, self.weights,
             self.per_seat, self.per_weight,
         )  # fmt: skip
+        if month == 1 and x.effects and x.new_hires:
+            # A candidate's seat is filled in month 1: its hiring cost falls then.
+            hiring = sum(12.0 * x.cost_month[s] * x.rates.hiring_share for s in x.new_hires)
+            self.sums[:, kernel.S_COST] += hiring
         new = np.zeros(t)
         if x.effects:
             new = self._new_logos(month)
@@ -639,7 +688,7 @@ class Batch:
         x = self.x
         kernel.count_new_logos(
             self.rp, np.uint64(streams.counter(month, PROSPECTING)),
-            x.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
+            self.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
             self.found, self.needed,
         )  # fmt: skip
         if not self.needed.any():

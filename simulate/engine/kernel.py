@@ -147,11 +147,13 @@ def step_month(
     # per seat (constants)
     hours_seat: np.ndarray,
     capacity: np.ndarray,
+    # per (trial, seat): a hired candidate's behaviour is drawn per trial
     proactive: np.ndarray,
     close: np.ndarray,
     ask_rate: np.ndarray,
     quality: np.ndarray,
     neglect: np.ndarray,
+    # per seat (constants)
     seat_archetype: np.ndarray,
     cost_month: np.ndarray,
     leave_table: np.ndarray,
@@ -297,7 +299,7 @@ def step_month(
             if policy == UNIFORM:
                 for s in range(seats):
                     attention_seat[s] = 1.0 - math.exp(-1.0 * per_weight[s] / rp[HOURS_SCALE])
-                    quiet_seat[s] = math.exp(-(proactive[s] * attention_seat[s]))
+                    quiet_seat[s] = math.exp(-(proactive[i, s] * attention_seat[s]))
                 cover_attention = 1.0 - math.exp(-1.0 * cover / rp[HOURS_SCALE])
             for s in range(seats):
                 load[i, s] = 0.0
@@ -326,12 +328,12 @@ def step_month(
                 else:
                     unit = per_weight[o] if filled else cover
                     attention = 1.0 - math.exp(-weights[j] * unit / rp[HOURS_SCALE])
-                service = attention * (1.0 - neglect[o]) if filled else attention
+                service = attention * (1.0 - neglect[i, o]) if filled else attention
                 # Wallet drift: the trial's economy plus the account's own noise.
                 z = inverse_normal(uniform_word(b, ctr[3]))
                 wallet[i, j] *= math.exp(shock + rp[ACCOUNT_SD] * z)
                 # Conversations (Poisson by inverse CDF), won at the owner's close rate.
-                rate = proactive[o] * attention if filled else 0.0
+                rate = proactive[i, o] * attention if filled else 0.0
                 u = uniform_word(b, ctr[4])
                 if policy == UNIFORM:  # noqa: SIM108
                     p0 = quiet_seat[o] if filled else 1.0
@@ -340,13 +342,13 @@ def step_month(
                 if u > p0:
                     conversations = poisson_count_from(u, rate, p0, max_conversations)
                 if conversations > 0:
-                    p_win = 1.0 - (1.0 - close[o]) ** conversations
+                    p_win = 1.0 - (1.0 - close[i, o]) ** conversations
                     if uniform_word(b, ctr[5]) < p_win:
                         share[i, j] += rp[CAPTURE] * max(ceiling[i, j] - share[i, j], 0.0)
                 # Competitors pull the share toward its floor.
                 share[i, j] -= rp[PRESSURE] * max(share[i, j] - floor[i, j], 0.0)
                 # Asks: contacts and referrals, likelier when health is high.
-                ask = (ask_rate[o] * attention if filled else 0.0) * health[i, j]
+                ask = (ask_rate[i, o] * attention if filled else 0.0) * health[i, j]
                 k = contacts[i, j]
                 # (A draw whose probability is 0 is not made: every draw is keyed.)
                 if ask > 0.0:
@@ -357,7 +359,7 @@ def step_month(
                 if k > 1 and uniform_word(b, ctr[8]) < leave_table[k]:
                     k -= 1
                 # Health moves toward the service the account gets.
-                target = quality[o] * service + rp[HEALTH_NEGLECTED] * (1.0 - service)
+                target = quality[i, o] * service + rp[HEALTH_NEGLECTED] * (1.0 - service)
                 h = health[i, j] + rp[HEALTH_RATE] * (target - health[i, j])
                 health[i, j] = h
                 # Management change and churn (θ is the month-0 book's churn).
@@ -438,6 +440,8 @@ def count_new_logos(
 ) -> None:
     """New logos each seat finds this month (``found``), and referrals; ``needed`` per trial.
 
+    ``prospecting`` is per (trial, seat), like the behaviour arrays of :func:`step_month`.
+
     ``step`` is the stream counter of (month, PROSPECTING); ``needed`` gets the total.
     """
     trials, seats = vacant.shape
@@ -446,9 +450,9 @@ def count_new_logos(
         total = 0
         for s in range(seats):
             found[i, s] = 0
-            if prospecting[s] <= 0.0:
+            if prospecting[i, s] <= 0.0:
                 continue
-            intensity = 0.0 if vacant[i, s] else prospecting[s] * ramp(tenure[i, s], rp)
+            intensity = 0.0 if vacant[i, s] else prospecting[i, s] * ramp(tenure[i, s], rp)
             found[i, s] = poisson_count(uniform_word(seat_base[i, s], step), intensity, cap)
             total += found[i, s]
         for j in range(referral.shape[1]):

@@ -75,6 +75,9 @@ class Edits:
     assumptions: dict[str, float]
     original: dict[str, Any] = field(default_factory=dict, repr=False)
     """The same fields as loaded (what "unsaved edits" compares with)."""
+    hires: tuple[dict[str, str], ...] = ()
+    """The scenario's seats for assessed candidates (``{profile, role}``), kept as they are
+    when the team's archetype counts change."""
 
     @classmethod
     def of(cls, scenario: Scenario, archetypes: Sequence[str] | None = None) -> Edits:
@@ -94,6 +97,7 @@ class Edits:
                 for name in INFLUENTIAL_ASSUMPTIONS
                 if name in scenario.assumptions
             },
+            hires=tuple({"profile": h.profile, "role": h.role} for h in scenario.hires),
         )
         edits.original = edits.snapshot()
         return edits
@@ -175,8 +179,11 @@ class Edits:
         original = self.original
         out: list[Override] = []
         if self.team != original["team"]:
-            entries = [{"archetype": a, "count": n} for a, n in self.team.items() if n > 0]
+            entries: list[dict[str, Any]] = [
+                {"archetype": a, "count": n} for a, n in self.team.items() if n > 0
+            ]
             text = ",".join(f"{e['archetype']}={e['count']}" for e in entries)
+            entries.extend(dict(hire) for hire in self.hires)  # candidates keep their seats
             out.append(Override(text=f"team {text}", path=("team",), value=entries))
         for name, value in self.policies.items():
             if value != original["policies"][name]:

@@ -359,6 +359,7 @@ def test_readme_shows_real_assess_show_output(tmp_path: Path) -> None:
     assert assess("score", EXAMPLES / "answers.csv", "--out", out)[0] == 0
     code, text, _ = assess("show", out / "c-021.profile.yaml")
     assert code == 0
+    text = text.replace(str(out), "profiles")  # the path as typed in the README
     shown = "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("$ assess show profiles/c-021.profile.yaml\n") + len(

@@ -238,6 +238,10 @@ class ResultsPanel(VerticalScroll):
         if view.saved_to is not None:
             label = "Profile file:" if view.opened else "Profile saved to"
             yield Static(f"{label} {view.saved_to}", id="saved-to", classes="muted")
+        if view.hire_command is not None:
+            yield Static(
+                f"Project the hire: {view.hire_command}", id="hire-command", classes="muted"
+            )
         yield Static(
             "Traits (T-score: 50 = norm average; ░ shaded = risk side; ? = band not settled)",
             classes="heading",
