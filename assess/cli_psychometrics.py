@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from threadpoolctl import threadpool_limits
 
 from assess import jsonout
 from assess.errors import AssessError
@@ -221,7 +222,10 @@ def analyze(
         ),
         fit_threshold=fit_threshold,
     )
-    analysis = _analyse(q, table, group, norms, options)
+    # One BLAS thread: the analysis is a few respondents × items products, and two threads
+    # on two busy cores were slower than one (issue 14); the results do not depend on it.
+    with threadpool_limits(limits=1, user_api="blas"):
+        analysis = _analyse(q, table, group, norms, options)
     calibrations = None
     if with_irt:
         from assess.cli_irt import calibrate

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -69,11 +70,17 @@ def main(quick: bool) -> None:
         )
 
         start = time.perf_counter()
+        cpu = time.process_time()
         code = assess_main(["analyze", str(answers), "--format", "json", "-o", f"{folder}/a.json"])
         whole = time.perf_counter() - start
+        whole_cpu = time.process_time() - cpu
         if code != 0:
             raise SystemExit(f"assess analyze failed with exit code {code}")
-        print(f"assess analyze --format json: {whole:.1f} s ({respondents / whole:,.0f} resp/s)")
+        print(
+            f"assess analyze --format json: {whole:.1f} s wall, {whole_cpu:.1f} CPU-s "
+            f"({respondents / whole:,.0f} resp/s; peak RSS of this process so far "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB)"
+        )
 
         start = time.perf_counter()
         table = read_answers_table(answers, q)
@@ -82,7 +89,7 @@ def main(quick: bool) -> None:
         analysis = analyze_sample(q, table.matrix, table.candidate_ids)
         analyse = time.perf_counter() - start
         start = time.perf_counter()
-        json.dumps(analysis.to_dict())
+        json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False)
         dump = time.perf_counter() - start
         print(f"  reading and checking the CSV: {read:.1f} s")
         print(f"  analysis (reliability, careless, Mahalanobis): {analyse:.1f} s")

@@ -7,7 +7,6 @@ report (table, JSON or CSV); progress and notes go to stderr.
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,12 +27,11 @@ from simulate.commands import register
 from simulate.commands.common import (
     command_overrides,
     load_with_overrides,
+    open_backend,
     progress_runner,
     team_options,
+    workers_options,
 )
-from simulate.engine import SimulationInterrupted, run_simulation
-from simulate.engine.backends import Backend, open_backend
-from simulate.engine.batching import warm_up
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.overrides import describe
@@ -137,30 +135,6 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None]]:
         yield runner.update
 
 
-def _load_kernels(scenario: Scenario) -> None:
-    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
-
-    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
-    exit instead of exiting 130, so it is held back for the second this takes.
-    """
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        warm_up(scenario)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
-
-
-def _backend(workers: int | None, dask_address: str | None) -> Backend:
-    """The backend of --workers / --dask; a clear error when a cluster cannot be used."""
-    try:
-        return open_backend(workers, dask_address)
-    except (ValueError, RuntimeError) as error:
-        raise SimulateError(f"--dask: {error}.") from None
-
-
 # ---------------------------------------------------------------- run
 
 
@@ -203,19 +177,7 @@ def _backend(workers: int | None, dask_address: str | None) -> Backend:
     help="Also list the assumptions in the table (the HTML report always lists them).",
 )
 @report_options("the revenue fan chart (P10–P90, P50, target)")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    help="Processes that simulate trials at once (default: the cores available). "
-    "Results are identical bit for bit whatever the number.",
-)
-@click.option(
-    "--dask",
-    "dask_address",
-    metavar="ADDRESS",
-    help="Run the trials on a Dask cluster: a scheduler address (tcp://host:8786) or `local` "
-    "for a LocalCluster of --workers processes. Needs the dask extra; identical results.",
-)
+@workers_options
 def run_command(
     scenario_path: Path,
     trials: int | None,
@@ -246,12 +208,13 @@ def run_command(
         f"{scenario.horizon_months} months, {accounts:,} accounts, "
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
+    from simulate.engine import SimulationInterrupted, run_simulation
+
     started = time.perf_counter()
-    _load_kernels(scenario)
     try:
         # The backend starts before the progress bar (worker processes fork without its
         # thread) and stops every worker on the way out, Ctrl+C included.
-        with _backend(workers, dask_address) as backend, _progress(
+        with open_backend(workers, dask_address, scenario) as backend, _progress(
             scenario.trials, "simulating"
         ) as progress:
             simulation = run_simulation(scenario, progress=progress, backend=backend)

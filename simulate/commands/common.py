@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console, RenderableType
@@ -19,12 +20,17 @@ from rich.progress import (
 )
 
 from assess.fileio import atomic_write
-from simulate.engine import SimulationInterrupted, run_simulation
+from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
 from simulate.overrides import Override, parse_assignment, parse_team
 from simulate.report import render_text
 from simulate.results import SimulationResult
 from simulate.variants import apply_to_scenario
+
+if TYPE_CHECKING:
+    # The engine is imported where a command runs it: importing it loads numba (seconds),
+    # which `simulate assumptions`, `init`, `book`, `calibrate` and --help do not need.
+    from simulate.engine.backends import Backend
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FILE_REPORT_WIDTH = 100
@@ -142,23 +148,104 @@ def show(renderable: RenderableType, output: Path | None, what: str = "the repor
         click.echo(render_text(renderable, width=console.width), nl=False)
 
 
-class Runner:
-    """Runs scenarios one after another under one progress bar on stderr."""
+def workers_options(function: F) -> F:
+    """``--workers N`` and ``--dask ADDRESS``: where a command's simulations run.
 
-    def __init__(self, update: Callable[[int, int], None], total: int) -> None:
+    Every command that runs the engine takes these two (run, compare, sweep,
+    sensitivity, uncertainty, hire); pair them with :func:`open_backend` and pass
+    the backend to :func:`progress_runner`. Results are identical bit for bit
+    whatever the choice.
+    """
+    options = [
+        click.option(
+            "--workers",
+            type=click.IntRange(min=1),
+            help="Processes that simulate trials at once (default: the cores available). "
+            "Results are identical bit for bit whatever the number.",
+        ),
+        click.option(
+            "--dask",
+            "dask_address",
+            metavar="ADDRESS",
+            help="Run the trials on a Dask cluster: a scheduler address (tcp://host:8786) or "
+            "`local` for a LocalCluster of --workers processes. Needs the dask extra; "
+            "identical results.",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def load_kernels(scenario: Scenario) -> None:
+    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
+
+    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
+    exit instead of exiting 130, so it is held back for the second this takes. Worker
+    processes forked afterwards inherit the loaded kernels.
+    """
+    from simulate.engine.batching import warm_up
+
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        warm_up(scenario)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def open_backend(
+    workers: int | None, dask_address: str | None, scenario: Scenario | None = None
+) -> Iterator[Backend]:
+    """The backend of ``--workers`` / ``--dask``, closed (every worker stopped) on the way out.
+
+    With ``scenario``, the compiled kernels are loaded first so that forked workers share
+    them. Open it before the progress bar (workers fork without the bar's thread). A
+    cluster that cannot be reached is a clear ``--dask:`` error (exit 2).
+    """
+    from simulate.engine.backends import open_backend as engine_backend
+
+    if scenario is not None:
+        load_kernels(scenario)
+    try:
+        backend = engine_backend(workers, dask_address)
+    except (ValueError, RuntimeError) as error:
+        raise SimulateError(f"--dask: {error}.") from None
+    with backend:
+        yield backend
+
+
+class Runner:
+    """Runs scenarios one after another under one progress bar on stderr.
+
+    Each run's trial blocks go to ``backend`` (default: this process); the bar advances
+    as blocks finish, whichever worker ran them.
+    """
+
+    def __init__(
+        self, update: Callable[[int, int], None], total: int, backend: Backend | None = None
+    ) -> None:
         self.update = update
         self.total = total
+        from simulate.engine.backends import SerialBackend
+
         self.done = 0
+        self.backend: Backend = backend if backend is not None else SerialBackend()
 
     def run(self, scenario: Scenario) -> SimulationResult:
         """Run one scenario; the bar advances by its trials."""
+        from simulate.engine import SimulationInterrupted, run_simulation
+
         start = self.done
 
         def progress(done: int, total: int) -> None:
             self.update(start + done, self.total)
 
         try:
-            result = run_simulation(scenario, progress=progress)
+            result = run_simulation(scenario, progress=progress, backend=self.backend)
         except SimulationInterrupted:
             raise KeyboardInterrupt from None
         self.done = start + scenario.trials
@@ -167,11 +254,13 @@ class Runner:
 
 
 @contextmanager
-def progress_runner(total_trials: int, label: str) -> Iterator[Runner]:
+def progress_runner(
+    total_trials: int, label: str, backend: Backend | None = None
+) -> Iterator[Runner]:
     """A :class:`Runner` with a transient progress bar over ``total_trials`` (on a terminal)."""
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
-        yield Runner(lambda done, total: None, total_trials)
+        yield Runner(lambda done, total: None, total_trials, backend)
         return
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -189,4 +278,4 @@ def progress_runner(total_trials: int, label: str) -> Iterator[Runner]:
         def update(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        yield Runner(update, total_trials)
+        yield Runner(update, total_trials, backend)

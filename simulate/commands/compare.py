@@ -16,8 +16,10 @@ from simulate.commands.common import (
     engine_options,
     load_with_overrides,
     note,
+    open_backend,
     progress_runner,
     show,
+    workers_options,
 )
 from simulate.errors import SimulateError
 from simulate.model import Scenario
@@ -58,6 +60,7 @@ from simulate.variants import apply_to_scenario
 )
 @engine_options()
 @report_options("revenue fan charts of every option, side by side")
+@workers_options
 def compare_command(
     scenario_paths: tuple[Path, ...],
     variants: tuple[str, ...],
@@ -69,6 +72,8 @@ def compare_command(
     output: Path | None,
     report_path: Path | None,
     plot_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Compare staffing options with the first, on common random numbers."""
     check_outputs(report_path, plot_path)
@@ -101,7 +106,9 @@ def compare_command(
         f"seed {seed}; baseline '{names[0]}'"
         + "".join(f"; '{n}' = {describe(o)}" for n, o in parsed)
     )
-    with progress_runner(trials * len(scenarios), "comparing") as runner:
+    with open_backend(workers, dask_address, scenarios[0]) as backend, progress_runner(
+        trials * len(scenarios), "comparing", backend
+    ) as runner:
         results = [runner.run(s) for s in scenarios]
     data = compare_results(names, results).to_dict()
     data["provenance"] = {

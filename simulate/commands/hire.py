@@ -27,11 +27,11 @@ from simulate.commands.common import (
     engine_options,
     load_with_overrides,
     note,
+    open_backend,
     progress_runner,
     show,
+    workers_options,
 )
-from simulate.engine import SimulationInterrupted, run_simulation
-from simulate.engine.backends import open_backend
 from simulate.errors import SimulateError
 from simulate.model import ProfileEntry, Scenario, Seat
 from simulate.reports.charts import compare_fans
@@ -132,12 +132,7 @@ def with_candidate(
 )
 @engine_options()
 @report_options("revenue fan charts of the current team and each hire")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    help="Processes that simulate trials at once (default: the cores available). "
-    "Results are identical bit for bit whatever the number.",
-)
+@workers_options
 def hire_command(
     profile_paths: tuple[Path, ...],
     roles_text: str,
@@ -152,6 +147,7 @@ def hire_command(
     report_path: Path | None,
     plot_path: Path | None,
     workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Project the book with each candidate hired, against the current team."""
     check_outputs(report_path, plot_path)
@@ -184,24 +180,11 @@ def hire_command(
     )
     scenarios = [base, *(option[3] for option in options)]
     results: list[SimulationResult] = []
-    from simulate.cli import _load_kernels  # the group's module, loaded by now
-
-    _load_kernels(base)
-    try:
-        with (
-            open_backend(workers) as backend,
-            progress_runner(base.trials * len(scenarios), "projecting") as runner,
-        ):
-            for scenario in scenarios:
-                start = runner.done
-
-                def progress(done: int, total: int, start: int = start) -> None:
-                    runner.update(start + done, runner.total)
-
-                results.append(run_simulation(scenario, progress=progress, backend=backend))
-                runner.done = start + scenario.trials
-    except SimulationInterrupted:
-        raise KeyboardInterrupt from None
+    with (
+        open_backend(workers, dask_address, base) as backend,
+        progress_runner(base.trials * len(scenarios), "projecting", backend) as runner,
+    ):
+        results.extend(runner.run(scenario) for scenario in scenarios)
     hires = []
     for (_path, profile, role, scenario), result in zip(options, results[1:], strict=True):
         filled = next(s for s in scenario.seats if s.seat_id == (seat or slot))

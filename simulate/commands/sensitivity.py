@@ -19,8 +19,10 @@ from simulate.commands.common import (
     engine_options,
     load_with_overrides,
     note,
+    open_backend,
     progress_runner,
     show,
+    workers_options,
 )
 from simulate.errors import SimulateError
 from simulate.model import Scenario
@@ -93,6 +95,7 @@ def _relative(text: str) -> float:
 )
 @engine_options()
 @report_options("the tornado chart")
+@workers_options
 def sensitivity_command(
     scenario_path: Path,
     method: str,
@@ -107,6 +110,8 @@ def sensitivity_command(
     output: Path | None,
     report_path: Path | None,
     plot_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Rank the assumptions by how much they move revenue in the target month."""
     check_outputs(report_path, plot_path)
@@ -149,7 +154,9 @@ def sensitivity_command(
         f"around each value; {runs:,} model runs × {base.trials:,} trials on seed {base.seed} "
         "(common random numbers)"
     )
-    with progress_runner(runs * base.trials, "sensitivity") as runner:
+    with open_backend(workers, dask_address, base) as backend, progress_runner(
+        runs * base.trials, "sensitivity", backend
+    ) as runner:
         if oat_needed:
             base_result = runner.run(base)
             pairs = {

@@ -22,8 +22,10 @@ from simulate.commands.common import (
     engine_options,
     load_with_overrides,
     note,
+    open_backend,
     progress_runner,
     show,
+    workers_options,
 )
 from simulate.errors import SimulateError
 from simulate.model import Scenario
@@ -62,6 +64,7 @@ MAX_POINTS = 10_000
 )
 @engine_options()
 @report_options("the heat map of a two-axis grid, else the cost frontier")
+@workers_options
 def sweep_command(
     scenario_path: Path,
     grids: tuple[str, ...],
@@ -73,6 +76,8 @@ def sweep_command(
     output: Path | None,
     report_path: Path | None,
     plot_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Run a grid of teams or policies: revenue, cost, Pareto points, marginal reps."""
     check_outputs(report_path, plot_path)
@@ -112,7 +117,9 @@ def sweep_command(
         f"sweeping {len(planned)} points on common random numbers: {base.trials:,} trials each, "
         f"seed {base.seed}, {base.horizon_months} months"
     )
-    with progress_runner(base.trials * len(planned), "sweeping") as runner:
+    with open_backend(workers, dask_address, base) as backend, progress_runner(
+        base.trials * len(planned), "sweeping", backend
+    ) as runner:
         results = [(p, len(s.seats), runner.run(s)) for p, s in planned]
     data = summarise_sweep(axes, results, skipped).to_dict()
     data["provenance"] = provenance(base)

@@ -20,8 +20,10 @@ from simulate.commands.common import (
     engine_options,
     load_with_overrides,
     note,
+    open_backend,
     progress_runner,
     show,
+    workers_options,
 )
 from simulate.errors import SimulateError
 from simulate.overrides import Override
@@ -53,6 +55,7 @@ STREAM = 0x0CE7
 )
 @engine_options()
 @report_options("the pooled revenue fan chart")
+@workers_options
 def uncertainty_command(
     scenario_path: Path,
     draws: int | None,
@@ -64,6 +67,8 @@ def uncertainty_command(
     output: Path | None,
     report_path: Path | None,
     plot_path: Path | None,
+    workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Split the spread of revenue into chance and uncertain assumptions."""
     check_outputs(report_path, plot_path)
@@ -114,7 +119,9 @@ def uncertainty_command(
     )
     revenue: list[Any] = []
     cumulative: list[Any] = []
-    with progress_runner(k * m, "uncertainty") as runner:
+    with open_backend(workers, dask_address, base) as backend, progress_runner(
+        k * m, "uncertainty", backend
+    ) as runner:
         for scenario in scenarios:
             result = runner.run(scenario)
             revenue.append(np.asarray(result.per_trial["revenue"]))

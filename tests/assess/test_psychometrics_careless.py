@@ -108,6 +108,30 @@ def test_mahalanobis_missing_answers_use_the_items_answered_and_their_df() -> No
     assert np.isnan(psy.mahalanobis(empty).d2[-1])
 
 
+def test_mahalanobis_few_skips_equal_each_answered_blocks_own_inverse() -> None:
+    # The Schur-complement shortcut (up to FEW_MISSING skips) against the definition:
+    # each respondent's answered block of the covariance, inverted on its own.
+    rng = np.random.default_rng(8)
+    data = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 20)) + rng.normal(size=(300, 20))
+    data[rng.random(data.shape) < 0.08] = NAN
+    data[1, :18] = NAN  # more skips than the shortcut takes: the block path
+    data[2] = NAN  # nothing answered
+    result = psy.mahalanobis(data)
+    cov = psy.nearest_psd(psy.pairwise_covariance(data)[0])[0]
+    centred = data - np.nanmean(data, axis=0)
+    for row in range(len(data)):
+        seen = ~np.isnan(data[row])
+        if not seen.any():
+            assert math.isnan(result.d2[row])
+            assert result.df_each[row] == 0
+            continue
+        x = centred[row, seen]
+        expected = x @ np.linalg.inv(cov[np.ix_(seen, seen)]) @ x
+        assert result.d2[row] == pytest.approx(expected, rel=1e-9)
+        assert result.df_each[row] == seen.sum()
+    assert (20 - np.isnan(data).sum(axis=1) > 20 - psy.FEW_MISSING).sum() > 200
+
+
 def test_mahalanobis_repairs_a_covariance_that_is_not_positive_definite() -> None:
     # Pairs answered by different people: A and B agree, B and C agree, A and C disagree.
     # No real data can do that, and the pairwise covariance has a negative eigenvalue.
