@@ -844,6 +844,20 @@ class NormsUsed(_Model):
     """True for provisional norms: read T-scores and bands with care."""
 
 
+class ScoreProvenance(_Model):
+    """Where a profile written by ``assess score`` comes from (profiles made before this
+    block existed have none and stay readable)."""
+
+    repfit_version: Text
+    """The repfit version that scored the answers."""
+    questionnaire_sha256: Text
+    """SHA-256 of the questionnaire's parsed content (as in ``questionnaire.sha256``)."""
+    norms_sha256: Text | None = None
+    """SHA-256 of the norms used (canonical JSON of their content); null without norms."""
+    irt_sha256: Text | None = None
+    """SHA-256 of the item parameters used; null without them."""
+
+
 class Profile(_Model):
     """One candidate's scored profile (``repfit.profile/1``)."""
 
@@ -878,10 +892,13 @@ class Profile(_Model):
     """Red flags, each with its reason."""
     irt: IrtScores | None = None
     """Item-response-theory scores (null when no item parameters were available)."""
+    provenance: ScoreProvenance | None = None
+    """What produced the profile (repfit version, questionnaire, norms and item-parameter
+    hashes); set by ``assess score`` on what it writes, absent from older profiles."""
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return _without_absent(handler(self), ("irt",))
+        return _without_absent(handler(self), ("irt", "provenance"))
 
 
 class IrtTraitScore(_Model):

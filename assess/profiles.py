@@ -189,8 +189,8 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
 
 
 def save_answers(path: str | os.PathLike[str], answers: Answers) -> None:
-    """Write an answers YAML file atomically."""
-    atomic_write(path, dump_yaml(answers.model_dump(mode="json", by_alias=True)))
+    """Write an answers YAML file atomically, mode 0600 (candidate data)."""
+    atomic_write(path, dump_yaml(answers.model_dump(mode="json", by_alias=True)), private=True)
 
 
 def check_answers(
@@ -694,10 +694,10 @@ def load_norms(path: str | os.PathLike[str]) -> NormsFile:
 
 
 def save_norms(path: str | os.PathLike[str], norms_file: NormsFile) -> None:
-    """Write a norms file atomically (header first)."""
+    """Write a norms file atomically (header first), mode 0600 (derived from candidates)."""
     data = norms_file.model_dump(mode="json", by_alias=True)
     head = {key: data.pop(key) for key in ("schema", "questionnaire")}
-    atomic_write(path, dump_yaml({**head, **data}))
+    atomic_write(path, dump_yaml({**head, **data}), private=True)
 
 
 def check_norms_match(q: Questionnaire, norms_file: NormsFile, source: str) -> None:
@@ -813,8 +813,8 @@ def profile_to_data(profile: Profile) -> dict[str, Any]:
 
 
 def save_profile(path: str | os.PathLike[str], profile: Profile) -> None:
-    """Write one profile YAML file atomically."""
-    atomic_write(path, dump_yaml(profile_to_data(profile)))
+    """Write one profile YAML file atomically, mode 0600 (candidate data)."""
+    atomic_write(path, dump_yaml(profile_to_data(profile)), private=True)
 
 
 def load_profile(path: str | os.PathLike[str]) -> Profile:
