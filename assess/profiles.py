@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import questionnaires
+from assess import csvsafe
 from assess.errors import AssessError
 from assess.fileio import (
     FileFormatError,
@@ -880,9 +881,8 @@ def _cell(value: Any) -> str:
 
 
 def _text_cell(value: str | None) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas: neutralise text cells.
-    text = value or ""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    # Spreadsheets run cells starting with = + - @ (or a tab, CR, LF) as formulas.
+    return csvsafe.neutralise(value or "")
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -918,7 +918,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
         "scorer_version",
     ]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out)  # neutralises and quotes every cell (assess.csvsafe)
     writer.writerow(header)
     from assess.scoring import not_distinguishable_from_next
 

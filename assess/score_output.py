@@ -149,7 +149,8 @@ class FolderWriter:
 
     def start(self) -> None:
         """Clean temporary files left by killed writers; mark the folder as being written."""
-        clean_stale_temporaries(self.out_dir) if self.out_dir.is_dir() else None
+        if self.out_dir.is_dir():
+            clean_stale_temporaries(self.out_dir)
         self._write_manifest(False, self.names)
 
     def write(

@@ -608,12 +608,15 @@ def score_matrix_columns(
     norms: Norms | None = None,
     *,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
 ) -> ScoredColumns:
     """The scores :func:`score_matrix` puts in profiles, as columns (no object per
-    candidate): what bulk exports are written from. Without item parameters."""
+    candidate): what bulk exports are written from. With item parameters ``irt`` the
+    columns carry the IRT-driven scores where they drive (the profiles' ``irt`` blocks
+    themselves are not made)."""
     q = questionnaire
     matrix, times = _checked_matrix(q, respondents, matrix, times)
-    return _score_columns(q, respondents, matrix, times, norms, thresholds, None)[0]
+    return _score_columns(q, respondents, matrix, times, norms, thresholds, irt, False)[0]
 
 
 def _checked_matrix(
@@ -671,9 +674,11 @@ def _score_columns(
     norms: Norms | None,
     thresholds: ValidityThresholds,
     irt: IrtParameters | None,
+    irt_blocks: bool = True,
 ) -> tuple[ScoredColumns, Any, npt.NDArray[np.bool_], FloatArray | None]:
     """The batch's columns, and for item parameters the IRT arrays, the rows they drive and
-    the classical T-scores."""
+    the classical T-scores. ``irt_blocks=False``: the IRT arrays only where they drive the
+    scores (no profile ``irt`` block will be made)."""
     norms = norms if norms is not None else q.norms
     if norms is not None:
         missing = [trait_id for trait_id in q.trait_ids() if trait_id not in norms.traits]
@@ -689,8 +694,9 @@ def _score_columns(
     if irt is not None:
         from assess import irt_scoring
 
-        irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
         drives = irt_scoring.drive_mask(q, respondents)
+        if irt_blocks or drives.any():  # the EAP scores are needed
+            irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
         if drives.any():
             traits, normed = _irt_driven(traits, normed, irt_scores, drives)
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
