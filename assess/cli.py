@@ -424,13 +424,13 @@ def _print_summary(profiles: list[Profile], output: Path | None, top: int | None
         profiles = ranked[:top]
         title = f"{len(ranked)} candidates scored; the {top} who fit the role they applied for best"
     if output is None:
-        PipeConsole(soft_wrap=False).print(render_summary(profiles, title))
+        PipeConsole(soft_wrap=False, markup=False).print(render_summary(profiles, title))
         return
     buffer = io.StringIO()
-    Console(file=buffer, width=120, no_color=True, color_system=None).print(
+    Console(file=buffer, width=120, no_color=True, color_system=None, markup=False).print(
         render_summary(profiles, title)
     )
-    atomic_write(output, buffer.getvalue())
+    atomic_write(output, buffer.getvalue(), private=True)
     click.echo(f"wrote a summary of {len(profiles)} profiles to {output}", err=True)
 
 
@@ -438,6 +438,10 @@ def _profile_paths(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            from assess.score_output import folder_warnings
+
+            for warning in folder_warnings(path):
+                click.echo(f"warning: {warning}", err=True)
             inside = sorted(path.glob("*.profile.yaml"))
             if not inside:
                 raise AssessError(f"{path}: the folder holds no *.profile.yaml files.")
@@ -472,6 +476,7 @@ def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """
     from assess.profiles import export_profiles, load_profiles
 
+    refuse_overwriting_inputs(output, profiles)
     loaded: list[Profile] = []
     origin: dict[str, str] = {}
     for path in _profile_paths(profiles):
@@ -488,7 +493,7 @@ def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        atomic_write(output, text)
+        atomic_write(output, text, private=True)
         click.echo(f"wrote {len(loaded)} profiles to {output}", err=True)
 
 
@@ -613,21 +618,24 @@ def show(profile: Path, report_path: Path | None) -> None:
 
     if report_path is not None:
         _check_report_path(report_path)
+        refuse_overwriting_inputs(report_path, [profile])
     import textwrap
 
     from assess.reports.candidate import verdict_lines
+    from assess.termsafe import visible_profile
 
     loaded = load_profile(profile)
-    console = PipeConsole(highlight=False)
-    for index, line in enumerate(verdict_lines(loaded)[:-1]):  # the answer first
+    shown = visible_profile(loaded)  # escape sequences from the file are shown, not run
+    console = PipeConsole(highlight=False, markup=False)
+    for index, line in enumerate(verdict_lines(shown)[:-1]):  # the answer first
         for row in textwrap.wrap(line, 80):
             console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
     console.print()
-    print_profile(loaded, console)
+    print_profile(shown, console)
     if report_path is not None:
         from assess.reports.candidate import render_candidate_html
 
-        atomic_write(report_path, render_candidate_html(loaded))
+        atomic_write(report_path, render_candidate_html(loaded), private=True)
         click.echo(f"wrote the HTML report to {report_path}", err=True)
 
 

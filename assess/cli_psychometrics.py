@@ -93,10 +93,10 @@ def _analyse(
     )
 
 
-
 def _inputs(*paths: str | Path | None) -> list[Path]:
     """The input files among ``paths`` (a bundled questionnaire id is not a file)."""
     return [Path(path) for path in paths if path is not None]
+
 
 @click.command(
     epilog="Example: assess analyze examples/answers.csv\n\n"

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from assess import csvsafe
 from assess.fileio import FileFormatError, read_text
 
 REQUIRED_COLUMNS = ("account_id", "revenue_monthly", "wallet_monthly")
@@ -256,7 +257,7 @@ def read_book_csv(
 def book_csv_text(book: Book) -> str:
     """The book as CSV text with every column (used by the example generator)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out)  # formulas neutralised, cells quoted (assess.csvsafe)
     writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     for i in range(book.size):
         writer.writerow(

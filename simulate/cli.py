@@ -20,7 +20,7 @@ import click
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from assess.clikit import run_cli
+from assess.clikit import refuse_overwriting_command_inputs, run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
@@ -98,6 +98,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        refuse_overwriting_command_inputs(output)
         atomic_write(output, text)
         _note(f"wrote {what} to {output}")
 
@@ -251,9 +252,10 @@ def run_command(
     try:
         # The backend starts before the progress bar (worker processes fork without its
         # thread) and stops every worker on the way out, Ctrl+C included.
-        with _backend(workers, dask_address) as backend, _progress(
-            scenario.trials, "simulating"
-        ) as progress:
+        with (
+            _backend(workers, dask_address) as backend,
+            _progress(scenario.trials, "simulating") as progress,
+        ):
             simulation = run_simulation(scenario, progress=progress, backend=backend)
     except SimulationInterrupted:
         raise KeyboardInterrupt from None

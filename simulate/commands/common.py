@@ -18,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from assess.clikit import refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
 from simulate.engine import SimulationInterrupted, run_simulation
 from simulate.model import Scenario, load_scenario
@@ -126,6 +127,7 @@ def emit(text: str, output: Path | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        refuse_overwriting_command_inputs(output)
         atomic_write(output, text)
         note(f"wrote {what} to {output}")
 
