@@ -399,7 +399,7 @@ def _write_folder(
     click.echo(
         f"wrote {len(names)} profiles"
         + (" and their HTML reports" if with_reports else "")
-        + f" to {out_dir}/ (and its manifest, {writer.manifest.name})",
+        + f" to {out_dir}/",
         err=True,
     )
 

@@ -542,9 +542,15 @@ def clean_stale_temporaries(folder: str | os.PathLike[str], name: str | None = N
     return removed
 
 
-def _create_folder(folder: Path) -> None:
-    """Create a missing output folder, saying so on stderr (never silently)."""
+def create_folder(folder: str | os.PathLike[str], named: bool = False) -> None:
+    """Create a missing output folder. Folders the user did not name (the parents of an
+    output file) are created with a note on stderr, never silently; ``named``: the user
+    gave this folder (``--out DIR``), so only its missing parents get the note."""
+    folder = Path(folder)
     if folder.is_dir():
+        return
+    if named and folder.parent.is_dir():
+        folder.mkdir(exist_ok=True)
         return
     folder.mkdir(parents=True, exist_ok=True)
     print(f"note: created the folder {folder}", file=sys.stderr)
@@ -558,6 +564,7 @@ def atomic_open(
     permissions: int | None = None,
     private: bool = False,
     durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
 def atomic_open(
@@ -567,6 +574,7 @@ def atomic_open(
     permissions: int | None = None,
     private: bool = False,
     durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
@@ -577,6 +585,7 @@ def atomic_open(
     permissions: int | None = None,
     private: bool = False,
     durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[Any]]:
     """Open ``path`` for writing so that readers only ever see the old or the new file.
 
@@ -589,11 +598,13 @@ def atomic_open(
     mode 0600 whatever the umask; ``permissions`` gives an explicit mode; otherwise
     the umask decides. An existing file's mode is never loosened. A missing folder
     is created, with a note on stderr. ``durable=False`` skips the syncs to disk (a
-    bulk writer that syncs once at the end, before its manifest, uses it).
+    bulk writer that syncs once at the end, before its manifest, uses it); ``clean=False``
+    skips looking for stale temporary files (a bulk writer cleans its folder once
+    instead of listing it for every file).
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open supports modes 'w' and 'wb', not {mode!r}")
-    return _atomic_open(Path(path), mode, permissions, private, durable)
+    return _atomic_open(Path(path), mode, permissions, private, durable, clean)
 
 
 @contextlib.contextmanager
@@ -603,11 +614,13 @@ def _atomic_open(
     permissions: int | None = None,
     private: bool = False,
     durable: bool = True,
+    clean: bool = True,
 ) -> Iterator[IO[Any]]:
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        _create_folder(folder)
-        clean_stale_temporaries(folder, path.name)
+        create_folder(folder)
+        if clean:
+            clean_stale_temporaries(folder, path.name)
         fd, tmp_name = tempfile.mkstemp(
             prefix=f"{_temp_prefix(path.name)}{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder
         )
@@ -645,9 +658,15 @@ def atomic_write(
     permissions: int | None = None,
     private: bool = False,
     durable: bool = True,
+    clean: bool = True,
 ) -> None:
     """Write text (UTF-8) or bytes to ``path`` atomically (options: see :func:`atomic_open`)."""
-    options: dict[str, Any] = {"permissions": permissions, "private": private, "durable": durable}
+    options: dict[str, Any] = {
+        "permissions": permissions,
+        "private": private,
+        "durable": durable,
+        "clean": clean,
+    }
     try:
         if isinstance(data, bytes):
             with atomic_open(path, "wb", **options) as binary:

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 from assess import __version__
 from assess.errors import AssessError
-from assess.fileio import RepfitError, atomic_write, clean_stale_temporaries, dump_yaml, load_yaml
+from assess.fileio import (
+    RepfitError,
+    atomic_write,
+    clean_stale_temporaries,
+    create_folder,
+    dump_yaml,
+    load_yaml,
+)
 from assess.model import Norms, Questionnaire, ScoreProvenance
 
 if TYPE_CHECKING:
@@ -149,8 +156,13 @@ class FolderWriter:
 
     def start(self) -> None:
         """Clean temporary files left by killed writers; mark the folder as being written."""
-        if self.out_dir.is_dir():
-            clean_stale_temporaries(self.out_dir)
+        try:
+            create_folder(self.out_dir, named=True)
+        except OSError as exc:
+            raise AssessError(
+                f"{self.out_dir}: cannot create the folder: {exc.strerror}."
+            ) from None
+        clean_stale_temporaries(self.out_dir)
         self._write_manifest(False, self.names)
 
     def write(
@@ -161,7 +173,9 @@ class FolderWriter:
         def one(item: tuple[str, str]) -> tuple[str, str | None]:
             name, text = item
             try:
-                atomic_write(self.out_dir / name, text, private=True, durable=False)
+                atomic_write(
+                    self.out_dir / name, text, private=True, durable=False, clean=False
+                )
             except RepfitError as exc:
                 return name, exc.message
             return name, None
