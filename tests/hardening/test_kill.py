@@ -83,8 +83,8 @@ def test_kill_9_of_a_bulk_score_out_is_detectable(tmp_path: Path) -> None:
     lines = (ASSESS_DATA / "mini.answers.csv").read_text(encoding="utf-8").splitlines()
     header, rows = lines[0], lines[1:]
     body = [
-        f"k-{n:05d}," + row.split(",", 1)[1] for n, row in enumerate(rows * 500)
-    ]  # 2,500 candidates: killed while they are being written
+        f"k-{n:05d}," + row.split(",", 1)[1] for n, row in enumerate(rows * 200)
+    ]  # 1,000 candidates: killed while they are being written
     answers = tmp_path / "many.csv"
     answers.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
     out = tmp_path / "profiles"
