@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,7 @@ from assess.fileio import (
     atomic_write,
     check_schema,
     load_yaml_documents,
+    refuse_overwriting_inputs,
 )
 from assess.model import (
     ANSWERS_SCHEMA,
@@ -38,6 +38,7 @@ from assess.model import (
     NormsFile,
     Profile,
     Questionnaire,
+    ScoreProvenance,
 )
 
 if TYPE_CHECKING:
@@ -52,9 +53,6 @@ KNOWN_SCHEMAS = (QUESTIONNAIRE_SCHEMA, ANSWERS_SCHEMA, PROFILE_SCHEMA, NORMS_SCH
 
 PROGRESS_MIN_CANDIDATES = 2000
 """Show a progress bar (on a terminal) from this many candidates on."""
-
-WRITE_THREADS = 16
-"""Profile files written at the same time by ``assess score --out`` (threads)."""
 
 SCORE_BATCH = 5000
 """Candidates scored per batch (scores do not depend on the batch; this only paces the
@@ -92,22 +90,130 @@ def _progress(total: int, description: str) -> Iterator[Callable[[int], None]]:
         yield lambda n: progress.advance(task, n)
 
 
-def _score_all(
-    q: Questionnaire, table: AnswersTable, norms: Norms | None, irt: IrtParameters | None = None
-) -> list[Profile]:
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Keep the cyclic garbage collector off the hot path of bulk scoring: scoring makes
+    hundreds of thousands of small objects without cycles (reference counting frees
+    them), and each collection would walk all of them."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _batches(total: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, total, SCORE_BATCH):
+        yield start, min(start + SCORE_BATCH, total)
+
+
+def _forced_flags(q: Questionnaire, table: AnswersTable, force: bool) -> list[bool]:
+    """Per candidate: scored with --force although the questionnaire's sha256 differs."""
+    if not force:
+        return [False] * len(table.respondents)
+    expected = q.ref().sha256
+    return [record.questionnaire.sha256 != expected for record in table.respondents]
+
+
+def _score_batches(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+    provenance: ScoreProvenance | None,
+    behaviour_role: str | None = None,
+) -> Iterator[list[Profile]]:
+    """Profiles batch by batch (a batch's objects can go before the next is made); with
+    ``behaviour_role``, each carries its behaviour block for that role (``--as``)."""
     from assess.scoring import score_matrix
 
-    profiles: list[Profile] = []
+    for start, stop in _batches(len(table.respondents)):
+        times = table.times[start:stop] if table.times is not None else None
+        batch = score_matrix(
+            q, table.respondents[start:stop], table.matrix[start:stop], times, norms, irt=irt
+        )
+        for profile, was_forced in zip(batch, forced[start:stop], strict=True):
+            profile.forced = was_forced
+            profile.provenance = provenance
+        if behaviour_role is not None:
+            _add_behaviour(batch, behaviour_role)
+        yield batch
+
+
+def _with_progress(
+    batches: Iterator[list[Profile]], total: int, description: str = "Scoring"
+) -> Iterator[list[Profile]]:
+    with _progress(total, description) as advance:
+        for batch in batches:
+            yield batch
+            advance(len(batch))
+
+
+def _all_profiles(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+    behaviour_role: str | None = None,
+) -> list[Profile]:
+    batches = _score_batches(q, table, norms, irt, forced, None, behaviour_role)
+    return [p for batch in _with_progress(batches, len(table.respondents)) for p in batch]
+
+
+def _csv_from_columns(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+) -> str:
+    """The flat CSV straight from score columns (no profile objects; see assess.bulk_export)."""
+    from assess.bulk_export import CsvExport
+    from assess.scoring import score_matrix_columns
+
+    export = CsvExport(q)
     total = len(table.respondents)
     with _progress(total, "Scoring") as advance:
-        for start in range(0, total, SCORE_BATCH):
-            stop = min(start + SCORE_BATCH, total)
+        for start, stop in _batches(total):
             times = table.times[start:stop] if table.times is not None else None
-            profiles += score_matrix(
-                q, table.respondents[start:stop], table.matrix[start:stop], times, norms, irt=irt
+            respondents = table.respondents[start:stop]
+            columns = score_matrix_columns(
+                q, respondents, table.matrix[start:stop], times, norms, irt=irt
             )
+            export.add(respondents, columns, forced[start:stop])
             advance(stop - start)
-    return profiles
+    return export.text()
+
+
+def _export_chunks(batches: Iterator[list[Profile]], fmt: str) -> Iterator[str]:
+    """YAML or JSON text, chunk by chunk, identical to assess.profiles.export_profiles."""
+    import json
+
+    from assess.fileio import dump_yaml
+    from assess.profiles import profile_to_data
+
+    if fmt == "yaml":
+        for batch in batches:
+            yield "".join(f"---\n{dump_yaml(profile_to_data(p))}" for p in batch)
+        return
+    first = True
+    for batch in batches:
+        for profile in batch:
+            item = json.dumps(profile_to_data(profile), indent=2, ensure_ascii=False)
+            yield ("[\n" if first else ",\n") + "  " + item.replace("\n", "\n  ")
+            first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def _input_files(*groups: Sequence[Path | str | None]) -> list[Path]:
+    """The files among the inputs (a bundled questionnaire id is not a file)."""
+    return [Path(item) for group in groups for item in group if item is not None]
 
 
 @cli.command(
@@ -168,6 +274,11 @@ def _score_all(
     "candidate report (needs repfit[reports]).",
 )
 @click.option(
+    "--overwrite",
+    is_flag=True,
+    help="With --out: replace profiles (and reports) that already exist in the folder.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Score answers given to a questionnaire whose content (sha256) differs; "
@@ -190,6 +301,7 @@ def score(
     output: Path | None,
     top: int | None,
     with_reports: bool,
+    overwrite: bool,
     force: bool,
     behaviour_role: str | None = None,
 ) -> None:
@@ -197,17 +309,12 @@ def score(
 
     A bulk CSV has a candidate_id column, optional name and role columns and one
     column per item id (an empty cell is an unanswered item). Everything is read
-    and checked before anything is written, so bad input writes nothing.
+    and checked before anything is written, so bad input writes nothing. Files are
+    written mode 0600 (they hold personal data); --out writes a manifest last, so an
+    interrupted run is detectable (see the README's "Data and safety").
     """
-    from assess.profiles import (
-        export_profiles,
-        irt_for,
-        load_norms_for,
-        load_questionnaire,
-        profile_filename,
-        profile_to_data,
-        read_answers_run,
-    )
+    from assess.profiles import irt_for, load_norms_for, load_questionnaire, read_answers_run
+    from assess.score_output import score_provenance
 
     if out_dir is not None and output is not None:
         raise click.UsageError("use either --out DIR (one file per candidate) or -o FILE.")
@@ -216,82 +323,99 @@ def score(
         raise click.UsageError(
             f"--out writes one YAML profile per candidate; for --format {fmt}, {instead}."
         )
+    if overwrite and out_dir is None:
+        raise click.UsageError("--overwrite replaces profiles in an --out folder; give --out DIR.")
     if with_reports:
         if out_dir is None:
             raise click.UsageError("--reports writes next to the profiles; give --out DIR too.")
         from assess.reports.figures import require_matplotlib
 
         require_matplotlib()
+    if top is not None and fmt != "table":
+        raise click.UsageError("--top shortens the summary table; use it with --format table.")
+    refuse_overwriting_inputs(
+        output, _input_files(answers, [questionnaire_ref, norms_path, irt_path])
+    )
     q = load_questionnaire(questionnaire_ref)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
     irt = irt_for(irt_path, questionnaire_ref, q)
     table = read_answers_run(answers, q, force=force)
-    profiles = _score_all(q, table, norms, irt)
-    if force:  # record the override on exactly the profiles it changed
-        expected = q.ref().sha256
-        for record, profile in zip(table.respondents, profiles, strict=True):
-            profile.forced = record.questionnaire.sha256 != expected
-    if behaviour_role is not None:
-        _add_behaviour(profiles, behaviour_role)
+    forced = _forced_flags(q, table, force)
+    provenance = score_provenance(q, norms if norms is not None else q.norms, irt)
 
-    if top is not None and fmt != "table":
-        raise click.UsageError("--top shortens the summary table; use it with --format table.")
-    if out_dir is None and fmt == "table":
-        _print_summary(profiles, output, top)
-        return
-    if out_dir is None:
-        text = export_profiles(profiles, fmt)  # type: ignore[arg-type]
-        if output is None:
-            click.echo(text, nl=False)
-        else:
-            atomic_write(output, text)
-            click.echo(f"wrote {len(profiles)} profiles to {output}", err=True)
-        return
-
-    if out_dir.exists() and not out_dir.is_dir():
-        raise AssessError(f"{out_dir}: --out must be a folder, but a file of that name exists.")
-    from assess.fileio import dump_yaml
-
-    planned: dict[str, Profile] = {}
-    for profile in profiles:
-        name = profile_filename(profile.candidate.id)
-        clash = next((p for n, p in planned.items() if n.casefold() == name.casefold()), None)
-        if clash is not None:
-            raise AssessError(
-                f"candidates '{clash.candidate.id}' and '{profile.candidate.id}' would both be "
-                f"saved as {out_dir / name}; give them ids that differ by more than letter case."
+    with _no_gc():
+        if out_dir is not None:
+            _write_folder(
+                q, table, norms, irt, forced, provenance, out_dir, with_reports, overwrite,
+                behaviour_role,
             )
-        planned[name] = profile
-    root = out_dir.resolve()
-    for name in planned:
-        target = out_dir / name
-        if target.resolve().parent != root:  # e.g. a symlink planted in the folder
-            raise AssessError(f"{target}: refusing to write outside {out_dir}.")
+            return
+        if fmt == "table":
+            _print_summary(
+                _all_profiles(q, table, norms, irt, forced, behaviour_role), output, top
+            )
+            return
+        if fmt == "csv":
+            chunks: Iterator[str] = iter([_csv_from_columns(q, table, norms, irt, forced)])
+        else:
+            batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
+            chunks = _export_chunks(_with_progress(batches, len(table.respondents)), fmt)
+        if output is None:
+            for chunk in chunks:
+                click.echo(chunk, nl=False)
+            return
+        from assess.fileio import atomic_open
 
-    pages: dict[str, str] = {}
+        try:
+            with atomic_open(output, private=True) as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+        except OSError as exc:
+            raise AssessError(f"{output}: cannot write the file: {exc.strerror}.") from None
+    click.echo(f"wrote {len(table.respondents)} profiles to {output}", err=True)
+
+
+def _write_folder(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+    provenance: ScoreProvenance,
+    out_dir: Path,
+    with_reports: bool,
+    overwrite: bool,
+    behaviour_role: str | None,
+) -> None:
+    """``assess score --out``: one profile per candidate, a manifest around them."""
+    from assess.fileio import dump_yaml
+    from assess.profiles import profile_to_data
+    from assess.score_output import FolderWriter, check_folder, plan_profile_files
+
+    ids = [record.candidate.id for record in table.respondents]
+    names = plan_profile_files(ids, out_dir)
+    reports = [name.removesuffix(".profile.yaml") + ".report.html" for name in names]
+    check_folder(out_dir, names + reports if with_reports else names, overwrite)
+    render = None
     if with_reports:  # Matplotlib's settings are global: draw in this thread, write in many
         from assess.reports.candidate import render_candidate_html
 
-        for name, profile in planned.items():
-            pages[name] = render_candidate_html(profile)
-
-    def write(item: tuple[str, Profile]) -> None:
-        name, profile = item
-        atomic_write(out_dir / name, dump_yaml(profile_to_data(profile)))
-        if name in pages:
-            report = name.removesuffix(".profile.yaml") + ".report.html"
-            atomic_write(out_dir / report, pages[name])
-
-    # Each atomic write waits for its fsync; overlapping them in threads lets the file
-    # system commit many at once (the GIL is released while waiting).
-    with (
-        _progress(len(planned), "Writing") as advance,
-        ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool,
-    ):
-        for _ in pool.map(write, planned.items()):
-            advance(1)
+        render = render_candidate_html
+    writer = FolderWriter(out_dir, names, provenance)
+    writer.start()
+    position = 0
+    batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
+    for batch in _with_progress(batches, len(names), "Scoring and writing"):
+        files: list[tuple[str, str]] = []
+        for profile in batch:
+            files.append((names[position], dump_yaml(profile_to_data(profile))))
+            if render is not None:
+                files.append((reports[position], render(profile)))
+            position += 1
+        writer.write(files)
+    writer.finish()
     click.echo(
-        f"wrote {len(planned)} profiles"
+        f"wrote {len(names)} profiles"
         + (" and their HTML reports" if with_reports else "")
         + f" to {out_dir}/",
         err=True,
@@ -318,13 +442,13 @@ def _print_summary(profiles: list[Profile], output: Path | None, top: int | None
         profiles = ranked[:top]
         title = f"{len(ranked)} candidates scored; the {top} who fit the role they applied for best"
     if output is None:
-        PipeConsole(soft_wrap=False).print(render_summary(profiles, title))
+        PipeConsole(soft_wrap=False, markup=False).print(render_summary(profiles, title))
         return
     buffer = io.StringIO()
-    Console(file=buffer, width=120, no_color=True, color_system=None).print(
+    Console(file=buffer, width=120, no_color=True, color_system=None, markup=False).print(
         render_summary(profiles, title)
     )
-    atomic_write(output, buffer.getvalue())
+    atomic_write(output, buffer.getvalue(), private=True)
     click.echo(f"wrote a summary of {len(profiles)} profiles to {output}", err=True)
 
 
@@ -332,6 +456,10 @@ def _profile_paths(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            from assess.score_output import folder_warnings
+
+            for warning in folder_warnings(path):
+                click.echo(f"warning: {warning}", err=True)
             inside = sorted(path.glob("*.profile.yaml"))
             if not inside:
                 raise AssessError(f"{path}: the folder holds no *.profile.yaml files.")
@@ -366,6 +494,7 @@ def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """
     from assess.profiles import export_profiles, load_profiles
 
+    refuse_overwriting_inputs(output, profiles)
     loaded: list[Profile] = []
     origin: dict[str, str] = {}
     for path in _profile_paths(profiles):
@@ -382,7 +511,7 @@ def export(profiles: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        atomic_write(output, text)
+        atomic_write(output, text, private=True)
         click.echo(f"wrote {len(loaded)} profiles to {output}", err=True)
 
 
@@ -539,27 +668,30 @@ def show(profile: Path, report_path: Path | None) -> None:
 
     if report_path is not None:
         _check_report_path(report_path)
+        refuse_overwriting_inputs(report_path, [profile])
     import textwrap
 
     from assess.reports.candidate import verdict_lines
+    from assess.termsafe import visible_profile
 
     loaded = load_profile(profile)
-    console = PipeConsole(highlight=False)
-    for index, line in enumerate(verdict_lines(loaded)[:-1]):  # the answer first
+    shown = visible_profile(loaded)  # escape sequences from the file are shown, not run
+    console = PipeConsole(highlight=False, markup=False)
+    for index, line in enumerate(verdict_lines(shown)[:-1]):  # the answer first
         for row in textwrap.wrap(line, 80):
             console.print(row, style="bold" if index == 0 else None, soft_wrap=True)
     console.print()
-    print_profile(loaded, console)
+    print_profile(shown, console)
     if loaded.norms is not None:
         from assess.behaviour import projection_command
 
         console.print()
-        command = projection_command(str(profile), loaded)
+        command = projection_command(str(profile), shown)
         console.print(f"Project the hire: {command}", soft_wrap=True)
     if report_path is not None:
         from assess.reports.candidate import render_candidate_html
 
-        atomic_write(report_path, render_candidate_html(loaded))
+        atomic_write(report_path, render_candidate_html(loaded), private=True)
         click.echo(f"wrote the HTML report to {report_path}", err=True)
 
 

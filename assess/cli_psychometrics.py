@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from assess import jsonout
 from assess.errors import AssessError
-from assess.fileio import atomic_write
+from assess.fileio import atomic_write, refuse_overwriting_inputs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -92,6 +92,11 @@ def _analyse(
         norms=norms,
         options=options,
     )
+
+
+def _inputs(*paths: str | Path | None) -> list[Path]:
+    """The input files among ``paths`` (a bundled questionnaire id is not a file)."""
+    return [Path(path) for path in paths if path is not None]
 
 
 @click.command(
@@ -208,6 +213,7 @@ def analyze(
     from assess.psychometrics_analysis import AnalysisOptions
     from assess.validity import DEFAULT_THRESHOLDS
 
+    refuse_overwriting_inputs(output, _inputs(answers_csv, questionnaire_ref, norms_path))
     q, table = _read_sample(answers_csv, questionnaire_ref, group, GROUP_HINT)
     norms = None if norms_path is None else load_norms_for(norms_path, q)
     options = AnalysisOptions(
@@ -243,7 +249,7 @@ def analyze(
     if output is None:
         click.echo(text, nl=False)
     else:
-        atomic_write(output, text)
+        atomic_write(output, text, private=True)  # names careless respondents
         click.echo(
             f"wrote the analysis of {analysis.respondents} respondents to {output}", err=True
         )
@@ -296,6 +302,7 @@ def norms(
     from assess.profiles import save_norms
     from assess.psychometrics_analysis import sample_norms
 
+    refuse_overwriting_inputs(output, _inputs(answers_csv, questionnaire_ref))
     if not source.strip():
         raise AssessError("--source is empty; say where the sample comes from.")
     if date_text is None:

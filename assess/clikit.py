@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
 from assess.errors import RepfitError
-from assess.fileio import did_you_mean, escape_control
+from assess.fileio import did_you_mean, escape_control, refuse_overwriting_inputs
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -97,3 +98,28 @@ def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) ->
         )
         return EXIT_FAILURE
     return result if isinstance(result, int) else 0
+
+
+OUTPUT_PARAMETERS = frozenset({"output", "report_path", "plot_path", "out_dir"})
+"""Names of the options through which commands write (never counted as inputs)."""
+
+
+def command_inputs() -> list[Path]:
+    """Every file the running command was given as an input (its own and its group's
+    parameters, outputs excepted; a text option counts when it names an existing file)."""
+    found: list[Path] = []
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        for name, value in context.params.items():
+            if name in OUTPUT_PARAMETERS or value is None:
+                continue
+            for item in value if isinstance(value, list | tuple) else (value,):
+                if isinstance(item, Path) or (isinstance(item, str) and os.path.isfile(item)):
+                    found.append(Path(item))
+        context = context.parent
+    return found
+
+
+def refuse_overwriting_command_inputs(output: str | os.PathLike[str] | None) -> None:
+    """Refuse to write ``output`` when it is one of the command's input files."""
+    refuse_overwriting_inputs(output, command_inputs())

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io
 import math
 import os
 import re
 import stat
+import sys
 import tempfile
 import types
 import typing
@@ -774,6 +776,13 @@ def dump_yaml(data: Any) -> str:
 
 # ---------------------------------------------------------------- Atomic writes
 
+PRIVATE_MODE = 0o600
+"""Mode of every file holding candidate data (answers, profiles, exports, norms, reports):
+readable and writable by its owner only, whatever the umask."""
+
+TEMP_SUFFIX = ".tmp"
+"""Suffix of the hidden temporary file an atomic write fills before moving it into place."""
+
 
 def _umask_mode() -> int:
     mask = os.umask(0)
@@ -781,37 +790,146 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+def _final_mode(path: Path, permissions: int | None, private: bool) -> int:
+    """The mode the written file gets: never looser than the file it replaces.
+
+    ``private`` gives :data:`PRIVATE_MODE`; ``permissions`` an explicit mode; otherwise
+    what the umask allows. An existing file's mode caps the result (an export saved
+    0600 and then overwritten stays 0600).
+    """
+    wanted = PRIVATE_MODE if private else permissions if permissions is not None else None
+    try:
+        existing: int | None = os.stat(path).st_mode & 0o777
+    except OSError:
+        existing = None
+    if wanted is None:
+        return existing if existing is not None else _umask_mode()
+    return wanted if existing is None else wanted & existing
+
+
+def _temp_prefix(name: str) -> str:
+    return f".{name}."
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def clean_stale_temporaries(folder: str | os.PathLike[str], name: str | None = None) -> list[Path]:
+    """Delete the temporary files that writers killed mid-write left in ``folder``.
+
+    Only files named as :func:`atomic_open` names them (``.<name>.<pid>.<random>.tmp``)
+    whose writing process no longer runs are removed, so a write in progress in
+    another process is never disturbed. ``name`` limits the cleaning to one target
+    file. Returns the files removed.
+    """
+    folder = Path(folder)
+    pattern = f"{glob.escape(_temp_prefix(name))}*{TEMP_SUFFIX}" if name else f".*{TEMP_SUFFIX}"
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.glob(pattern))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        match = re.fullmatch(r"\.(.+)\.(\d+)\.[^.]+" + re.escape(TEMP_SUFFIX), tmp.name)
+        if match is None or _pid_alive(int(match.group(2))):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
+def create_folder(folder: str | os.PathLike[str], named: bool = False) -> None:
+    """Create a missing output folder. Folders the user did not name (the parents of an
+    output file) are created with a note on stderr, never silently; ``named``: the user
+    gave this folder (``--out DIR``), so only its missing parents get the note."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    if named and folder.parent.is_dir():
+        folder.mkdir(exist_ok=True)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"note: created the folder {folder}", file=sys.stderr)
+
+
 @overload
 def atomic_open(
-    path: str | os.PathLike[str], mode: Literal["w"] = "w", *, permissions: int | None = None
+    path: str | os.PathLike[str],
+    mode: Literal["w"] = "w",
+    *,
+    permissions: int | None = None,
+    private: bool = False,
+    durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
 def atomic_open(
-    path: str | os.PathLike[str], mode: Literal["wb"], *, permissions: int | None = None
+    path: str | os.PathLike[str],
+    mode: Literal["wb"],
+    *,
+    permissions: int | None = None,
+    private: bool = False,
+    durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
 def atomic_open(
-    path: str | os.PathLike[str], mode: str = "w", *, permissions: int | None = None
+    path: str | os.PathLike[str],
+    mode: str = "w",
+    *,
+    permissions: int | None = None,
+    private: bool = False,
+    durable: bool = True,
+    clean: bool = True,
 ) -> contextlib.AbstractContextManager[IO[Any]]:
     """Open ``path`` for writing so that readers only ever see the old or the new file.
 
-    Writes go to a temporary file in the same folder, which is flushed, synced
-    and moved over ``path`` when the block ends without an error; on an error
-    (or if the process dies) the old file is untouched. The file gets
-    ``permissions`` (e.g. ``0o600`` for secrets) or, by default, what the umask allows.
+    Writes go to a temporary file in the same folder (created 0600, named
+    ``.<name>.<pid>.<random>.tmp``), which is flushed, synced and moved over ``path``
+    when the block ends without an error; on an error the temporary file is
+    deleted and the old file is untouched. A temporary file left by a writer that
+    was killed is deleted by the next write of the same file (see
+    :func:`clean_stale_temporaries`). ``private=True`` (candidate data) gives the file
+    mode 0600 whatever the umask; ``permissions`` gives an explicit mode; otherwise
+    the umask decides. An existing file's mode is never loosened. A missing folder
+    is created, with a note on stderr. ``durable=False`` skips the syncs to disk (a
+    bulk writer that syncs once at the end, before its manifest, uses it); ``clean=False``
+    skips looking for stale temporary files (a bulk writer cleans its folder once
+    instead of listing it for every file).
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open supports modes 'w' and 'wb', not {mode!r}")
-    return _atomic_open(Path(path), mode, permissions)
+    return _atomic_open(Path(path), mode, permissions, private, durable, clean)
 
 
 @contextlib.contextmanager
-def _atomic_open(path: Path, mode: str, permissions: int | None = None) -> Iterator[IO[Any]]:
+def _atomic_open(
+    path: Path,
+    mode: str,
+    permissions: int | None = None,
+    private: bool = False,
+    durable: bool = True,
+    clean: bool = True,
+) -> Iterator[IO[Any]]:
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        create_folder(folder)
+        if clean:
+            clean_stale_temporaries(folder, path.name)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f"{_temp_prefix(path.name)}{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder
+        )
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot write here: {exc.strerror}.") from None
     tmp = Path(tmp_name)
@@ -820,14 +938,17 @@ def _atomic_open(path: Path, mode: str, permissions: int | None = None) -> Itera
         newline = None if "b" in mode else ""
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _umask_mode() if permissions is None else permissions)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(tmp, _final_mode(path, permissions, private))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -837,15 +958,54 @@ def _atomic_open(path: Path, mode: str, permissions: int | None = None) -> Itera
 
 
 def atomic_write(
-    path: str | os.PathLike[str], data: str | bytes, *, permissions: int | None = None
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    permissions: int | None = None,
+    private: bool = False,
+    durable: bool = True,
+    clean: bool = True,
 ) -> None:
-    """Write text (UTF-8) or bytes to ``path`` atomically (``permissions``: see atomic_open)."""
+    """Write text (UTF-8) or bytes to ``path`` atomically (options: see :func:`atomic_open`)."""
+    options: dict[str, Any] = {
+        "permissions": permissions,
+        "private": private,
+        "durable": durable,
+        "clean": clean,
+    }
     try:
         if isinstance(data, bytes):
-            with atomic_open(path, "wb", permissions=permissions) as handle:
-                handle.write(data)
+            with atomic_open(path, "wb", **options) as binary:
+                binary.write(data)
         else:
-            with atomic_open(path, "w", permissions=permissions) as handle:
-                handle.write(data)
+            with atomic_open(path, "w", **options) as text:
+                text.write(data)
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot write the file: {exc.strerror}.") from None
+
+
+def write_private(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write candidate data atomically, mode 0600 (see :func:`atomic_open`)."""
+    atomic_write(path, data, private=True)
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name the same existing file (links and ``..`` resolved)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(
+    output: str | os.PathLike[str] | None, inputs: Sequence[str | os.PathLike[str]]
+) -> None:
+    """Refuse an output file that is one of the inputs (it would destroy the input)."""
+    if output is None:
+        return
+    for source in inputs:
+        if same_file(output, source):
+            raise FileFormatError(
+                f"{output}: this is also an input file; writing there would destroy it. "
+                "Choose another output file."
+            )

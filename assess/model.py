@@ -894,6 +894,19 @@ class BehaviourBlock(_Model):
     ask_rate, service_quality, neglect, prospecting_rate; and from the role: hunting_time,
     capacity, cost_annual)."""
 
+class ScoreProvenance(_Model):
+    """Where a profile written by ``assess score`` comes from (profiles made before this
+    block existed have none and stay readable)."""
+
+    repfit_version: Text
+    """The repfit version that scored the answers."""
+    questionnaire_sha256: Text
+    """SHA-256 of the questionnaire's parsed content (as in ``questionnaire.sha256``)."""
+    norms_sha256: Text | None = None
+    """SHA-256 of the norms used (canonical JSON of their content); null without norms."""
+    irt_sha256: Text | None = None
+    """SHA-256 of the item parameters used; null without them."""
+
 
 class Profile(_Model):
     """One candidate's scored profile (``repfit.profile/1``)."""
@@ -932,10 +945,13 @@ class Profile(_Model):
     behaviour: BehaviourBlock | None = None
     """Projected behaviour in a role (``assess score --as ROLE``; absent otherwise):
     ``simulate hire`` computes it when missing."""
+    provenance: ScoreProvenance | None = None
+    """What produced the profile (repfit version, questionnaire, norms and item-parameter
+    hashes); set by ``assess score`` on what it writes, absent from older profiles."""
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> Any:
-        return _without_absent(handler(self), ("irt", "behaviour"))
+        return _without_absent(handler(self), ("irt", "behaviour", "provenance"))
 
 
 class IrtTraitScore(_Model):

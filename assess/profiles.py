@@ -7,7 +7,6 @@ or :class:`~assess.fileio.FileFormatError`; every writer is atomic.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import itertools
@@ -28,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 import questionnaires
-from assess import jsonout
+from assess import csvsafe, jsonout
 from assess.errors import AssessError
 from assess.fileio import (
     CsvRows,
@@ -191,8 +190,8 @@ def load_answers(path: str | os.PathLike[str]) -> Answers:
 
 
 def save_answers(path: str | os.PathLike[str], answers: Answers) -> None:
-    """Write an answers YAML file atomically."""
-    atomic_write(path, dump_yaml(answers.model_dump(mode="json", by_alias=True)))
+    """Write an answers YAML file atomically, mode 0600 (candidate data)."""
+    atomic_write(path, dump_yaml(answers.model_dump(mode="json", by_alias=True)), private=True)
 
 
 def check_answers(
@@ -706,10 +705,10 @@ def load_norms(path: str | os.PathLike[str]) -> NormsFile:
 
 
 def save_norms(path: str | os.PathLike[str], norms_file: NormsFile) -> None:
-    """Write a norms file atomically (header first)."""
+    """Write a norms file atomically (header first), mode 0600 (derived from candidates)."""
     data = norms_file.model_dump(mode="json", by_alias=True)
     head = {key: data.pop(key) for key in ("schema", "questionnaire")}
-    atomic_write(path, dump_yaml({**head, **data}))
+    atomic_write(path, dump_yaml({**head, **data}), private=True)
 
 
 def check_norms_match(q: Questionnaire, norms_file: NormsFile, source: str) -> None:
@@ -825,8 +824,8 @@ def profile_to_data(profile: Profile) -> dict[str, Any]:
 
 
 def save_profile(path: str | os.PathLike[str], profile: Profile) -> None:
-    """Write one profile YAML file atomically."""
-    atomic_write(path, dump_yaml(profile_to_data(profile)))
+    """Write one profile YAML file atomically, mode 0600 (candidate data)."""
+    atomic_write(path, dump_yaml(profile_to_data(profile)), private=True)
 
 
 def load_profile(path: str | os.PathLike[str]) -> Profile:
@@ -893,9 +892,8 @@ def _cell(value: Any) -> str:
 
 
 def _text_cell(value: str | None) -> str:
-    # Spreadsheets run cells starting with = + - @ as formulas: neutralise text cells.
-    text = value or ""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    # Spreadsheets run cells starting with = + - @ (or a tab, CR, LF) as formulas.
+    return csvsafe.neutralise(value or "")
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -931,7 +929,7 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
         "scorer_version",
     ]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out)  # neutralises and quotes every cell (assess.csvsafe)
     writer.writerow(header)
     from assess.scoring import not_distinguishable_from_next
 

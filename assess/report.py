@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assess.model import Band, Profile, TraitScore
+from assess.termsafe import visible
 
 DECISION_NOTE = "Scores support, and must not replace, a structured hiring decision."
 """Shown under every rendered profile."""
@@ -363,10 +364,10 @@ def render_summary(profiles: list[Profile], title: str | None = None) -> Group:
         best_text = "—"
         if best is not None and best.fit is not None:
             best_text = f"{best.role} {best.fit:.0f}"
-        table.add_row(
-            profile.candidate.id,
-            profile.candidate.name or "",
-            profile.candidate.role or "",
+        table.add_row(  # texts from the answers: control characters shown, markup not run
+            Text(visible(profile.candidate.id)),
+            Text(visible(profile.candidate.name or "")),
+            Text(visible(profile.candidate.role or "")),
             Text(best_text, style="bold green" if best else "dim"),
             Text(
                 f"{applied.fit:.0f}" if applied and applied.fit is not None else "—",
@@ -378,6 +379,7 @@ def render_summary(profiles: list[Profile], title: str | None = None) -> Group:
     norms = profiles[0].norms if profiles else None
     if norms is not None:
         kind = "provisional norms" if norms.provisional else "norms"
-        parts.append(Text(f"Scored against {kind}: {norms.source} (n = {norms.n}).", style="dim"))
+        source = visible(norms.source)
+        parts.append(Text(f"Scored against {kind}: {source} (n = {norms.n}).", style="dim"))
     parts.append(Text(DECISION_NOTE, style="bold"))
     return Group(*parts)

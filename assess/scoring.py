@@ -596,6 +596,35 @@ def score_matrix(
     ``times`` the answer times in the same shape (None = not timed). Gives the same profiles
     as :func:`score_answers` on the same answers."""
     q = questionnaire
+    matrix, times = _checked_matrix(q, respondents, matrix, times)
+    return _score(q, respondents, matrix, times, norms, forced, thresholds, irt)
+
+
+def score_matrix_columns(
+    questionnaire: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray | None = None,
+    norms: Norms | None = None,
+    *,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
+) -> ScoredColumns:
+    """The scores :func:`score_matrix` puts in profiles, as columns (no object per
+    candidate): what bulk exports are written from. With item parameters ``irt`` the
+    columns carry the IRT-driven scores where they drive (the profiles' ``irt`` blocks
+    themselves are not made)."""
+    q = questionnaire
+    matrix, times = _checked_matrix(q, respondents, matrix, times)
+    return _score_columns(q, respondents, matrix, times, norms, thresholds, irt, False)[0]
+
+
+def _checked_matrix(
+    q: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray | None,
+) -> tuple[FloatArray, FloatArray]:
     matrix = np.asarray(matrix, dtype=np.float64)
     shape = (len(respondents), len(q.items))
     if matrix.shape != shape:
@@ -618,20 +647,38 @@ def score_matrix(
             f"candidate {candidate_id}: answers.{q.items[column].id}: {matrix[row, column]:g} "
             f"is not a whole number from {low[column]:g} to {high[column]:g}"
         )
-    times = np.asarray(times, dtype=np.float64)
-    return _score(q, respondents, matrix, times, norms, forced, thresholds, irt)
+    return matrix, np.asarray(times, dtype=np.float64)
 
 
-def _score(
+@dataclass(frozen=True)
+class ScoredColumns:
+    """A batch of candidates scored, as columns rounded as profiles store them."""
+
+    columns: _Columns
+    """The scores (candidates × traits or roles; None where missing)."""
+    role_ids: list[str]
+    """Roles of the fit columns, in questionnaire order (empty without norms or roles)."""
+    norms_used: NormsUsed | None
+    """The norms used, as profiles record them."""
+    notes: list[str]
+    """Notes every profile of the batch carries."""
+    order_taker: list[bool] | None
+    """Per candidate: the order-taker rule on fit intervals (None without both roles)."""
+
+
+def _score_columns(
     q: Questionnaire,
     respondents: Sequence[Respondent],
     matrix: FloatArray,
     times: FloatArray,
     norms: Norms | None,
-    forced: bool,
     thresholds: ValidityThresholds,
-    irt: IrtParameters | None = None,
-) -> list[Profile]:
+    irt: IrtParameters | None,
+    irt_blocks: bool = True,
+) -> tuple[ScoredColumns, Any, npt.NDArray[np.bool_], FloatArray | None]:
+    """The batch's columns, and for item parameters the IRT arrays, the rows they drive and
+    the classical T-scores. ``irt_blocks=False``: the IRT arrays only where they drive the
+    scores (no profile ``irt`` block will be made)."""
     norms = norms if norms is not None else q.norms
     if norms is not None:
         missing = [trait_id for trait_id in q.trait_ids() if trait_id not in norms.traits]
@@ -647,8 +694,9 @@ def _score(
     if irt is not None:
         from assess import irt_scoring
 
-        irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
         drives = irt_scoring.drive_mask(q, respondents)
+        if irt_blocks or drives.any():  # the EAP scores are needed
+            irt_scores = irt_scoring.irt_arrays(q, matrix, irt)
         if drives.any():
             traits, normed = _irt_driven(traits, normed, irt_scores, drives)
     role_ids, fit = role_fit_matrix(q, normed.t) if normed is not None and q.roles else ([], None)
@@ -674,24 +722,46 @@ def _score(
     indicators = validity_arrays(q, matrix, times, thresholds, orders if any(orders) else None)
     flags = validity.validity_flags(indicators, q.scale.min, q.scale.max, thresholds)
 
-    notes = _notes(q, norms)
     norms_used = (
         NormsUsed(source=norms.source, n=norms.n, date=norms.date, provisional=norms.provisional)
         if norms is not None
         else None
     )
-    columns = _Columns.of(traits, normed, fit, indicators, flags, errors)
+    scored = ScoredColumns(
+        columns=_Columns.of(traits, normed, fit, indicators, flags, errors),
+        role_ids=role_ids,
+        norms_used=norms_used,
+        notes=_notes(q, norms),
+        order_taker=order_taker.tolist() if order_taker is not None else None,
+    )
+    return scored, irt_scores, drives, classical_t
+
+
+def _score(
+    q: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray,
+    norms: Norms | None,
+    forced: bool,
+    thresholds: ValidityThresholds,
+    irt: IrtParameters | None = None,
+) -> list[Profile]:
+    scored, irt_scores, drives, classical_t = _score_columns(
+        q, respondents, matrix, times, norms, thresholds, irt
+    )
+    order_taker = scored.order_taker
     profiles = [
         _profile(
             q,
             record,
             row,
-            columns,
-            role_ids,
-            norms_used,
-            notes,
+            scored.columns,
+            scored.role_ids,
+            scored.norms_used,
+            scored.notes,
             forced,
-            bool(order_taker[row]) if order_taker is not None else False,
+            order_taker[row] if order_taker is not None else False,
         )
         for row, record in enumerate(respondents)
     ]
@@ -699,8 +769,9 @@ def _score(
         from assess import irt_scoring
 
         blocks = irt_scoring.irt_blocks(q, irt_scores, classical_t, drives, irt)
+        no_norms = (norms if norms is not None else q.norms) is None
         profiles = [
-            _with_irt(profile, block, norms is None)
+            _with_irt(profile, block, no_norms)
             for profile, block in zip(profiles, blocks, strict=True)
         ]
     return profiles

@@ -7,7 +7,6 @@ touches files.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from assess import csvsafe
 from simulate.report import format_count, format_money, format_share
 
 OUTCOME_LABELS: Mapping[str, tuple[str, str]] = {
@@ -70,7 +70,7 @@ def table(title: str, caption: str | None = None) -> Table:
 def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """CSV with a header row; numbers written in full."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out)  # formulas neutralised, cells quoted (assess.csvsafe)
     writer.writerow(header)
     for row in rows:
         writer.writerow(

@@ -14,7 +14,6 @@ empty = assigned by the scenario's ``policies.assignment``) and ``segment``
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from assess import csvsafe
 from assess.fileio import CsvRows, FileFormatError, read_text
 from simulate.errors import SimulateError
 
@@ -276,7 +276,7 @@ def read_book_csv(
 def book_csv_text(book: Book) -> str:
     """The book as CSV text with every column (used by the example generator)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out)  # formulas neutralised, cells quoted (assess.csvsafe)
     writer.writerow(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     for i in range(book.size):
         writer.writerow(

@@ -19,7 +19,7 @@ from rich.console import Console, RenderableType
 from rich.text import Text
 
 from assess import jsonout
-from assess.clikit import run_cli
+from assess.clikit import refuse_overwriting_command_inputs, run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
@@ -96,6 +96,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        refuse_overwriting_command_inputs(output)
         atomic_write(output, text)
         _note(f"wrote {what} to {output}")
 

@@ -15,7 +15,6 @@ changes behind each share of ``lost_after_mgmt_change_by_contacts``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -30,6 +29,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from assess import csvsafe
 from simulate.quadrants import QUADRANT_LABELS
 
 STATISTICS = ("mean", "se", "p10", "p50", "p90")
@@ -611,7 +611,7 @@ def result_to_csv(result: Mapping[str, Any]) -> str:
         if len(values) != rows:
             raise ValueError(f"result column {header} has {len(values)} values, expected {rows}")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer)  # formulas neutralised, cells quoted (assess.csvsafe)
     writer.writerow([header for header, _ in columns])
     for row in range(rows):
         writer.writerow([_csv_number(values[row]) for _, values in columns])

@@ -29,6 +29,7 @@ from assess.profiles import (
     save_answers,
     save_profile,
 )
+from assess.score_output import score_provenance
 from assess.scoring import score_answers
 from assess.tui.adaptive_session import AdaptiveTakeSession
 from assess.tui.autosave import AnswersAutosaver
@@ -379,7 +380,9 @@ class TakeApp(App[TakeOutcome | None]):
         answers = session.to_answers()
         try:
             save_answers(self.answers_path, answers)
-            profile = score_answers(self.config.questionnaire, [answers], irt=self.config.irt)[0]
+            q = self.config.questionnaire
+            profile = score_answers(q, [answers], irt=self.config.irt)[0]
+            profile.provenance = score_provenance(q, q.norms, self.config.irt)  # as assess score
             profile_path = self.config.out_dir / profile_filename(session.candidate.id)
             save_profile(profile_path, profile)
         except (RepfitError, OSError) as exc:

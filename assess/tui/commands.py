@@ -219,6 +219,7 @@ def profile_paths(paths: tuple[Path, ...]) -> list[Path]:
 )
 def review(paths: tuple[Path, ...], default_export: Path) -> None:
     """Compare candidates side by side: traits, role fit, red flags; open one; export CSV."""
+    from assess.termsafe import visible_profile
     from assess.tui.results_model import results_view
 
     files = profile_paths(paths)
@@ -226,9 +227,14 @@ def review(paths: tuple[Path, ...], default_export: Path) -> None:
         with click.progressbar(
             files, label="reading profiles", file=sys.stderr, show_pos=True
         ) as progress:
-            views = [results_view(load_profile(path), path, opened=True) for path in progress]
+            views = [
+                results_view(visible_profile(load_profile(path)), path, opened=True)
+                for path in progress
+            ]
     else:
-        views = [results_view(load_profile(path), path, opened=True) for path in files]
+        views = [
+            results_view(visible_profile(load_profile(path)), path, opened=True) for path in files
+        ]
 
     require_terminal("assess review")
     from assess.tui.app import make_review_app

@@ -6,11 +6,11 @@ spreadsheet reader sees the same ranking as the reviewer.
 
 from __future__ import annotations
 
-import csv
 import io
 import itertools
 from collections.abc import Sequence
 
+from assess import csvsafe
 from assess.tui.results_model import ResultsView
 
 BEST_FIT = "best"
@@ -122,7 +122,7 @@ def comparison_csv(views: Sequence[ResultsView], sort_key: str | None) -> str:
     header += ["best_fit", "red_flag_count", "red_flags"]
     ties = {role_id: fit_ties(ordered, role_id) for role_id in roles}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csvsafe.writer(buffer)  # names and flags neutralised, cells quoted
     writer.writerow(header)
     for rank, view in enumerate(ordered, start=1):
         by_trait = {line.trait_id: line for line in view.traits}

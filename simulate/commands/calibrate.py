@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from assess import jsonout
+from assess.clikit import refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.analysis.calibrate import SbgFit, fit_sbg, scenario_snippet
@@ -77,6 +78,7 @@ def calibrate_command(
     except SimulateError as exc:
         raise SimulateError(f"{history}: {exc.message}") from None
     if output is not None:
+        refuse_overwriting_command_inputs(output)
         atomic_write(output, scenario_snippet(fit, period, str(history)))
         note(f"wrote the scenario snippet to {output}")
     result: dict[str, Any] = {**fit.to_dict(), "period": period, "source": data.kind}

@@ -19,6 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from assess.clikit import refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
@@ -132,6 +133,7 @@ def emit(text: str, output: Path | None, what: str) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        refuse_overwriting_command_inputs(output)
         atomic_write(output, text)
         note(f"wrote {what} to {output}")
 

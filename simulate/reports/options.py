@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from assess.clikit import refuse_overwriting_command_inputs
 from assess.errors import RepfitError
 from assess.fileio import atomic_write
 from assess.reports.figures import plot_suffix, require_matplotlib
@@ -71,6 +72,8 @@ def write_outputs(
     from simulate.reports.charts import chart_bytes
     from simulate.reports.html import write_report
 
+    refuse_overwriting_command_inputs(report)
+    refuse_overwriting_command_inputs(plot)
     if report is not None:
         write_report(report, render())
         click.echo(f"wrote the HTML report to {report}", err=True)

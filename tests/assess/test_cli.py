@@ -49,7 +49,10 @@ def test_score_out_writes_one_profile_per_candidate(tmp_path: Path) -> None:
     assert code == 0
     assert stdout == ""
     assert err == f"wrote 5 profiles to {out}/\n"
-    assert sorted(p.name for p in out.iterdir()) == [f"c-00{i}.profile.yaml" for i in range(1, 6)]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "assess-score.manifest.yaml",
+        *(f"c-00{i}.profile.yaml" for i in range(1, 6)),
+    ]
     profile = load_profile(out / "c-003.profile.yaml")
     assert profile.red_flags[0].code == "likely_order_taker_as_farmer"
 
@@ -110,8 +113,9 @@ def test_out_is_safe_for_hostile_candidate_ids(tmp_path: Path) -> None:
     out = tmp_path / "deep" / "profiles"
     code, _, _ = assess("score", hostile, *Q, "--out", out)
     assert code == 0
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.glob("*.profile.yaml"))
     assert len(names) == 3
+    assert len(list(out.iterdir())) == 4  # and the manifest
     assert all(not name.startswith(".") for name in names)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "hostile.csv"]
     assert {load_profile(out / n).candidate.id for n in names} == {

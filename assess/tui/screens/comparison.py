@@ -22,6 +22,7 @@ from assess.tui.comparison import (
 from assess.tui.results_model import ResultsView
 from assess.tui.screens.results import ResultsScreen
 from assess.tui.widgets.comparison_table import ComparisonTable
+from assess.tui.widgets.confirm import ConfirmScreen
 from assess.tui.widgets.path_prompt import PathPromptScreen
 
 
@@ -137,8 +138,22 @@ class ComparisonScreen(Screen[None]):
         """Ask for a path (with a default) and write the comparison there as CSV."""
 
         def chosen(path: Path | None) -> None:
-            if path is not None:
+            if path is None:
+                return
+            if not path.exists():
                 self.export_to(path)
+                return
+
+            def confirmed(replace: bool | None) -> None:
+                if replace:
+                    self.export_to(path)
+                else:
+                    self.notify(f"Not exported: {path} was left as it was.")
+
+            self.app.push_screen(
+                ConfirmScreen(f"{path} already exists. Replace it?", yes="Replace", no="Keep"),
+                confirmed,
+            )
 
         self.app.push_screen(
             PathPromptScreen("Export the comparison (CSV) to:", self.default_export), chosen
@@ -147,7 +162,7 @@ class ComparisonScreen(Screen[None]):
     def export_to(self, path: Path) -> None:
         """Write the comparison CSV to ``path`` atomically and say where it went."""
         try:
-            atomic_write(path, comparison_csv(self.views, self.sort_key))
+            atomic_write(path, comparison_csv(self.views, self.sort_key), private=True)
         except (RepfitError, OSError) as exc:
             message = exc.message if isinstance(exc, RepfitError) else str(exc)
             self.notify(f"Could not export: {message}", severity="error", timeout=10)

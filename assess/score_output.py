@@ -1,0 +1,239 @@
+"""Where ``assess score`` puts what it scored: provenance, and the folder of profiles.
+
+A folder written by ``assess score --out DIR`` holds one ``<id>.profile.yaml`` per
+candidate (mode 0600) and a manifest, :data:`MANIFEST_NAME`, that is written twice:
+first, before any profile, marked ``complete: false`` with the files the run will
+write; last, after every profile is written and synced to disk, marked
+``complete: true``. So a run that was killed, or failed, leaves a manifest that says
+so, and :func:`folder_warnings` (used by the commands that read folders of
+profiles) reports it, together with profiles in the folder that the last run did not
+write (left by an earlier run).
+
+Existing profiles are replaced only with ``--overwrite``; the check runs before
+anything is written. When a profile cannot be written the others are still
+written, and the error says exactly which were and which were not (the manifest,
+marked incomplete, lists the written ones).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assess import __version__
+from assess.errors import AssessError
+from assess.fileio import (
+    RepfitError,
+    atomic_write,
+    clean_stale_temporaries,
+    create_folder,
+    dump_yaml,
+    load_yaml,
+)
+from assess.model import Norms, Questionnaire, ScoreProvenance
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from assess.irt_params import IrtParameters
+
+MANIFEST_NAME = "assess-score.manifest.yaml"
+"""The manifest of a folder written by ``assess score --out``."""
+
+MANIFEST_SCHEMA = "repfit.score-manifest/1"
+"""Format of the manifest."""
+
+WRITE_THREADS = 16
+"""Profile files written at the same time (threads; the GIL is released while writing)."""
+
+
+def _sha256_of(model: BaseModel) -> str:
+    text = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def score_provenance(
+    q: Questionnaire, norms: Norms | None, irt: IrtParameters | None
+) -> ScoreProvenance:
+    """What every JSON and YAML output of ``assess score`` records about its inputs.
+
+    ``norms`` are the norms used (the ``--norms`` file's or the questionnaire's own).
+    """
+    return ScoreProvenance(
+        repfit_version=__version__,
+        questionnaire_sha256=q.ref().sha256,
+        norms_sha256=_sha256_of(norms) if norms is not None else None,
+        irt_sha256=_sha256_of(irt) if irt is not None else None,
+    )
+
+
+def plan_profile_files(candidate_ids: Sequence[str], out_dir: Path) -> list[str]:
+    """The file name of each candidate's profile; refuses two ids that would share one.
+
+    File systems that ignore letter case would save ``C-1`` and ``c-1`` in one file,
+    so names are compared case-folded (one pass, a dictionary: O(n)).
+    """
+    from assess.profiles import profile_filename
+
+    names = [profile_filename(candidate_id) for candidate_id in candidate_ids]
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        first = seen.setdefault(name.casefold(), index)
+        if first != index:
+            raise AssessError(
+                f"candidates '{candidate_ids[first]}' and '{candidate_ids[index]}' would both "
+                f"be saved as {out_dir / name}; give them ids that differ by more than "
+                "letter case."
+            )
+    return names
+
+
+def check_folder(out_dir: Path, names: Iterable[str], overwrite: bool) -> None:
+    """Refuse a file where the folder should be, a target that leads outside the folder
+    (a planted symlink) and, without ``overwrite``, profiles that already exist."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise AssessError(f"{out_dir}: --out must be a folder, but a file of that name exists.")
+    if not out_dir.exists():
+        return
+    root = out_dir.resolve()
+    existing: list[str] = []
+    for name in names:
+        target = out_dir / name
+        if target.is_symlink() or target.resolve().parent != root:
+            raise AssessError(f"{target}: refusing to write outside {out_dir}.")
+        if target.exists():
+            existing.append(name)
+    if existing and not overwrite:
+        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+        raise AssessError(
+            f"{out_dir}: {len(existing)} of the profiles already exist ({existing[0]}{more}); "
+            "nothing was written. Give --overwrite to replace them, or choose another folder."
+        )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class FolderWriter:
+    """Writes one run's profiles into ``out_dir`` with the manifest around them.
+
+    Use :meth:`start`, then :meth:`write` for each batch of ``(name, text)`` files,
+    then :meth:`finish`. ``extra`` files (the HTML reports) are written beside.
+    """
+
+    out_dir: Path
+    names: list[str]
+    provenance: ScoreProvenance
+    written: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    started: str = field(default_factory=_now)
+
+    @property
+    def manifest(self) -> Path:
+        """The manifest's path."""
+        return self.out_dir / MANIFEST_NAME
+
+    def _write_manifest(self, complete: bool, files: list[str]) -> None:
+        data: dict[str, Any] = {
+            "schema": MANIFEST_SCHEMA,
+            "complete": complete,
+            "started": self.started,
+            "finished": _now() if complete else None,
+            "profiles": len(files),
+            "provenance": self.provenance.model_dump(mode="json"),
+            "files": files,
+        }
+        atomic_write(self.manifest, dump_yaml(data), private=True)
+
+    def start(self) -> None:
+        """Clean temporary files left by killed writers; mark the folder as being written."""
+        try:
+            create_folder(self.out_dir, named=True)
+        except OSError as exc:
+            raise AssessError(
+                f"{self.out_dir}: cannot create the folder: {exc.strerror}."
+            ) from None
+        clean_stale_temporaries(self.out_dir)
+        self._write_manifest(False, self.names)
+
+    def write(
+        self, files: Sequence[tuple[str, str]], advance: Callable[[int], None] | None = None
+    ) -> None:
+        """Write ``files`` (name, text) in threads; failures are collected, not raised."""
+
+        def one(item: tuple[str, str]) -> tuple[str, str | None]:
+            name, text = item
+            try:
+                atomic_write(
+                    self.out_dir / name, text, private=True, durable=False, clean=False
+                )
+            except RepfitError as exc:
+                return name, exc.message
+            return name, None
+
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            for name, error in pool.map(one, files):
+                if error is None:
+                    if name.endswith(".profile.yaml"):
+                        self.written.append(name)
+                else:
+                    self.failed.append((name, error))
+                if advance is not None:
+                    advance(1)
+
+    def finish(self) -> None:
+        """Sync everything to disk, then write the manifest: complete, or what was written."""
+        os.sync()
+        if not self.failed:
+            self._write_manifest(True, self.names)
+            return
+        self._write_manifest(False, self.written)
+        name, error = self.failed[0]
+        others = len(self.failed) - 1
+        more = f" (and {others} other file{'s' if others != 1 else ''})" if others else ""
+        raise AssessError(
+            f"{self.out_dir}: wrote {len(self.written)} of {len(self.names)} profiles; "
+            f"{name}{more} could not be written: {error} The manifest {self.manifest} lists "
+            "the profiles written and is marked incomplete."
+        )
+
+
+def folder_warnings(folder: Path) -> list[str]:
+    """Warnings about a folder of profiles written by ``assess score --out``.
+
+    An unfinished run (manifest ``complete: false``) and profiles the last run did not
+    write are reported; a folder without a manifest gives none.
+    """
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        return []
+    try:
+        data = load_yaml(manifest, "manifest").data
+    except RepfitError as exc:
+        return [f"{manifest}: cannot read the manifest ({exc.message})"]
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return [f"{manifest}: not a manifest written by assess score"]
+    warnings = []
+    if data.get("complete") is not True:
+        warnings.append(
+            f"{folder}: the last 'assess score --out' into this folder did not finish "
+            f"(see {manifest}); its profiles may mix old and new results. Score again."
+        )
+    listed = {str(name) for name in data["files"]}
+    stray = sorted(p.name for p in folder.glob("*.profile.yaml") if p.name not in listed)
+    if stray and data.get("complete") is True:
+        more = f" and {len(stray) - 1} more" if len(stray) > 1 else ""
+        warnings.append(
+            f"{folder}: {len(stray)} profile(s) were not written by the last 'assess score "
+            f"--out' ({stray[0]}{more}); they come from an earlier run."
+        )
+    return warnings

@@ -1,0 +1,81 @@
+"""``assess score`` end to end on a bulk CSV: ``python -m benchmarks score [--quick]``.
+
+Each figure is one ``assess score`` command in a child process, as a user runs it
+(start-up, reading and checking the CSV, scoring, writing), with its wall-clock
+time, its CPU time (user + system, from ``os.wait4``: the steadier figure on a
+shared machine) and its peak resident memory:
+
+* ``--format csv -o FILE`` for 100,000 candidates (10,000 with ``--quick``): the flat
+  CSV written straight from score columns (issue 14's target: under 3 s and 1 GiB);
+* ``--out DIR`` for 5,000 candidates (1,000 with ``--quick``): one YAML profile per
+  candidate and the folder's manifest (target: 2,000 profiles/s or more).
+
+The answers are :func:`benchmarks.bench_analyze.synthetic_answers` (seeded).
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_analyze import synthetic_answers
+
+FULL_CSV = 100_000
+"""Candidates scored to CSV in a full run."""
+
+FULL_PROFILES = 5_000
+"""Candidates scored to a folder of profiles in a full run."""
+
+QUICK_SHARE = 10
+"""A quick run uses this fraction (1/n) of each size."""
+
+
+def _run(*args: str) -> tuple[float, float, float]:
+    """Run ``assess ARGS`` in a child; wall seconds, CPU seconds and peak MiB."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "assess", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    error = child.stderr.read().decode() if child.stderr is not None else ""
+    if child.stderr is not None:
+        child.stderr.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"assess {' '.join(args)} failed ({child.returncode}): {error}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def main(quick: bool = False) -> None:
+    """Print the figures."""
+    from assess.profiles import load_questionnaire
+
+    csv_count = FULL_CSV // QUICK_SHARE if quick else FULL_CSV
+    profile_count = FULL_PROFILES // QUICK_SHARE if quick else FULL_PROFILES
+    q = load_questionnaire()
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        answers = root / "answers.csv"
+        synthetic_answers(q, csv_count, answers)
+        few = root / "few.csv"
+        with answers.open(encoding="utf-8") as handle:
+            few.write_text("".join(next(handle) for _ in range(profile_count + 1)), "utf-8")
+        print(f"{'assess score (end to end)':44} {'wall s':>7} {'CPU s':>7} {'per CPU-s':>10}  MiB")
+        wall, cpu, mib = _run("score", str(answers), "--format", "csv", "-o", str(root / "a.csv"))
+        print(
+            f"{f'--format csv, {csv_count:,} candidates':44} {wall:7.1f} {cpu:7.1f} "
+            f"{csv_count / cpu:10,.0f} {mib:5.0f}"
+        )
+        wall, cpu, mib = _run("score", str(few), "--out", str(root / "profiles"))
+        print(
+            f"{f'--out DIR, {profile_count:,} profiles':44} {wall:7.1f} {cpu:7.1f} "
+            f"{profile_count / cpu:10,.0f} {mib:5.0f}"
+        )
