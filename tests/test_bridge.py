@@ -291,15 +291,33 @@ def test_hire_end_to_end_three_candidates(profiles: Path, tmp_path: Path) -> Non
 def test_hire_in_several_roles_says_where_each_adds_most(profiles: Path, tmp_path: Path) -> None:
     out = tmp_path / "h.json"
     result = CliRunner().invoke(simulate_cli, [
-        "hire", str(profiles / "c-013.profile.yaml"), "--as", "farmer,hunter", "--scenario",
+        "hire", str(profiles / "c-013.profile.yaml"), "--as", "farmer,hunter,order_taker",
+        "--scenario",
         str(SCENARIO), "--trials", "32", "--set", "horizon_months=12",
         "--set", "target.month=12", "--workers", "1", "--format", "json", "-o", str(out),
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     best = data["best_role"]["c-013"]
-    assert set(best["roles"]) == {"farmer", "hunter"}
+    assert set(best["roles"]) == {"farmer", "hunter", "order_taker"}
     assert best["impact"] == max(best["roles"].values())
+    assert best["runner_up"] in best["roles"] and best["runner_up"] != best["role"]
+    assert isinstance(best["distinguishable_from_runner_up"], bool)
+    # Farmer and order-taker are the same job; the person decides the behaviour, so the two
+    # projections coincide and the report must not call either role better.
+    assert best["roles"]["farmer"] == best["roles"]["order_taker"]
+
+
+def test_hire_does_not_call_one_of_two_equal_roles_better(profiles: Path) -> None:
+    result = CliRunner().invoke(simulate_cli, [
+        "hire", str(profiles / "c-003.profile.yaml"), "--as", "farmer,order_taker",
+        "--scenario", str(SCENARIO), "--trials", "16", "--set", "horizon_months=12",
+        "--set", "target.month=12", "--workers", "1",
+    ], env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "c-003 adds about the same as farmer and as order_taker" in text
+    assert "adds most" not in text
 
 
 @pytest.mark.parametrize(
@@ -309,6 +327,11 @@ def test_hire_in_several_roles_says_where_each_adds_most(profiles: Path, tmp_pat
             ["--as", "closer"],
             "error: --as: expected one or more of farmer, hunter, hybrid, "
             "order_taker separated by commas; found 'closer'.",
+        ),
+        (
+            ["--as", "famer"],
+            "error: --as: expected one or more of farmer, hunter, hybrid, "
+            "order_taker separated by commas; found 'famer' (did you mean 'farmer'?).",
         ),
         (
             ["--as", "farmer", "--replace", "closer-1"],

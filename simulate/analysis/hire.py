@@ -173,12 +173,25 @@ def project_hires(
     best_role: dict[str, dict[str, Any]] = {}
     for candidate in dict.fromkeys(o.candidate for o in options):
         mine = [o for o in options if o.candidate == candidate]
-        best = max(mine, key=lambda o: float(net[(o.candidate, o.role)].mean()))
-        best_role[candidate] = {
+        ordered = sorted(mine, key=lambda o: -float(net[(o.candidate, o.role)].mean()))
+        best = ordered[0]
+        entry: dict[str, Any] = {
             "role": best.role,
             "impact": float(net[(candidate, best.role)].mean()),
             "roles": {o.role: float(net[(candidate, o.role)].mean()) for o in mine},
+            "runner_up": None,
+            "distinguishable_from_runner_up": None,
         }
+        if len(ordered) > 1:  # is the best role better than the next, on the same futures?
+            gap = paired_difference(
+                rank_outcome,
+                rank_month,
+                net[(candidate, ordered[1].role)],
+                net[(candidate, best.role)],
+            )
+            entry["runner_up"] = ordered[1].role
+            entry["distinguishable_from_runner_up"] = bool(gap.ci_low > 0 or gap.ci_high < 0)
+        best_role[candidate] = entry
     return {
         "schema": "repfit.hire/1",
         "baseline": baseline_name,

@@ -18,6 +18,7 @@ import click
 from rich.console import Group
 
 from assess.behaviour import BEHAVIOUR_FIELDS, MAPPING_VERSION
+from assess.errors import did_you_mean
 from assess.model import Profile
 from simulate.analysis.hire import HireOption, project_hires
 from simulate.candidates import candidate_behaviour, read_candidate
@@ -50,6 +51,8 @@ def parse_roles(text: str) -> list[str]:
     bad = [role for role in roles if role not in ROLES]
     if not roles or bad:
         found = ", ".join(f"'{b}'" for b in bad) if bad else "nothing"
+        if len(bad) == 1:
+            found += did_you_mean(bad[0], ROLES)
         raise SimulateError(
             f"--as: expected one or more of {', '.join(ROLES)} separated by commas; found {found}."
         )

@@ -115,6 +115,13 @@ def hire_headline(data: Mapping[str, Any]) -> list[str]:
             )
     if len(data["rankings"]) > 1:
         for candidate, best_role in data["best_role"].items():
+            if best_role.get("distinguishable_from_runner_up") is False:
+                lines.append(
+                    f"{candidate} adds about the same as {best_role['role']} and as "
+                    f"{best_role['runner_up']} ({_money(best_role['impact'])} to "
+                    f"month{NBSP}{month}; not distinguishable on the same futures)."
+                )
+                continue
             lines.append(
                 f"{candidate} adds most as {best_role['role']} "
                 f"({_money(best_role['impact'])} to month{NBSP}{month})."
