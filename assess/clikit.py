@@ -123,3 +123,16 @@ def command_inputs() -> list[Path]:
 def refuse_overwriting_command_inputs(output: str | os.PathLike[str] | None) -> None:
     """Refuse to write ``output`` when it is one of the command's input files."""
     refuse_overwriting_inputs(output, command_inputs())
+
+
+def refuse_outputs_that_are_inputs() -> None:
+    """Refuse, before any work, every output option of the running command (``-o``,
+    ``--report``, ``--plot``, ``--out``) that names one of its input files."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return
+    inputs = command_inputs()
+    for name in sorted(OUTPUT_PARAMETERS):
+        value = context.params.get(name)
+        if isinstance(value, str | os.PathLike):
+            refuse_overwriting_inputs(value, inputs)

@@ -19,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from assess.clikit import refuse_overwriting_command_inputs
+from assess.clikit import refuse_outputs_that_are_inputs, refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
 from simulate.errors import SimulateError
 from simulate.model import Scenario, load_scenario
@@ -210,6 +210,7 @@ def open_backend(
     """
     from simulate.engine.backends import open_backend as engine_backend
 
+    refuse_outputs_that_are_inputs()  # before the run, not after it
     if scenario is not None:
         load_kernels(scenario)
     try:

@@ -186,6 +186,31 @@ def test_simulate_refuses_to_write_over_its_input(
     assert book.read_bytes() == before
 
 
+@pytest.mark.parametrize("option", ["-o", "--report"])
+def test_simulation_commands_refuse_an_input_as_output_before_running(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    option: str,
+) -> None:
+    import simulate.commands.common as common
+    from simulate.cli import main as simulate_main
+
+    def no_run(*_args: object) -> None:
+        raise AssertionError("the engine started although the output is an input")
+
+    monkeypatch.setattr(common, "load_kernels", no_run)
+    scenario = tmp_path / "scenario.html"  # a scenario file under a report's name
+    shutil.copy(EXAMPLES / "scenario.yaml", scenario)
+    shutil.copy(EXAMPLES / "book.csv", tmp_path / "book.csv")
+    before = scenario.read_bytes()
+    arguments = ["compare", str(scenario), "--variant", "three: farmer=3", "--trials", "4"]
+    code = simulate_main([*arguments, option, str(scenario)])
+    assert code == 2
+    assert "this is also an input file" in capsys.readouterr().err
+    assert scenario.read_bytes() == before
+
+
 def test_out_refuses_existing_profiles_without_overwrite_and_says_what_it_wrote(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
