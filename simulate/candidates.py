@@ -32,6 +32,7 @@ from assess.behaviour import (
 )
 from assess.model import Profile
 from assess.profiles import load_profile
+from assess.termsafe import visible_profile
 from simulate.behaviour import NUMERIC_FIELDS, Archetype
 from simulate.engine import seat_key, streams
 from simulate.errors import SimulateError
@@ -110,8 +111,9 @@ def seat_behaviour(
 
 
 def read_candidate(path: Path) -> Profile:
-    """A candidate's profile through assess's public API (errors name the file)."""
-    return load_profile(path)
+    """A candidate's profile through assess's public API (errors name the file), with
+    control characters in its texts shown as escapes (names are printed on terminals)."""
+    return visible_profile(load_profile(path))
 
 
 def candidate_behaviour(

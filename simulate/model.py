@@ -41,6 +41,7 @@ from assess.fileio import (
     parse_yaml_text,
 )
 from assess.model import Integer, Number
+from assess.termsafe import visible
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
 from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
@@ -70,6 +71,17 @@ def _found(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     return str(getattr(value, "source", value))
+
+
+def _printable(text: str) -> str:
+    """Names are printed on terminals and in reports: refuse control characters."""
+    if visible(text) != text:
+        raise ValueError(f"expected a name without control characters; found '{visible(text)}'")
+    return text
+
+
+Label = Annotated[Text, AfterValidator(_printable)]
+"""A name shown on the terminal and in reports (scenario, archetype): no control characters."""
 
 
 class Distribution(BaseModel):
@@ -290,7 +302,7 @@ class BookSpec(_Strict):
 class TeamEntry(_Strict):
     """Seats of one archetype. Seats are named ``<archetype>-1``, ``-2``... in team order."""
 
-    archetype: Text
+    archetype: Label
     """A bundled archetype (farmer, order_taker, hunter, hybrid) or one defined under
     ``archetypes:``."""
     count: Integer = Field(default=1, ge=0, le=10_000)
@@ -441,7 +453,7 @@ class ScenarioFile(_Strict):
 
     schema_: Text = Field(alias="schema")
     """Format name and version: ``repfit.scenario/1``."""
-    name: Text
+    name: Label
     """Scenario name shown in reports."""
     horizon_months: Integer = Field(ge=1, le=600)
     """Months simulated."""
@@ -465,7 +477,7 @@ class ScenarioFile(_Strict):
     """Overrides of model constants by name (see ``simulate assumptions``)."""
     quadrants: QuadrantSpec = QuadrantSpec()
     """Key-account quadrant thresholds (money per month; default the book's medians)."""
-    archetypes: dict[str, ArchetypeSpec] = {}
+    archetypes: dict[Label, ArchetypeSpec] = {}
     """New archetypes, or overrides of bundled ones' fields."""
     uncertainty: UncertaintySpec | None = None
     """Assumptions drawn from distributions for ``simulate uncertainty`` (``simulate run``
@@ -478,9 +490,7 @@ class Seat:
 
     seat_id: str
     archetype: Archetype
-    draws: Mapping[str, NDArray[np.float64]] | None = field(
-        default=None, compare=False, repr=False
-    )
+    draws: Mapping[str, NDArray[np.float64]] | None = field(default=None, compare=False, repr=False)
     """A candidate's behaviour per trial (archetype field -> array over trials), drawn from
     the assessment's uncertainty; None for an archetype's seat."""
     candidate: CandidateSeat | None = field(default=None, compare=False)

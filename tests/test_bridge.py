@@ -301,7 +301,8 @@ def test_hire_in_several_roles_says_where_each_adds_most(profiles: Path, tmp_pat
     best = data["best_role"]["c-013"]
     assert set(best["roles"]) == {"farmer", "hunter", "order_taker"}
     assert best["impact"] == max(best["roles"].values())
-    assert best["runner_up"] in best["roles"] and best["runner_up"] != best["role"]
+    assert best["runner_up"] in best["roles"]
+    assert best["runner_up"] != best["role"]
     assert isinstance(best["distinguishable_from_runner_up"], bool)
     # Farmer and order-taker are the same job; the person decides the behaviour, so the two
     # projections coincide and the report must not call either role better.
@@ -403,3 +404,21 @@ def test_the_dashboards_team_edits_keep_the_candidates_seat(profiles: Path) -> N
     edited = apply_to_scenario(parse_scenario_text(text, "s.yaml", EXAMPLES), edits.overrides())
     assert [s.seat_id for s in edited.seats][-2:] == ["hunter-1", "hire-1"]
     assert sum(s.seat_id.startswith("farmer-") for s in edited.seats) == 3
+
+
+def test_hire_prints_a_candidate_name_with_escape_sequences_as_text(
+    profiles: Path, tmp_path: Path
+) -> None:
+    text = (profiles / "c-002.profile.yaml").read_text(encoding="utf-8")
+    hostile = tmp_path / "hostile.profile.yaml"
+    hostile.write_text(
+        text.replace("name: Bram de Vries", 'name: "Bram \\e]0;owned\\a"', 1), encoding="utf-8"
+    )
+    result = CliRunner().invoke(simulate_cli, [
+        "hire", str(hostile), "--as", "farmer", "--scenario", str(SCENARIO), "--trials", "8",
+        "--set", "horizon_months=12", "--set", "target.month=12", "--workers", "1",
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "Bram \\x1b]0;owned\\x07" in result.output

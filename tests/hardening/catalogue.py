@@ -618,6 +618,20 @@ def _scenario() -> list[Case]:
             f"{p}: 1 problem: horizon_months (line 7): expected a whole number; found true.",
         ),
         case(
+            "name-escape-sequence",
+            "name: Demo book, two farmers and a hunter",
+            'name: "Demo \\e]0;pwned\\a book"',
+            f"{p}: 1 problem: name (line 6): expected a name without control characters; "
+            "found 'Demo \\x1b]0;pwned\\x07 book'.",
+        ),
+        case(
+            "archetype-bell",
+            "{archetype: hunter, count: 1}",
+            '{archetype: "hun\\ater", count: 1}',
+            "team[1].archetype (line 18): expected a name without control characters; "
+            "found 'hun\\x07ter'.",
+        ),
+        case(
             "horizon-typo",
             "horizon_months:",
             "horizon_month:",
