@@ -32,9 +32,9 @@ from textual.timer import Timer
 from assess.behaviour import BehaviourError, trait_measures
 from assess.errors import RepfitError
 from assess.fileio import atomic_write, dump_yaml
+from assess.profiles import load_profile
 from assess.reports.figures import INSTALL_HINT, MissingExtraError, require_matplotlib
 from assess.tui.screens.help import HelpScreen
-from assess.profiles import load_profile
 from assess.tui.widgets.confirm import ConfirmScreen
 from simulate.model import Scenario, ScenarioFile
 from simulate.overrides import apply_overrides
@@ -153,9 +153,7 @@ class DashboardApp(App[int]):
         """What each candidate's row shows, by the profile's path as in the team entry."""
 
     def get_default_screen(self) -> Screen[Any]:
-        return DashboardScreen(
-            self.edits, self.config.scenario.assumptions, self.candidate_rows()
-        )
+        return DashboardScreen(self.edits, self.config.scenario.assumptions, self.candidate_rows())
 
     @property
     def dashboard(self) -> DashboardScreen:

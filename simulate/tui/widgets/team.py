@@ -106,6 +106,7 @@ class CandidateRow(Horizontal, can_focus=True):
     }
     CandidateRow .role {
         width: auto;
+        margin-left: 1;
         color: $text-muted;
     }
     CandidateRow Button {

@@ -1,6 +1,6 @@
-"""The dashboard's candidates (issue 16 with the bridge): add from the file picker, remove, bad files.
+"""The dashboard's candidates (issue 16, the bridge): add from the file picker, remove, bad files.
 
-Two example candidates are scored into the test's folder (c-003, clean; c-015, with
+Two example candidates are scored once (the ``scored`` fixture: c-003, clean; c-015, with
 validity flags); the dashboard runs on the example scenario with 40 trials.
 """
 
@@ -10,37 +10,18 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from textual.widgets import Input
 
-from assess.cli import cli as assess_cli
 from simulate.cli import main
-from simulate.model import load_scenario
+from simulate.model import Scenario, load_scenario
 from simulate.tui.app import DashboardApp, make_dashboard_app
 from simulate.tui.screens.candidate import CandidatePicker, ProfileTree
 from simulate.tui.screens.dashboard import KpiCard
 from simulate.tui.view import Edits, kpi_deltas, kpis
 from simulate.tui.widgets.team import CandidateRow, TeamRow
-from tests.conftest import EXAMPLES
-from tests.simulate.tui.conftest import run_async, wait_for_runs
+from tests.simulate.tui.conftest import CANDIDATES, run_async, wait_for_runs
 
 pytestmark = pytest.mark.tui
-
-CANDIDATES = ("c-003", "c-015")
-
-
-@pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``assess score`` of two example candidates (c-015 has validity flags)."""
-    lines = (EXAMPLES / "answers.csv").read_text(encoding="utf-8").splitlines()
-    picked = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in CANDIDATES)]
-    folder = tmp_path_factory.mktemp("scored")
-    answers = folder / "answers.csv"
-    answers.write_text("\n".join(picked) + "\n", encoding="utf-8")
-    out = folder / "profiles"
-    result = CliRunner().invoke(assess_cli, ["score", str(answers), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 @pytest.fixture
@@ -60,7 +41,9 @@ def cards(app: DashboardApp) -> dict[str, str]:
 
 
 @run_async
-async def test_add_a_candidate_from_the_picker_then_remove_them(project: Path, tmp_path: Path) -> None:
+async def test_add_a_candidate_from_the_picker_then_remove_them(
+    project: Path, tmp_path: Path
+) -> None:
     app = make_dashboard_app(load_scenario(project), project)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_runs(pilot, app, 1)
@@ -82,11 +65,12 @@ async def test_add_a_candidate_from_the_picker_then_remove_them(project: Path, t
         assert not isinstance(app.screen, CandidatePicker)
         assert app.edits.hires == ({"profile": "profiles/c-003.profile.yaml", "role": "farmer"},)
         row = app.dashboard.query_one(CandidateRow)
-        assert (row.label, row.role, row.flags) == ("c-003", "farmer", ())
+        assert (row.label, row.role, row.flags) == ("Carla Mendes (c-003)", "farmer", ())
         await wait_for_runs(pilot, app, 2)
         shown_kpis = [card.kpi for card in app.dashboard.query(KpiCard)]
         texts = cards(app)
-        assert app.baseline is not None and app.result is not None
+        assert app.baseline is not None
+        assert app.result is not None
         deltas = kpi_deltas(app.baseline, app.result)
         assert deltas["revenue"].text in texts["revenue"], "cards show the candidate's delta"
         await pilot.press("ctrl+s")
@@ -113,7 +97,15 @@ async def test_add_a_candidate_from_the_picker_then_remove_them(project: Path, t
 
 
 @run_async
-async def test_a_flagged_candidate_is_marked_and_bad_files_are_refused(project: Path) -> None:
+async def test_a_flagged_candidate_is_marked_and_bad_files_are_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[Scenario] = []
+
+    def record(scenario: Scenario, on_stage: object, should_stop: object) -> None:
+        ran.append(scenario)  # the runs themselves are the other test's business
+
+    monkeypatch.setattr("simulate.tui.app.run_in_stages", record)
     app = make_dashboard_app(load_scenario(project), project)
     async with app.run_test(size=(80, 24)) as pilot:
         picked: list[tuple[Path, str] | None] = []
@@ -136,9 +128,15 @@ async def test_a_flagged_candidate_is_marked_and_bad_files_are_refused(project: 
 
         await pick("profiles/c-015.profile.yaml", role_steps=1)  # hunter
         row = app.dashboard.query_one(CandidateRow)
-        assert (row.label, row.role) == ("c-015", "hunter")
+        assert row.label.endswith("(c-015)")
+        assert row.role == "hunter"
         assert row.flags, "c-015's profile has validity flags"
         assert "⚠" in str(row.query_one(".flag").render())
+        await pilot.pause(0.3)
+        seat = ran[-1].seats[-1]
+        assert seat.seat_id == "hire-1"
+        assert seat.candidate is not None
+        assert (seat.candidate.candidate_id, seat.candidate.role) == ("c-015", "hunter")
 
         await pick("no-such-file.yaml")
         assert picked == [None]
@@ -147,7 +145,8 @@ async def test_a_flagged_candidate_is_marked_and_bad_files_are_refused(project: 
         await pick("profiles/c-015.profile.yaml")  # already has a seat
         notes = [n.message for n in app._notifications if n.severity == "error"]
         assert len(notes) == 2, notes
-        assert notes[0].startswith("Not added: ") and "scenario.yaml" in notes[0]
+        assert notes[0].startswith("Not added: ")
+        assert "scenario.yaml" in notes[0]
         assert "\n" not in notes[0]
         assert "already has a seat" in notes[1]
         assert len(app.edits.hires) == 1
