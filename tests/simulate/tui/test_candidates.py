@@ -80,7 +80,7 @@ async def test_add_a_candidate_from_the_picker_then_remove_them(
         # remove the candidate again: the scenario's own team and figures come back
         await pilot.click("#drop-1")
         await pilot.pause()
-        assert app.edits.hires == ()
+        assert not app.edits.hires
         assert not app.dashboard.query(CandidateRow)
         await wait_for_runs(pilot, app, 3)
         await pilot.press("c")
@@ -157,7 +157,7 @@ async def test_a_flagged_candidate_is_marked_and_bad_files_are_refused(
         app.dashboard.query_one(CandidateRow).focus()
         await pilot.press("x")
         await pilot.pause()
-        assert app.edits.hires == ()
+        assert not app.edits.hires
         assert isinstance(app.focused, TeamRow), "the focus goes back to the team"
         await pilot.press("ctrl+c")
 
@@ -178,4 +178,4 @@ def test_edits_add_and_remove_candidates() -> None:
     assert edits.remove_hire(0) is not None, "the candidate is the last seat"
     edits.team["farmer"] = 2
     assert edits.remove_hire(0) is None
-    assert edits.hires == ()
+    assert not edits.hires
