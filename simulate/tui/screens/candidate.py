@@ -124,7 +124,11 @@ class CandidatePicker(ModalScreen[tuple[Path, str] | None]):
     def choose(self, path: Path) -> None:
         """``path`` is the profile: ask for the role."""
         self.chosen = path
-        self.query_one("#picker-chosen", Label).update(f"{path}\nHired as:")
+        try:
+            shown = path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            shown = path
+        self.query_one("#picker-chosen", Label).update(f"{shown}\nHired as:")
         self.add_class("choosing-role")
         roles = self.query_one("#picker-role", OptionList)
         roles.highlighted = 0
