@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -28,8 +29,10 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
+from assess.behaviour import BehaviourError, trait_measures
 from assess.errors import RepfitError
 from assess.fileio import atomic_write, dump_yaml
+from assess.profiles import load_profile
 from assess.reports.figures import INSTALL_HINT, MissingExtraError, require_matplotlib
 from assess.tui.screens.help import HelpScreen
 from assess.tui.widgets.confirm import ConfirmScreen
@@ -39,10 +42,11 @@ from simulate.report import run_report_text
 from simulate.reports.provenance import run_document
 from simulate.results import SimulationResult
 from simulate.tui.runner import Stage, run_in_stages, stage_trials
+from simulate.tui.screens.candidate import CandidatePicker
 from simulate.tui.screens.dashboard import DashboardScreen
 from simulate.tui.screens.help import DASHBOARD_KEYS
-from simulate.tui.view import Edits, Kpi, kpi_deltas, kpis
-from simulate.tui.widgets.team import TeamRow
+from simulate.tui.view import CandidateView, Edits, Kpi, candidate_view, kpi_deltas, kpis
+from simulate.tui.widgets.team import CandidateRow, TeamRow
 from simulate.variants import apply_to_scenario, override_schema
 
 RESTART_DELAY = 0.15
@@ -110,6 +114,7 @@ class DashboardApp(App[int]):
         Binding("q", "request_quit", "Quit", id="quit"),
         Binding("ctrl+c", "interrupt", "Quit now", id="interrupt", show=False, priority=True),
         Binding("ctrl+q", "request_quit", "Quit", id="ctrl-quit", show=False, priority=True),
+        Binding("a", "add_candidate", "Add candidate", id="add-candidate"),
         Binding("b", "pin_baseline", "Baseline", id="baseline"),
         Binding("c", "clear_baseline", "Clear baseline", id="clear-baseline", show=False),
         Binding("r", "rerun", "Rerun", id="rerun", show=False),
@@ -144,9 +149,11 @@ class DashboardApp(App[int]):
         self.finished_runs = 0
         """Runs whose last stage arrived (tests wait for this)."""
         self.sub_title = config.scenario.name
+        self.candidate_views: dict[str, CandidateView] = {}
+        """What each candidate's row shows, by the profile's path as in the team entry."""
 
     def get_default_screen(self) -> Screen[Any]:
-        return DashboardScreen(self.edits, self.config.scenario.assumptions)
+        return DashboardScreen(self.edits, self.config.scenario.assumptions, self.candidate_rows())
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -309,6 +316,83 @@ class DashboardApp(App[int]):
         if problem is None and changed:
             self.schedule_run()
 
+    # ---------------------------------------------------------------- candidates
+
+    def _profile_path(self, profile: str) -> Path:
+        path = Path(profile)
+        return path if path.is_absolute() else self.config.scenario.base_dir / path
+
+    def candidate_rows(self) -> list[CandidateView]:
+        """The candidates' rows, in team order (each profile read once)."""
+        rows = []
+        for hire in self.edits.hires:
+            profile, role = hire["profile"], hire["role"]
+            if profile not in self.candidate_views:
+                try:
+                    read = load_profile(self._profile_path(profile))
+                except (RepfitError, OSError, ValueError):
+                    view = candidate_view(None, None, role, (), profile)
+                else:
+                    view = candidate_view(
+                        read.candidate.id, read.candidate.name, role, read.validity.flags, profile
+                    )
+                self.candidate_views[profile] = view
+            view = self.candidate_views[profile]
+            rows.append(CandidateView(view.label, role, view.flags))
+        return rows
+
+    def action_add_candidate(self) -> None:
+        """Pick a candidate's profile and the role they would take; the run restarts."""
+        if isinstance(self.screen, CandidatePicker) or self._dashboard() is None:
+            return
+        self.push_screen(CandidatePicker(Path.cwd()), self._picked)
+
+    def _picked(self, answer: tuple[Path, str] | None) -> None:
+        if answer is None:
+            return
+        path, role = answer
+        try:
+            profile = load_profile(path)
+            trait_measures(profile)  # the traits the behaviour mapping reads are there
+        except RepfitError as exc:
+            self._not_added(exc.message)
+            return
+        except BehaviourError as exc:
+            self._not_added(f"{path}: {exc}")
+            return
+        except (OSError, ValueError) as exc:
+            self._not_added(f"{path}: {exc}")
+            return
+        base = self.config.scenario.base_dir.resolve()
+        entry = Path(os.path.relpath(path.resolve(), base)).as_posix()
+        taken = {self._profile_path(h["profile"]).resolve() for h in self.edits.hires}
+        if path.resolve() in taken:
+            self._not_added(f"{profile.candidate.id} ({path}) already has a seat in the team.")
+            return
+        problem = self.edits.add_hire(entry, role)
+        if problem is not None:
+            self._not_added(problem)
+            return
+        view = candidate_view(
+            profile.candidate.id, profile.candidate.name, role, profile.validity.flags, entry
+        )
+        self.candidate_views[entry] = view
+        self.dashboard.show_candidates(self.candidate_rows())
+        flagged = f" (validity flags: {', '.join(view.flags)})" if view.flags else ""
+        self.notify(f"Added {view.label} as {role}{flagged}.", timeout=4)
+        self.schedule_run()
+
+    def _not_added(self, message: str) -> None:
+        self.notify("Not added: " + " ".join(message.split()), severity="error", timeout=10)
+
+    @on(CandidateRow.Removed)
+    def _candidate_removed(self, message: CandidateRow.Removed) -> None:
+        problem = self.edits.remove_hire(message.index)
+        self._problem(problem)
+        if problem is None:
+            self.dashboard.show_candidates(self.candidate_rows())
+            self.schedule_run()
+
     def _problem(self, problem: str | None) -> None:
         self.run_error = False
         self.dashboard.show_field_error(problem)
@@ -321,7 +405,10 @@ class DashboardApp(App[int]):
             self.notify("No result yet to pin; wait for the first trials.")
             return
         self.baseline = self.result
-        team = ", ".join(f"{n} {a}" for a, n in self.edits.team.items() if n > 0)
+        team = ", ".join(
+            [f"{n} {a}" for a, n in self.edits.team.items() if n > 0]
+            + [f"{c.label} as {c.role}" for c in self.candidate_rows()]
+        )
         self.baseline_label = f"[{team}; {self.result.trials:,} trials]"
         self.notify(f"Baseline pinned: {team}. Cards now show the change from it.")
         self._draw()
@@ -484,6 +571,11 @@ class DashboardApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Add candidate",
+            "A candidate's profile from a file, in the role they would take (a)",
+            self.action_add_candidate,
+        )
         yield SystemCommand(
             "Pin baseline", "Cards show the change from this result (b)", self.action_pin_baseline
         )

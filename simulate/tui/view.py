@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from assess.behaviour import HIRE_ROLES
 from simulate.analysis.compare import CONFIDENCE, PairedDifference, paired_difference
 from simulate.analysis.metrics import OUTCOMES, Outcome, cumulative_cost
 from simulate.assumptions import Assumption
@@ -76,8 +77,9 @@ class Edits:
     original: dict[str, Any] = field(default_factory=dict, repr=False)
     """The same fields as loaded (what "unsaved edits" compares with)."""
     hires: tuple[dict[str, str], ...] = ()
-    """The scenario's seats for assessed candidates (``{profile, role}``), kept as they are
-    when the team's archetype counts change."""
+    """The seats for assessed candidates (``{profile, role}``, the profile's path relative to
+    the scenario file), in team order after the archetypes: added and removed in the panel,
+    kept as they are when the team's archetype counts change."""
 
     @classmethod
     def of(cls, scenario: Scenario, archetypes: Sequence[str] | None = None) -> Edits:
@@ -110,6 +112,7 @@ class Edits:
             "horizon_months": self.horizon_months,
             "trials": self.trials,
             "assumptions": dict(self.assumptions),
+            "hires": [dict(hire) for hire in self.hires],
         }
 
     @property
@@ -122,8 +125,27 @@ class Edits:
         self.original = self.snapshot()
 
     def seats(self) -> int:
-        """Seats in the team."""
-        return sum(self.team.values())
+        """Seats in the team (the candidates' seats included)."""
+        return sum(self.team.values()) + len(self.hires)
+
+    def add_hire(self, profile: str, role: str) -> str | None:
+        """Add a seat for the candidate whose profile is at ``profile`` (relative to the
+        scenario file), hired as ``role``; a message when that is not possible."""
+        if role not in HIRE_ROLES:
+            return f"team: role expected one of {', '.join(HIRE_ROLES)}; found {role!r}."
+        if not profile.strip():
+            return "team: a candidate needs the path of their profile."
+        self.hires = (*self.hires, {"profile": profile, "role": role})
+        return None
+
+    def remove_hire(self, index: int) -> str | None:
+        """Remove the ``index``-th candidate's seat; a message when that is not possible."""
+        if not 0 <= index < len(self.hires):
+            return f"team: there is no candidate {index + 1} to remove."
+        if self.seats() <= 1:
+            return "team: the team needs at least one seat (add another before removing this one)."
+        self.hires = self.hires[:index] + self.hires[index + 1 :]
+        return None
 
     def adjust_team(self, archetype: str, delta: int) -> str | None:
         """Add ``delta`` seats of ``archetype``; a message when that is not possible."""
@@ -178,11 +200,12 @@ class Edits:
         """The edits as overrides of the scenario file (only what differs from it as loaded)."""
         original = self.original
         out: list[Override] = []
-        if self.team != original["team"]:
+        if self.team != original["team"] or list(self.hires) != original["hires"]:
             entries: list[dict[str, Any]] = [
                 {"archetype": a, "count": n} for a, n in self.team.items() if n > 0
             ]
             text = ",".join(f"{e['archetype']}={e['count']}" for e in entries)
+            text += "".join(f",{h['role']}:{h['profile']}" for h in self.hires)
             entries.extend(dict(hire) for hire in self.hires)  # candidates keep their seats
             out.append(Override(text=f"team {text}", path=("team",), value=entries))
         for name, value in self.policies.items():
@@ -195,6 +218,28 @@ class Edits:
             if number != original["assumptions"][name]:
                 out.append(_override(("assumptions", name), number))
         return out
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    """A candidate's row in the team section."""
+
+    label: str
+    """``Name (id)``, or the id when the profile has no name (the path when unreadable)."""
+    role: str
+    """The role hired into."""
+    flags: tuple[str, ...] = ()
+    """The profile's validity flags (the row shows ⚠ when there are any)."""
+
+
+def candidate_view(
+    candidate_id: str | None, name: str | None, role: str, flags: Sequence[str], profile: str
+) -> CandidateView:
+    """The row of a candidate (``candidate_id`` None: the profile could not be read)."""
+    if candidate_id is None:
+        return CandidateView(profile, role, ("the profile could not be read",))
+    label = f"{name} ({candidate_id})" if name else candidate_id
+    return CandidateView(label, role, tuple(flags))
 
 
 def _override(path: tuple[str, ...], value: Any) -> Override:

@@ -25,6 +25,7 @@ from simulate.assumptions import Assumption
 from simulate.report import format_count, format_money, format_share, format_value
 from simulate.tui.view import (
     POLICIES,
+    CandidateView,
     Delta,
     Edits,
     Fan,
@@ -34,7 +35,7 @@ from simulate.tui.view import (
     revenue_by_archetype,
 )
 from simulate.tui.widgets.fan import FanChart
-from simulate.tui.widgets.team import TeamRow
+from simulate.tui.widgets.team import CandidateRow, TeamRow
 
 KPI_KEYS = ("revenue", "target", "accounts_lost", "new_logos", "wallet_share", "team_cost")
 
@@ -97,10 +98,16 @@ class DashboardScreen(Screen[None]):
             self.name = name
             self.value = value
 
-    def __init__(self, edits: Edits, assumptions: Mapping[str, Assumption]) -> None:
+    def __init__(
+        self,
+        edits: Edits,
+        assumptions: Mapping[str, Assumption],
+        candidates: Sequence[CandidateView] = (),
+    ) -> None:
         super().__init__()
         self.edits = edits
         self.assumptions = assumptions
+        self.candidates = tuple(candidates)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +116,9 @@ class DashboardScreen(Screen[None]):
                 yield Label("Team (seats)", classes="section")
                 for archetype, count in self.edits.team.items():
                     yield TeamRow(archetype, count)
+                with Vertical(id="candidates"):
+                    for i, row in enumerate(self.candidates):
+                        yield CandidateRow(i, row.label, row.role, row.flags)
                 yield Label("Policies", classes="section")
                 for name, choices in POLICIES.items():
                     yield Label(name, classes="field-label")
@@ -178,6 +188,23 @@ class DashboardScreen(Screen[None]):
         """Redraw the seat counts."""
         for row in self.query(TeamRow):
             row.show(self.edits.team.get(row.archetype, 0))
+
+    def show_candidates(self, rows: Sequence[CandidateView]) -> None:
+        """Redraw the candidates' rows (one per seat, in team order)."""
+        box = self.query_one("#candidates", Vertical)
+        focused = self.focused
+        index = focused.index if isinstance(focused, CandidateRow) else None
+        box.remove_children()
+        widgets = [CandidateRow(i, row.label, row.role, row.flags) for i, row in enumerate(rows)]
+        if widgets:
+            box.mount(*widgets)
+        if index is not None:
+            if widgets:
+                self.call_after_refresh(widgets[min(index, len(widgets) - 1)].focus)
+            else:
+                first = next(iter(self.query(TeamRow)), None)
+                if first is not None:
+                    first.focus()
 
     def show_field(self, field: str, text: str) -> None:
         """Put ``text`` (the applied value) back into a field."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 DASHBOARD_KEYS: tuple[tuple[str, str], ...] = (
     ("Tab / Shift+Tab", "move between the team, policies, run settings and assumptions"),
     ("+ / − (or → / ←)", "on a team row: one seat more / fewer (or click its + and − buttons)"),
+    ("a", "add a candidate: pick their profile (*.yaml), then the role they would take"),
+    ("x / Delete", "on a candidate's row: remove the candidate (⚠ marks validity flags)"),
     ("Enter (in a field)", "apply the typed horizon, trials or assumption (checked first)"),
     ("Escape", "leave a text field (keys work again)"),
     ("b", "pin the current result as the baseline: cards then show Δ ± 95 % CI"),

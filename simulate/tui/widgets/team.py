@@ -80,3 +80,77 @@ class TeamRow(Horizontal, can_focus=True):
         event.stop()
         self.focus()
         self.action_change(1 if (event.button.id or "").startswith("add-") else -1)
+
+
+class CandidateRow(Horizontal, can_focus=True):
+    """``⚠ Ana Ruiz (c-003)  farmer  [×]``: an assessed candidate's seat; ``x``/Delete (or the
+    × button) posts :class:`CandidateRow.Removed`. The ⚠ marks a profile with validity flags
+    (they are in the row's tooltip)."""
+
+    DEFAULT_CSS = """
+    CandidateRow {
+        height: 1;
+        width: 1fr;
+    }
+    CandidateRow:focus {
+        background: $accent 40%;
+    }
+    CandidateRow .name {
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    CandidateRow .flag {
+        width: 2;
+        color: $warning;
+    }
+    CandidateRow .role {
+        width: auto;
+        margin-left: 1;
+        color: $text-muted;
+    }
+    CandidateRow Button {
+        min-width: 3;
+        width: 3;
+        height: 1;
+        border: none;
+        margin: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("x,delete", "remove", "Remove candidate", id="candidate-remove"),
+    ]
+
+    class Removed(Message):
+        """The user asked to remove the ``index``-th candidate's seat."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, index: int, label: str, role: str, flags: tuple[str, ...]) -> None:
+        super().__init__(id=f"candidate-{index + 1}")
+        self.index = index
+        self.label = label
+        self.role = role
+        self.flags = flags
+        if flags:
+            self.tooltip = f"validity flags: {', '.join(flags)}"
+
+    def compose(self) -> ComposeResult:
+        yield Label("⚠" if self.flags else "", classes="flag")
+        yield Label(self.label, classes="name", markup=False)
+        yield Label(self.role, classes="role")
+        drop = Button("×", id=f"drop-{self.index + 1}", compact=True)
+        drop.can_focus = False
+        yield drop
+
+    def action_remove(self) -> None:
+        """Ask to remove this candidate's seat."""
+        self.post_message(self.Removed(self.index))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_remove()

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any, ParamSpec
 
 import pytest
+from click.testing import CliRunner
 from textual.pilot import Pilot
 
+from assess.cli import cli as assess_cli
 from simulate.model import Scenario, load_scenario
 from simulate.tui.app import DashboardApp
-from tests.conftest import REPO_ROOT
+from tests.conftest import EXAMPLES, REPO_ROOT
 
 P = ParamSpec("P")
 
@@ -50,6 +52,25 @@ def scenario_file(tmp_path: Path) -> Path:
     path = tmp_path / "scenario.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+CANDIDATES = ("c-003", "c-015")
+"""Example candidates the candidate tests score (c-015's profile has validity flags)."""
+
+
+@pytest.fixture(scope="session")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``assess score`` of the :data:`CANDIDATES` from ``examples/answers.csv``: a folder of
+    ``<id>.profile.yaml`` files."""
+    lines = (EXAMPLES / "answers.csv").read_text(encoding="utf-8").splitlines()
+    picked = [lines[0], *(line for line in lines[1:] if line.split(",")[0] in CANDIDATES)]
+    folder = tmp_path_factory.mktemp("scored")
+    answers = folder / "answers.csv"
+    answers.write_text("\n".join(picked) + "\n", encoding="utf-8")
+    out = folder / "profiles"
+    result = CliRunner().invoke(assess_cli, ["score", str(answers), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 async def wait_for_runs(

@@ -22,6 +22,7 @@ README_SPELLING = {
     "Tab / Shift+Tab": "| `Tab` / `Shift+Tab` |",
     "+ / − (or → / ←)": "| `+` / `−` (or `→` / `←`) |",
     "Enter (in a field)": "| `Enter` (in a field) |",
+    "x / Delete": "| `x` / `Delete` |",
 }
 """How keys whose README spelling is not simply `KEY` are written in the key table."""
 

@@ -1,6 +1,7 @@
 """How the dashboard looks (pytest-textual-snapshot), at 80×24 and 120×40.
 
-Deterministic: the example scenario with a fixed seed and few trials, and the
+Deterministic: the example scenario with a fixed seed and few trials (and a scored
+example candidate with validity flags in a hunter's seat), and the
 picture is taken once the run has shown its last stage. Update with
 ``pytest tests/simulate/tui/test_snapshots.py --snapshot-update``, look at the
 SVGs, and copy the 120×40 one to ``docs/images/dashboard.svg`` (the README's).
@@ -30,9 +31,20 @@ SnapCompare = Callable[..., bool]
 def test_dashboard_with_a_baseline(
     snap_compare: SnapCompare,
     scenario_file: Path,
+    scored: Path,
     monkeypatch: pytest.MonkeyPatch,
     size: tuple[int, int],
 ) -> None:
+    (scenario_file.parent / "c-015.profile.yaml").write_bytes(
+        (scored / "c-015.profile.yaml").read_bytes()
+    )
+    hunter = "  - {archetype: hunter, count: 1}   # seat hunter-1\n"
+    text = scenario_file.read_text(encoding="utf-8")
+    assert hunter in text
+    scenario_file.write_text(
+        text.replace(hunter, hunter + "  - {profile: c-015.profile.yaml, role: hunter}\n"),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(scenario_file.parent)
     app = make_dashboard_app(load_scenario(scenario_file), Path("scenario.yaml"))
 
