@@ -1,4 +1,8 @@
-"""The assess commands end to end, as a user runs them (subprocess)."""
+"""The assess commands end to end, as a user runs them: through the entry point, in-process.
+
+(``run_inprocess`` calls ``main``: the same exit codes, error paragraphs and output as
+``python -m assess``, whose own start is covered by tests/test_cli_conventions.py.)
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import yaml
 
 from assess.profiles import load_profile
 from tests.assess.helpers import ASSESS_DATA, MINI
-from tests.conftest import EXAMPLES, REPO_ROOT, run_module
+from tests.conftest import EXAMPLES, REPO_ROOT, run_inprocess
 
 CSV_FILE = ASSESS_DATA / "mini.answers.csv"
 YAML_FILE = ASSESS_DATA / "c-010.answers.yaml"
@@ -19,7 +23,7 @@ Q = ("--questionnaire", str(MINI))
 
 
 def assess(*args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    result = run_module("assess", *args)
+    result = run_inprocess("assess", *args)
     assert "Traceback" not in result.stderr
     return result.returncode, result.stdout, result.stderr
 

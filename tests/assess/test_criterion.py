@@ -77,7 +77,7 @@ def test_too_few_candidates_say_so() -> None:
     assert all(c.r is None for c in few.correlations)
 
 
-def test_cli_prints_tables_and_refuses_a_bad_cell(assess_cli: CliRunner, tmp_path: Path) -> None:
+def test_cli_prints_tables_and_refuses_a_bad_cell(assess_inproc: CliRunner, tmp_path: Path) -> None:
     profiles, outcomes, _ = simulated(60, seed=6)
     profile_file = tmp_path / "all.yaml"
     profile_file.write_text(export_profiles(profiles, "yaml"), encoding="utf-8")
@@ -85,14 +85,14 @@ def test_cli_prints_tables_and_refuses_a_bad_cell(assess_cli: CliRunner, tmp_pat
     lines = ["candidate_id,quota,tenure_months"]
     lines += [f"{cid},{values['quota']:.3f}," for cid, values in outcomes.items()]
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = assess_cli("criterion", profile_file, csv_path)
+    result = assess_inproc("criterion", profile_file, csv_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("60 of 60 profiles matched an outcome row; outcomes: quota")
     assert "Mean quota by farmer fit quintile" in result.stdout
     assert "fit:farmer" in result.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("candidate_id,quota\nsim-1,high\n", encoding="utf-8")
-    result = assess_cli("criterion", profile_file, bad)
+    result = assess_inproc("criterion", profile_file, bad)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"error: {bad}: row 2, column quota: expected a finite number (or an empty cell for a "

@@ -1,4 +1,7 @@
-"""``assess analyze --irt``, ``assess calibrate-irt``, ``assess score --irt`` and their errors."""
+"""``assess analyze --irt``, ``assess calibrate-irt``, ``assess score --irt`` and their errors.
+
+In-process (``run_inprocess``): nothing here needs a real process, and each fit is the cost.
+"""
 
 from __future__ import annotations
 
@@ -42,10 +45,10 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def params_file(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import run_module
+    from tests.conftest import run_inprocess
 
     out = tmp_path_factory.mktemp("params") / "mini.irt.yaml"
-    result = run_module(
+    result = run_inprocess(
         "assess",
         "calibrate-irt",
         sample,
@@ -65,9 +68,9 @@ def params_file(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_analyze_irt_json_has_the_contract_beside_the_traits(
-    sample: Path, assess_cli: CliRunner
+    sample: Path, assess_inproc: CliRunner
 ) -> None:
-    result = assess_cli("analyze", sample, "-q", MINI, "--irt", "--format", "json")
+    result = assess_inproc("analyze", sample, "-q", MINI, "--irt", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert "traits" in data
@@ -82,7 +85,7 @@ def test_analyze_irt_json_has_the_contract_beside_the_traits(
         assert len(item["b"]) == 4
         assert item["b"] == sorted(item["b"])
     assert set(trait["information"]) == {"-3", "-2", "-1", "0", "1", "2", "3"}
-    table = assess_cli("analyze", sample, "-q", MINI, "--irt")
+    table = assess_inproc("analyze", sample, "-q", MINI, "--irt")
     assert table.returncode == 0, table.stderr
     assert "Graded response model" in table.stdout
     assert "ask2" in table.stdout
@@ -101,10 +104,10 @@ def test_calibrate_irt_writes_a_parameter_file_for_the_questionnaire(params_file
 
 
 def test_score_with_irt_adds_scores_and_scoring_irt_makes_them_drive(
-    params_file: Path, tmp_path: Path, assess_cli: CliRunner
+    params_file: Path, tmp_path: Path, assess_inproc: CliRunner
 ) -> None:
     answers = ASSESS_DATA / "mini.answers.csv"
-    result = assess_cli("score", answers, "-q", MINI, "--irt", params_file, "--format", "json")
+    result = assess_inproc("score", answers, "-q", MINI, "--irt", params_file, "--format", "json")
     assert result.returncode == 0, result.stderr
     profiles = json.loads(result.stdout)
     first = profiles[0]
@@ -115,7 +118,7 @@ def test_score_with_irt_adds_scores_and_scoring_irt_makes_them_drive(
     assert low < score["t"] < high
     assert score["t"] == pytest.approx(50 + 10 * score["theta"], abs=0.06)
     assert score["classical_t"] == first["traits"]["comfort_asking"]["t"]
-    without = assess_cli("score", answers, "-q", MINI, "--format", "json")
+    without = assess_inproc("score", answers, "-q", MINI, "--format", "json")
     assert "irt" not in json.loads(without.stdout)[0]
 
     # beside the questionnaire as <name>.irt.yaml, with scoring: irt
@@ -127,7 +130,7 @@ def test_score_with_irt_adds_scores_and_scoring_irt_makes_them_drive(
     data = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     data["questionnaire"]["sha256"] = load_questionnaire(folder / "mini.yaml").ref().sha256
     (folder / "mini.irt.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    driven = assess_cli("score", answers, "-q", folder / "mini.yaml", "--format", "json")
+    driven = assess_inproc("score", answers, "-q", folder / "mini.yaml", "--format", "json")
     assert driven.returncode == 0, driven.stderr
     profile = json.loads(driven.stdout)[0]
     assert profile["irt"]["drives"] is True
@@ -135,10 +138,12 @@ def test_score_with_irt_adds_scores_and_scoring_irt_makes_them_drive(
     assert trait["t"] == profile["irt"]["traits"]["comfort_asking"]["t"]
 
 
-def test_calibrating_too_few_respondents_is_refused(tmp_path: Path, assess_cli: CliRunner) -> None:
+def test_calibrating_too_few_respondents_is_refused(
+    tmp_path: Path, assess_inproc: CliRunner
+) -> None:
     out = tmp_path / "p.irt.yaml"
     answers = REPO_ROOT / "examples" / "answers.csv"
-    result = assess_cli("calibrate-irt", answers, "--source", "x", "-o", out)
+    result = assess_inproc("calibrate-irt", answers, "--source", "x", "-o", out)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ")
     assert "at least 200" in result.stderr
@@ -147,34 +152,34 @@ def test_calibrating_too_few_respondents_is_refused(tmp_path: Path, assess_cli: 
 
 
 def test_parameters_for_other_items_are_refused(
-    params_file: Path, tmp_path: Path, assess_cli: CliRunner
+    params_file: Path, tmp_path: Path, assess_inproc: CliRunner
 ) -> None:
     data = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     data["items_sha256"] = "0" * 64
     bad = tmp_path / "bad.irt.yaml"
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
     answers = ASSESS_DATA / "mini.answers.csv"
-    result = assess_cli("score", answers, "-q", MINI, "--irt", bad)
+    result = assess_inproc("score", answers, "-q", MINI, "--irt", bad)
     assert result.returncode == 2
     assert "items_sha256" in result.stderr
     assert "calibrate-irt" in result.stderr
     data = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     data["traits"]["comfort_asking"]["items"]["ask1"]["b"] = [0.5, 0.2, 0.9, 1.0]
     bad.write_text(yaml.safe_dump(data), encoding="utf-8")
-    result = assess_cli("score", answers, "-q", MINI, "--irt", bad)
+    result = assess_inproc("score", answers, "-q", MINI, "--irt", bad)
     assert result.returncode == 2
     assert "ascend" in result.stderr
 
 
-def test_take_adaptive_without_parameters_says_how_to_get_them(assess_cli: CliRunner) -> None:
-    result = assess_cli("take", "--questionnaire", MINI, "--adaptive")
+def test_take_adaptive_without_parameters_says_how_to_get_them(assess_inproc: CliRunner) -> None:
+    result = assess_inproc("take", "--questionnaire", MINI, "--adaptive")
     assert result.returncode == 2
     assert "calibrate-irt" in result.stderr
 
 
-def test_validate_reads_a_parameter_file(params_file: Path, assess_cli: CliRunner) -> None:
-    result = assess_cli("validate", params_file, "-q", MINI)
+def test_validate_reads_a_parameter_file(params_file: Path, assess_inproc: CliRunner) -> None:
+    result = assess_inproc("validate", params_file, "-q", MINI)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok (repfit.irt/1)")
     bundled = REPO_ROOT / "questionnaires" / "sales-traits.irt.yaml"
-    assert assess_cli("validate", bundled).returncode == 0
+    assert assess_inproc("validate", bundled).returncode == 0

@@ -99,10 +99,10 @@ def keyed_frame(path: Path, questionnaire: str | Path | None) -> pd.DataFrame:
 
 
 def test_analyze_json_follows_the_contract_and_matches_pingouin(
-    assess_cli: CliRunner, tmp_path: Path
+    assess_inproc: CliRunner, tmp_path: Path
 ) -> None:
     target = tmp_path / "analysis.json"
-    result = assess_cli("analyze", ANSWERS, "--format", "json", "-o", target)
+    result = assess_inproc("analyze", ANSWERS, "--format", "json", "-o", target)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == f"wrote the analysis of 44 respondents to {target}\n"
@@ -271,9 +271,9 @@ def test_commands_have_help_with_an_example(capsys: pytest.CaptureFixture[str]) 
 # ---------------------------------------------------------------- norms
 
 
-def test_norms_round_trip_through_assess_score(assess_cli: CliRunner, tmp_path: Path) -> None:
+def test_norms_round_trip_through_assess_score(assess_inproc: CliRunner, tmp_path: Path) -> None:
     norms_path = tmp_path / "acme.norms.yaml"
-    result = assess_cli(
+    result = assess_inproc(
         "norms", ANSWERS, "--source", "Acme sales hires 2026", "--date", "2026-11-23",
         "-o", norms_path,
     )  # fmt: skip
@@ -295,7 +295,7 @@ def test_norms_round_trip_through_assess_score(assess_cli: CliRunner, tmp_path: 
     table = document["traits"]["comfort_asking"]["percentiles"]
     assert [int(rank) for rank in table] == list(range(1, 100))
 
-    scored = assess_cli("score", ANSWERS, "--norms", norms_path, "--format", "json")
+    scored = assess_inproc("score", ANSWERS, "--norms", norms_path, "--format", "json")
     assert scored.returncode == 0, scored.stderr
     profiles = json.loads(scored.stdout)
     assert {json.dumps(p["norms"], sort_keys=True) for p in profiles} == {

@@ -7,8 +7,8 @@ from pathlib import Path
 from tests.conftest import EXAMPLES, REPO_ROOT, CliRunner
 
 
-def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliRunner) -> None:
-    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table")
+def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_inproc: CliRunner) -> None:
+    result = assess_inproc("score", EXAMPLES / "answers.csv", "--format", "table")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].strip() == "44 candidates scored"
@@ -21,9 +21,9 @@ def test_summary_table_lists_every_candidate_with_fit_and_flags(assess_cli: CliR
     assert "Scores support, and must not replace, a structured hiring decision." in result.stdout
 
 
-def test_summary_table_to_file_is_plain_text(tmp_path: Path, assess_cli: CliRunner) -> None:
+def test_summary_table_to_file_is_plain_text(tmp_path: Path, assess_inproc: CliRunner) -> None:
     target = tmp_path / "summary.txt"
-    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table", "-o", target)
+    result = assess_inproc("score", EXAMPLES / "answers.csv", "--format", "table", "-o", target)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr.strip() == f"wrote a summary of 44 profiles to {target}"
@@ -32,8 +32,8 @@ def test_summary_table_to_file_is_plain_text(tmp_path: Path, assess_cli: CliRunn
     assert text.splitlines()[0].strip() == "44 candidates scored"
 
 
-def test_out_folder_needs_yaml_not_table(tmp_path: Path, assess_cli: CliRunner) -> None:
-    result = assess_cli(
+def test_out_folder_needs_yaml_not_table(tmp_path: Path, assess_inproc: CliRunner) -> None:
+    result = assess_inproc(
         "score", EXAMPLES / "answers.csv", "--format", "table", "--out", tmp_path / "p"
     )
     assert result.returncode == 2
@@ -41,13 +41,13 @@ def test_out_folder_needs_yaml_not_table(tmp_path: Path, assess_cli: CliRunner) 
     assert not (tmp_path / "p").exists()
 
 
-def test_readme_quick_start_shows_real_summary_output(assess_cli: CliRunner) -> None:
+def test_readme_quick_start_shows_real_summary_output(assess_inproc: CliRunner) -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = quick_start.split("```console\n")[2].split("```", 1)[0]
     shown = [line[3:].rstrip() for line in block.rstrip().splitlines()]
     assert "--top 8" in quick_start, "the quick start describes make demo's command"
-    result = assess_cli("score", EXAMPLES / "answers.csv", "--format", "table", "--top", "8")
+    result = assess_inproc("score", EXAMPLES / "answers.csv", "--format", "table", "--top", "8")
     real = [line.rstrip() for line in result.stdout.splitlines()]
     assert shown == real[: len(shown)]
 

@@ -27,9 +27,9 @@ SCENARIO = "examples/scenario.yaml"
 
 @pytest.fixture(scope="module")
 def comparison() -> dict[str, object]:
-    from tests.conftest import run_module
+    from tests.conftest import run_inprocess
 
-    result = run_module(
+    result = run_inprocess(
         "simulate", "compare", SCENARIO, "--variant", "three farmers: farmer=3",
         "--variant", "hunter owns logos: policies.new_logo_owner=hunter",
         "--trials", "120", "--format", "json",
@@ -85,7 +85,7 @@ def test_a_third_farmer_keeps_at_least_as_much_revenue(comparison: dict[str, obj
     assert final["difference"] > -3 * final["se"]
 
 
-def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path) -> None:
+def test_compare_two_files_table_and_csv(simulate_inproc: CliRunner, tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     text = (EXAMPLES / "scenario.yaml").read_text(encoding="utf-8")
     other.write_text(
@@ -95,12 +95,12 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
                  "competitor_pressure_monthly: 0.12}"),
         encoding="utf-8",
     )  # fmt: skip
-    table = simulate_cli("compare", SCENARIO, other, "--trials", "50")
+    table = simulate_inproc("compare", SCENARIO, other, "--trials", "50")
     assert table.returncode == 0, table.stderr
     assert "Pressure 12 % − Demo book, two farmers and a hunter" in table.stdout
     assert "indep. SE" in table.stdout
     out = tmp_path / "compare.csv"
-    written = simulate_cli("compare", SCENARIO, other, "--trials", "50", "--format", "csv",
+    written = simulate_inproc("compare", SCENARIO, other, "--trials", "50", "--format", "csv",
                            "-o", out)  # fmt: skip
     assert written.returncode == 0, written.stderr
     assert written.stdout == ""
@@ -126,8 +126,8 @@ def test_compare_two_files_table_and_csv(simulate_cli: CliRunner, tmp_path: Path
          "archetype (farmer, hunter, hybrid, order_taker) (did you mean 'farmer'?)."),
     ],
 )  # fmt: skip
-def test_compare_bad_input(simulate_cli: CliRunner, args: tuple[str, ...], message: str) -> None:
-    result = simulate_cli("compare", *args)
+def test_compare_bad_input(simulate_inproc: CliRunner, args: tuple[str, ...], message: str) -> None:
+    result = simulate_inproc("compare", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == message + "\n"
@@ -136,8 +136,8 @@ def test_compare_bad_input(simulate_cli: CliRunner, args: tuple[str, ...], messa
 # ---------------------------------------------------------------- sweep
 
 
-def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner) -> None:
-    result = simulate_cli(
+def test_sweep_json_contract_marginals_and_pareto(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc(
         "sweep", SCENARIO, "--grid", "hunter=0..1", "--grid", "farmer=0..3", "--trials", "60",
         "--format", "json",
     )  # fmt: skip
@@ -175,8 +175,8 @@ def test_sweep_json_contract_marginals_and_pareto(simulate_cli: CliRunner) -> No
             )
 
 
-def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner) -> None:
-    result = simulate_cli(
+def test_sweep_table_has_a_heat_map_for_two_axes(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc(
         "sweep", SCENARIO, "--grid", "hunter=1..2",
         "--grid", "policies.new_logo_owner=farmer,hunter",
         "--trials", "40",
@@ -200,8 +200,8 @@ def test_sweep_table_has_a_heat_map_for_two_axes(simulate_cli: CliRunner) -> Non
          "vacancy_coverage, assignment, attention (did you mean 'new_logo_owner'?)."),
     ],
 )  # fmt: skip
-def test_sweep_bad_grids(simulate_cli: CliRunner, grid: str, message: str) -> None:
-    result = simulate_cli("sweep", SCENARIO, "--grid", grid, "--trials", "10")
+def test_sweep_bad_grids(simulate_inproc: CliRunner, grid: str, message: str) -> None:
+    result = simulate_inproc("sweep", SCENARIO, "--grid", grid, "--trials", "10")
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == message + "\n"
@@ -234,8 +234,8 @@ def test_sweep_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- sensitivity
 
 
-def test_sensitivity_tornado_ranks_by_swing(simulate_cli: CliRunner) -> None:
-    result = simulate_cli(
+def test_sensitivity_tornado_ranks_by_swing(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc(
         "sensitivity", SCENARIO, "--trials", "60", "--format", "json",
         "--params", "mgmt_change_monthly,competitor_pressure_monthly,default_health",
         "--range", "30%",
@@ -263,8 +263,8 @@ def test_sensitivity_tornado_ranks_by_swing(simulate_cli: CliRunner) -> None:
     assert by_name["default_health"]["mean_difference"] == 0.0
 
 
-def test_sensitivity_sobol_states_runs_and_flags_zero(simulate_cli: CliRunner) -> None:
-    result = simulate_cli(
+def test_sensitivity_sobol_states_runs_and_flags_zero(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc(
         "sensitivity", SCENARIO, "--method", "sobol", "--trials", "20", "--samples", "8",
         "--params", "mgmt_change_monthly,default_health", "--format", "json",
     )  # fmt: skip
@@ -293,9 +293,9 @@ def test_sensitivity_sobol_states_runs_and_flags_zero(simulate_cli: CliRunner) -
     ],
 )  # fmt: skip
 def test_sensitivity_bad_input(
-    simulate_cli: CliRunner, args: tuple[str, ...], message: str
+    simulate_inproc: CliRunner, args: tuple[str, ...], message: str
 ) -> None:
-    result = simulate_cli("sensitivity", SCENARIO, "--trials", "10", *args)
+    result = simulate_inproc("sensitivity", SCENARIO, "--trials", "10", *args)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == message + "\n"
@@ -304,8 +304,8 @@ def test_sensitivity_bad_input(
 # ---------------------------------------------------------------- book
 
 
-def test_book_view_json_adds_up(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("book", "examples/book.csv", "--format", "json")
+def test_book_view_json_adds_up(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("book", "examples/book.csv", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["schema"] == "repfit.book-view/1"
@@ -322,20 +322,20 @@ def test_book_view_json_adds_up(simulate_cli: CliRunner) -> None:
     assert revenues == sorted(revenues, reverse=True)
 
 
-def test_book_view_table_and_csv(simulate_cli: CliRunner) -> None:
-    table = simulate_cli("book", "examples/book.csv")
+def test_book_view_table_and_csv(simulate_inproc: CliRunner) -> None:
+    table = simulate_inproc("book", "examples/book.csv")
     assert table.returncode == 0, table.stderr
     assert "key (large, high potential)" in table.stdout
     assert "Single-threaded accounts at risk" in table.stdout
-    rows = list(csv.DictReader(io.StringIO(simulate_cli("book", "examples/book.csv",
+    rows = list(csv.DictReader(io.StringIO(simulate_inproc("book", "examples/book.csv",
                                                         "--format", "csv").stdout)))  # fmt: skip
     assert [r["quadrant"] for r in rows] == ["key", "develop", "maintain", "serve"]
 
 
-def test_book_view_bad_book(simulate_cli: CliRunner, tmp_path: Path) -> None:
+def test_book_view_bad_book(simulate_inproc: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "book.csv"
     bad.write_text("account_id,revenue_monthly\nA,10\n", encoding="utf-8")
-    result = simulate_cli("book", bad)
+    result = simulate_inproc("book", bad)
     assert result.returncode == 2
     assert result.stderr == (
         f"error: {bad}: line 1: missing required column wallet_monthly; found columns "

@@ -73,9 +73,9 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def test_cli_cohort_json_contract_and_snippet(simulate_cli: CliRunner, tmp_path: Path) -> None:
+def test_cli_cohort_json_contract_and_snippet(simulate_inproc: CliRunner, tmp_path: Path) -> None:
     snippet = tmp_path / "churn.yaml"
-    result = simulate_cli(
+    result = simulate_inproc(
         "calibrate", "examples/cohort.csv", "--period", "year", "--format", "json", "-o", snippet
     )
     assert result.returncode == 0, result.stderr
@@ -98,17 +98,17 @@ def test_cli_cohort_json_contract_and_snippet(simulate_cli: CliRunner, tmp_path:
                      + indented),
         encoding="utf-8",
     )  # fmt: skip
-    ran = simulate_cli("run", scenario, "--trials", "20", "--format", "json")
+    ran = simulate_inproc("run", scenario, "--trials", "20", "--format", "json")
     assert ran.returncode == 0, ran.stderr
     # A yearly churn of about 37 % a year: far more accounts lost than the example's default.
-    default = simulate_cli("run", "examples/scenario.yaml", "--trials", "20", "--format", "json")
+    default = simulate_inproc("run", "examples/scenario.yaml", "--trials", "20", "--format", "json")
     lost = json.loads(ran.stdout)["metrics"]["accounts_lost"]["mean"]
     assert lost[11] > 2 * json.loads(default.stdout)["metrics"]["accounts_lost"]["mean"][11]
     # 300 accounts at a mean yearly churn of about a / (a + b) = 37 %: about 100 lost in year 1.
     assert 70 < lost[11] < 140
 
 
-def test_cli_histories_by_segment(simulate_cli: CliRunner, tmp_path: Path) -> None:
+def test_cli_histories_by_segment(simulate_inproc: CliRunner, tmp_path: Path) -> None:
     rows = ["account_id,start,end,segment"]
     rng = np.random.default_rng(np.random.SeedSequence(11))
     for i in range(600):
@@ -118,14 +118,16 @@ def test_cli_histories_by_segment(simulate_cli: CliRunner, tmp_path: Path) -> No
         end = start + int(rng.geometric(churn))
         rows.append(f"A{i},{start},{end if end <= 20 else ''},{segment}")
     history = _write(tmp_path / "history.csv", "\n".join(rows) + "\n")
-    result = simulate_cli("calibrate", history, "--segment-column", "segment", "--format", "json")
+    result = simulate_inproc(
+        "calibrate", history, "--segment-column", "segment", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     segments = data["segments"]
     assert set(segments) == {"enterprise", "smb"}
     assert segments["smb"]["mean_churn"] > segments["enterprise"]["mean_churn"]
     assert segments["smb"]["accounts"] + segments["enterprise"]["accounts"] == data["accounts"]
-    table = simulate_cli("calibrate", history, "--segment-column", "segment")
+    table = simulate_inproc("calibrate", history, "--segment-column", "segment")
     assert "Per segment" in table.stdout
 
 
@@ -180,11 +182,11 @@ BAD = {
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_histories_get_a_clear_error(
-    simulate_cli: CliRunner, tmp_path: Path, case: str
+    simulate_inproc: CliRunner, tmp_path: Path, case: str
 ) -> None:
     text, message = BAD[case]
     path = _write(tmp_path / "history.csv", text)
-    result = simulate_cli("calibrate", path)
+    result = simulate_inproc("calibrate", path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == "error: " + message.format(path=path) + "\n"

@@ -1,4 +1,8 @@
-"""``simulate`` end to end, as a user runs it: in a subprocess, checking exit codes and output."""
+"""``simulate`` end to end, as a user runs it, checking exit codes and output.
+
+Through the entry point in-process (``run_inprocess``: same ``main``, same conventions);
+in a subprocess where the property needs a real process (``python -m`` help, Ctrl+C).
+"""
 
 from __future__ import annotations
 
@@ -67,8 +71,8 @@ def test_the_group_lists_the_commands() -> None:
 # ---------------------------------------------------------------- run
 
 
-def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("run", SCENARIO, "--trials", "40")
+def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("run", SCENARIO, "--trials", "40")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Demo book, two farmers and a hunter: the book bills 2.90 M or more")
@@ -86,7 +90,7 @@ def test_run_table_shows_outcomes_target_chart_and_assumptions(simulate_cli: Cli
     assert out.index("Outcomes across trials") < out.index("Revenue in the month across")
     assert "Assumptions used" not in out, "the assumptions are listed only with --assumptions"
     assert "--assumptions lists them" in result.stderr
-    out = simulate_cli("run", SCENARIO, "--trials", "40", "--assumptions").stdout
+    out = simulate_inproc("run", SCENARIO, "--trials", "40", "--assumptions").stdout
     assert out.index("Revenue in the month across") < out.index("Assumptions used")
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert rows["mgmt_change_monthly"][-1] == "scenario"
@@ -118,8 +122,8 @@ def test_colour_on_a_terminal_and_none_with_no_color() -> None:
     assert not COLOUR_CODE.search(plain)
 
 
-def test_run_reports_what_it_assumed_and_a_summary_on_stderr(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("run", SCENARIO, "--trials", "20", "--format", "csv")
+def test_run_reports_what_it_assumed_and_a_summary_on_stderr(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("run", SCENARIO, "--trials", "20", "--format", "csv")
     assert result.returncode == 0
     lines = result.stderr.splitlines()
     assert lines[0] == (
@@ -131,8 +135,8 @@ def test_run_reports_what_it_assumed_and_a_summary_on_stderr(simulate_cli: CliRu
     assert len(lines) == 2
 
 
-def test_run_json_has_the_result_contract(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("run", SCENARIO, "--trials", "30", "--seed", "3", "--format", "json")
+def test_run_json_has_the_result_contract(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("run", SCENARIO, "--trials", "30", "--seed", "3", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["schema"] == "repfit.result/1"
@@ -156,8 +160,8 @@ def test_run_json_has_the_result_contract(simulate_cli: CliRunner) -> None:
     assert data["assumptions"]["base_churn_annual"]["overridden"] is False
 
 
-def test_run_csv_has_one_row_per_month(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("run", SCENARIO, "--trials", "20", "--format", "csv")
+def test_run_csv_has_one_row_per_month(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("run", SCENARIO, "--trials", "20", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["month"] for row in rows] == [str(month) for month in range(1, 37)]
@@ -167,11 +171,11 @@ def test_run_csv_has_one_row_per_month(simulate_cli: CliRunner) -> None:
 
 
 def test_output_file_gets_exactly_what_stdout_would(
-    tmp_path: Path, simulate_cli: CliRunner
+    tmp_path: Path, simulate_inproc: CliRunner
 ) -> None:
-    printed = simulate_cli("run", SCENARIO, "--trials", "20", "--format", "json")
+    printed = simulate_inproc("run", SCENARIO, "--trials", "20", "--format", "json")
     target = tmp_path / "out" / "result.json"
-    written = simulate_cli("run", SCENARIO, "--trials", "20", "--format", "json", "-o", target)
+    written = simulate_inproc("run", SCENARIO, "--trials", "20", "--format", "json", "-o", target)
     assert written.returncode == 0, written.stderr
     assert written.stdout == ""
     assert written.stderr.splitlines()[-1] == f"wrote the JSON result to {target}"
@@ -179,10 +183,10 @@ def test_output_file_gets_exactly_what_stdout_would(
 
 
 def test_table_written_to_a_file_has_no_colour_and_the_chart(
-    tmp_path: Path, simulate_cli: CliRunner
+    tmp_path: Path, simulate_inproc: CliRunner
 ) -> None:
     target = tmp_path / "report.txt"
-    result = simulate_cli("run", SCENARIO, "--trials", "20", "-o", target)
+    result = simulate_inproc("run", SCENARIO, "--trials", "20", "-o", target)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     text = target.read_text(encoding="utf-8")
@@ -192,9 +196,11 @@ def test_table_written_to_a_file_has_no_colour_and_the_chart(
     assert "Scenario: Demo book" in text
 
 
-def test_seed_changes_the_result_and_the_same_seed_repeats_it(simulate_cli: CliRunner) -> None:
+def test_seed_changes_the_result_and_the_same_seed_repeats_it(simulate_inproc: CliRunner) -> None:
     def revenue(seed: str) -> list[float]:
-        result = simulate_cli("run", SCENARIO, "--trials", "20", "--seed", seed, "--format", "json")
+        result = simulate_inproc(
+            "run", SCENARIO, "--trials", "20", "--seed", seed, "--format", "json"
+        )
         values: list[float] = json.loads(result.stdout)["metrics"]["revenue"]["mean"]
         return values
 
@@ -204,8 +210,8 @@ def test_seed_changes_the_result_and_the_same_seed_repeats_it(simulate_cli: CliR
 
 
 @pytest.mark.parametrize("trials", ["0", "-5"])
-def test_run_refuses_a_trial_count_below_one(simulate_cli: CliRunner, trials: str) -> None:
-    result = simulate_cli("run", SCENARIO, "--trials", trials)
+def test_run_refuses_a_trial_count_below_one(simulate_inproc: CliRunner, trials: str) -> None:
+    result = simulate_inproc("run", SCENARIO, "--trials", trials)
     assert result.returncode == 2
     assert f"Invalid value for '--trials': {trials} is not in the range x>=1." in result.stderr
     assert result.stdout == ""
@@ -242,8 +248,8 @@ BAD_SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_SCENARIOS))
-def test_bad_scenario_gives_one_paragraph_and_exit_2(name: str, simulate_cli: CliRunner) -> None:
-    result = simulate_cli("run", f"{BAD}/{name}")
+def test_bad_scenario_gives_one_paragraph_and_exit_2(name: str, simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("run", f"{BAD}/{name}")
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
@@ -295,11 +301,11 @@ def test_ctrl_c_exits_130_cleanly_and_writes_nothing(tmp_path: Path, workers: st
 
 
 def test_assumptions_lists_every_one_with_unit_description_and_source(
-    simulate_cli: CliRunner,
+    simulate_inproc: CliRunner,
 ) -> None:
     from simulate.assumptions import DEFAULT_ASSUMPTIONS
 
-    result = simulate_cli("assumptions")
+    result = simulate_inproc("assumptions")
     assert result.returncode == 0
     assert result.stdout.startswith(f"Model assumptions: the {len(DEFAULT_ASSUMPTIONS)} defaults")
     flat = " ".join(result.stdout.split())
@@ -309,10 +315,10 @@ def test_assumptions_lists_every_one_with_unit_description_and_source(
         assert " ".join(f"Source: {item.source}".split()) in flat
 
 
-def test_assumptions_json_matches_the_defaults(simulate_cli: CliRunner) -> None:
+def test_assumptions_json_matches_the_defaults(simulate_inproc: CliRunner) -> None:
     from simulate.assumptions import DEFAULT_ASSUMPTIONS
 
-    result = simulate_cli("assumptions", "--format", "json")
+    result = simulate_inproc("assumptions", "--format", "json")
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert list(data) == list(DEFAULT_ASSUMPTIONS)
@@ -324,8 +330,8 @@ def test_assumptions_json_matches_the_defaults(simulate_cli: CliRunner) -> None:
         assert data[name]["overridden"] is False
 
 
-def test_assumptions_of_a_scenario_mark_its_overrides(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("assumptions", "--scenario", SCENARIO)
+def test_assumptions_of_a_scenario_mark_its_overrides(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("assumptions", "--scenario", SCENARIO)
     assert result.returncode == 0
     assert "mgmt_change_monthly = 0.012 probability per account-month  (set by the scenario)" in (
         result.stdout
@@ -336,8 +342,10 @@ def test_assumptions_of_a_scenario_mark_its_overrides(simulate_cli: CliRunner) -
 # ---------------------------------------------------------------- init
 
 
-def test_init_writes_a_starter_that_loads_and_runs(tmp_path: Path, simulate_cli: CliRunner) -> None:
-    result = simulate_cli("init", cwd=tmp_path)
+def test_init_writes_a_starter_that_loads_and_runs(
+    tmp_path: Path, simulate_inproc: CliRunner
+) -> None:
+    result = simulate_inproc("init", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = tmp_path / "scenario.yaml"
     assert written.read_text(encoding="utf-8") == starter_scenario_text()
@@ -345,22 +353,26 @@ def test_init_writes_a_starter_that_loads_and_runs(tmp_path: Path, simulate_cli:
     assert "simulate run scenario.yaml" in result.stderr
     scenario = load_scenario(written)
     assert scenario.book.size == 200
-    ran = simulate_cli("run", "scenario.yaml", "--trials", "50", "--format", "json", cwd=tmp_path)
+    ran = simulate_inproc(
+        "run", "scenario.yaml", "--trials", "50", "--format", "json", cwd=tmp_path
+    )
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout)["trials"] == 50
 
 
-def test_init_refuses_to_overwrite_without_force(tmp_path: Path, simulate_cli: CliRunner) -> None:
+def test_init_refuses_to_overwrite_without_force(
+    tmp_path: Path, simulate_inproc: CliRunner
+) -> None:
     existing = tmp_path / "mine.yaml"
     existing.write_text("my own work\n", encoding="utf-8")
-    refused = simulate_cli("init", "-o", existing)
+    refused = simulate_inproc("init", "-o", existing)
     assert refused.returncode == 2
     assert refused.stderr == (
         f"error: {existing}: already exists; not overwritten. Pass --force to replace it, "
         "or choose another file with -o.\n"
     )
     assert existing.read_text(encoding="utf-8") == "my own work\n"
-    forced = simulate_cli("init", "-o", existing, "--force")
+    forced = simulate_inproc("init", "-o", existing, "--force")
     assert forced.returncode == 0
     assert existing.read_text(encoding="utf-8") == starter_scenario_text()
 

@@ -46,7 +46,7 @@ def _scenario(tmp_path: Path, block: str) -> Path:
 
 
 def test_uncertain_assumptions_that_matter_take_a_larger_share(
-    simulate_cli: CliRunner, tmp_path: Path
+    simulate_inproc: CliRunner, tmp_path: Path
 ) -> None:
     # default_health only fills empty cells of the book, and the example's book has none:
     # its draws change nothing. Competitors' monthly pull on the share of wallet, anywhere
@@ -65,7 +65,7 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     )
     shares = {}
     for name, path in (("inert", inert), ("live", live)):
-        result = simulate_cli(
+        result = simulate_inproc(
             "uncertainty", path, "--draws", "10", "--trials", "40", "--format", "json"
         )
         assert result.returncode == 0, result.stderr
@@ -83,8 +83,8 @@ def test_uncertain_assumptions_that_matter_take_a_larger_share(
     assert shares["live"] > shares["inert"] + 0.1
 
 
-def test_a_scenario_without_the_block(simulate_cli: CliRunner) -> None:
-    result = simulate_cli("uncertainty", "examples/scenario.yaml")
+def test_a_scenario_without_the_block(simulate_inproc: CliRunner) -> None:
+    result = simulate_inproc("uncertainty", "examples/scenario.yaml")
     assert result.returncode == 2
     assert result.stderr == (
         "error: examples/scenario.yaml: no `uncertainty:` block; expected one naming the "
@@ -113,12 +113,12 @@ def test_a_scenario_without_the_block(simulate_cli: CliRunner) -> None:
     ],
 )  # fmt: skip
 def test_bad_uncertainty_blocks(
-    simulate_cli: CliRunner, tmp_path: Path, block: str, message: str
+    simulate_inproc: CliRunner, tmp_path: Path, block: str, message: str
 ) -> None:
     from simulate.assumptions import DEFAULT_ASSUMPTIONS
 
     path = _scenario(tmp_path, block)
-    result = simulate_cli("uncertainty", path, "--draws", "3", "--trials", "5")
+    result = simulate_inproc("uncertainty", path, "--draws", "3", "--trials", "5")
     assert result.returncode == 2
     assert result.stdout == ""
     stderr = result.stderr

@@ -43,7 +43,7 @@ def _key(app: TakeApp, digits: itertools.cycle[int]) -> str:
 
 @run_async
 async def test_an_adaptive_sitting_stops_early_records_its_decisions_and_rescores_exactly(
-    bundled: Questionnaire, clock: FrozenClock, tmp_path: Path, assess_cli: CliRunner
+    bundled: Questionnaire, clock: FrozenClock, tmp_path: Path, assess_inproc: CliRunner
 ) -> None:
     app = _app(bundled, tmp_path, clock)
     digits = itertools.cycle([4, 2, 5, 3, 1, 4, 4, 2])
@@ -71,7 +71,7 @@ async def test_an_adaptive_sitting_stops_early_records_its_decisions_and_rescore
     assert {stop.reason for stop in answers.adaptive.stops} <= {"precision", "max_items"}
 
     scored = tmp_path / "scored"
-    result = assess_cli("score", tmp_path / "cat-1.answers.yaml", "--out", scored)
+    result = assess_inproc("score", tmp_path / "cat-1.answers.yaml", "--out", scored)
     assert result.returncode == 0, result.stderr
     saved = (tmp_path / "cat-1.profile.yaml").read_text(encoding="utf-8")
     assert saved == (scored / "cat-1.profile.yaml").read_text(encoding="utf-8")

@@ -181,22 +181,22 @@ def test_candidates_without_fit_sort_last(views: list[ResultsView]) -> None:
     assert sort_views([without, *views], None)[0] is without
 
 
-def test_review_cli_refuses_missing_paths(tmp_path: Path, assess_cli: CliRunner) -> None:
-    result = assess_cli("review", tmp_path / "nothing-here")
+def test_review_cli_refuses_missing_paths(tmp_path: Path, assess_inproc: CliRunner) -> None:
+    result = assess_inproc("review", tmp_path / "nothing-here")
     assert result.returncode == 2
     missing = tmp_path / "nothing-here"
     assert result.stderr.strip() == f"error: {missing}: no such profile file or folder."
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = assess_cli("review", empty)
+    result = assess_inproc("review", empty)
     assert result.returncode == 2
     assert "no *.profile.yaml files in this folder" in result.stderr
 
 
-def test_review_cli_names_a_bad_profile_file(tmp_path: Path, assess_cli: CliRunner) -> None:
+def test_review_cli_names_a_bad_profile_file(tmp_path: Path, assess_inproc: CliRunner) -> None:
     bad = tmp_path / "c-002.profile.yaml"
     bad.write_text("schema: repfit.profile/1\n", encoding="utf-8")
-    result = assess_cli("review", tmp_path)
+    result = assess_inproc("review", tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {bad}: ")
     assert "candidate" in result.stderr

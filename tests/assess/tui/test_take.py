@@ -41,7 +41,7 @@ def _count_label(app: TakeApp) -> str:
 
 @run_async
 async def test_complete_bundled_questionnaire_by_keys_matches_assess_score(
-    bundled: Questionnaire, clock: FrozenClock, tmp_path: Path, assess_cli: CliRunner
+    bundled: Questionnaire, clock: FrozenClock, tmp_path: Path, assess_inproc: CliRunner
 ) -> None:
     out = tmp_path / "take"
     app = _app(bundled, out, clock, name="Jane Doe", role="farmer")
@@ -68,7 +68,7 @@ async def test_complete_bundled_questionnaire_by_keys_matches_assess_score(
     assert answers.candidate.role == "farmer"
 
     scored = tmp_path / "scored"
-    result = assess_cli("score", answers_path, "--out", scored)
+    result = assess_inproc("score", answers_path, "--out", scored)
     assert result.returncode == 0, result.stderr
     assert profile_path.read_text(encoding="utf-8") == (scored / "c-001.profile.yaml").read_text(
         encoding="utf-8"
@@ -349,7 +349,7 @@ async def test_manager_can_reopen_a_finished_assessment_at_the_review(
 
 
 def test_cli_refuses_a_finished_assessment_in_candidate_mode(
-    mini: Questionnaire, tmp_path: Path, assess_cli: CliRunner
+    mini: Questionnaire, tmp_path: Path, assess_inproc: CliRunner
 ) -> None:
     from assess.model import AnswerRecord, Answers, Candidate
     from assess.profiles import save_answers
@@ -365,7 +365,7 @@ def test_cli_refuses_a_finished_assessment_in_candidate_mode(
     )
     from tests.assess.helpers import MINI
 
-    result = assess_cli(
+    result = assess_inproc(
         "take", "--questionnaire", MINI, "--candidate", "--candidate-id", "c-9", "--out", tmp_path
     )
     assert result.returncode == 2
@@ -382,9 +382,9 @@ def test_cli_refuses_a_finished_assessment_in_candidate_mode(
     ],
 )
 def test_cli_checks_options_before_starting(
-    args: list[str], message: str, assess_cli: CliRunner
+    args: list[str], message: str, assess_inproc: CliRunner
 ) -> None:
-    result = assess_cli("take", *args)
+    result = assess_inproc("take", *args)
     assert result.returncode == 2
     assert result.stderr.startswith(message)
     assert "Traceback" not in result.stderr
