@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from assess.model import Profile
 
@@ -96,6 +95,8 @@ def correlate(
 ) -> tuple[int, float | None, float | None, float | None, float | None]:
     """n, r, interval and p for the pairs where both are present (Fisher z interval:
     tanh(atanh r ± z / √(n − 3)))."""
+    from scipy import stats  # here, not at import: scipy.stats costs ~1 CPU-s on every start
+
     both = ~(np.isnan(x) | np.isnan(y))
     n = int(both.sum())
     if n < MIN_N or np.std(x[both]) == 0 or np.std(y[both]) == 0:
