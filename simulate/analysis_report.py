@@ -122,7 +122,8 @@ COMPARE_LEGEND = (
     "variant does better; indep. SE = the standard error two separate runs would give"
 )
 COMPARE_LEGEND_NARROW = (
-    "diff. = variant − baseline, trial by trial, with its paired standard error (±\N{NO-BREAK SPACE}SE) and "
+    "diff. = variant − baseline, trial by trial, with its paired standard error "
+    "(±\N{NO-BREAK SPACE}SE) and "
     "95\N{NO-BREAK SPACE}% confidence interval (CI low to CI high); better = share of trials "
     "in which the variant does better; SE ind. = the standard error two separate runs "
     "would give"

@@ -270,8 +270,9 @@ def _points_table(
                     "—" if p["p_target"] is None else f"{100 * p['p_target']:.0f} %"]  # fmt: skip
         if costs:
             if with_cost:
+                per_cost = p["revenue_per_cost"]
                 row += [format_money(p["team_cost_yearly"]), format_money(p["revenue_minus_cost"]),
-                        f"{p['revenue_per_cost']:.2f}" if p["revenue_per_cost"] else "—"]  # fmt: skip
+                        f"{per_cost:.2f}" if per_cost else "—"]  # fmt: skip
             marginal = {m["axis"]: m for m in p["marginal"]}
             for a in marginal_axes:
                 m = marginal.get(a)
