@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
@@ -63,11 +63,18 @@ class Words:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         longest = max((len(word) for word in self.text.split()), default=0)
-        return Measurement(longest, longest)
+        return Measurement(longest, max(longest, len(self.text))).clamp(max_width=options.max_width)
 
 
 def natural_width(console: Console, options: ConsoleOptions, renderable: RenderableType) -> int:
-    """How wide ``renderable`` draws when the console is wide enough for all of it."""
+    """How wide ``renderable`` draws when the console is wide enough for all of it.
+
+    Paragraphs (:class:`Words`) wrap to any width, so they count as fitting anywhere.
+    """
+    if isinstance(renderable, Words):
+        return 0
+    if isinstance(renderable, Group):
+        return max((natural_width(console, options, r) for r in renderable.renderables), default=0)
     return Measurement.get(console, options.update_width(10_000), renderable).maximum
 
 
