@@ -229,9 +229,10 @@ def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
     )  # fmt: skip
     parts: list[RenderableType] = [head, FirstFit(wide, stacked)]
     if len(axes) == 2:
-        parts.append(
-            FirstFit(heat_map(data, with_cost), heat_map(data, with_cost, compact=True))
-        )
+        parts += [
+            Text(),
+            FirstFit(heat_map(data, with_cost), heat_map(data, with_cost, compact=True)),
+        ]
     return Group(*parts)
 
 
