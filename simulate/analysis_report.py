@@ -19,6 +19,7 @@ from rich.text import Text
 
 from assess import csvsafe
 from simulate.report import format_count, format_money, format_share
+from simulate.reports.terminal import FirstFit, Words
 
 OUTCOME_LABELS: Mapping[str, tuple[str, str]] = {
     "revenue": ("revenue (month)", "money"),
@@ -53,16 +54,20 @@ def unsigned(value: float, kind: str) -> str:
     return format_money(value)
 
 
-def table(title: str, caption: str | None = None) -> Table:
-    """A report table in the style of ``simulate run``."""
+def table(title: str, caption: str | None = None, *, compact: bool = False) -> Table:
+    """A report table in the style of ``simulate run``.
+
+    ``compact``: one space between columns and none at the edges (for 80 columns).
+    """
     return Table(
+        show_edge=not compact,
         title=title,
         caption=caption,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
         pad_edge=False,
-        padding=(0, 1, 0, 0),
+        padding=(0, 0, 0, 0) if compact else (0, 1, 0, 0),
         min_width=min(len(title), 80),
     )
 
@@ -83,44 +88,80 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def render_comparison(data: Mapping[str, Any]) -> RenderableType:
-    """One table per variant: difference from the baseline, paired SE, CI, P(better)."""
+    """One table per variant: difference from the baseline, paired SE, CI, P(better).
+
+    On a terminal too narrow for the wide table (about 100 columns), the headers are
+    shorter, the interval's ends get a column each and a legend under the table says
+    what each header means.
+    """
     parts: list[RenderableType] = []
-    header = Text()
-    header.append(f"Compared with '{data['baseline']}'", style="bold")
-    header.append(f"  ({data['trials']:,} trials each, seed {data['seed']}, common random numbers)")
-    parts.append(header)
-    means = data["means"]
-    for variant in data["comparisons"]:
-        t = table(
-            f"{variant['name']} − {data['baseline']}",
-            caption=(
-                "difference = variant − baseline, trial by trial, with its paired standard "
-                "error and 95 % confidence interval; P(better) = share of trials in which the "
-                "variant does better; indep. SE = the standard error two separate runs would "
-                "give"
-            ),
+    intro = f"Compared with '{data['baseline']}'"
+    parts.append(
+        Words(
+            f"{intro}  ({data['trials']:,} trials each, seed {data['seed']}, common random "
+            "numbers)",
+            bold=len(intro),
         )
-        for column in ("outcome", "month", "baseline", "difference", "± SE", "95 % CI",
-                       "P(better)", "indep. SE"):  # fmt: skip
-            t.add_column(column, justify="left" if column == "outcome" else "right", no_wrap=True)
-        months = data["months"]
-        for d in variant["differences"]:
-            label, kind = OUTCOME_LABELS.get(d["outcome"], (d["outcome"], "count"))
-            fmt = _formatter(kind)
-            index = months.index(d["month"])
-            first = d["month"] == months[0]
-            t.add_row(
-                label if first else "",
-                str(d["month"]),
-                fmt(means[data["baseline"]][d["outcome"]][index]),
-                signed(d["difference"], kind),
-                unsigned(d["se"], kind),
-                f"{signed(d['ci95'][0], kind)}…{signed(d['ci95'][1], kind)}",
-                f"{100 * d['p_better']:.0f} %",
-                unsigned(d["se_independent"], kind),
+    )
+    for variant in data["comparisons"]:
+        title = f"{variant['name']} − {data['baseline']}"
+        wide = _comparison_table(data, variant, title, narrow=False)
+        narrow = _comparison_table(data, variant, title, narrow=True)
+        parts.append(
+            FirstFit(
+                Group(wide, Words(COMPARE_LEGEND)),
+                Group(narrow, Text(), Words(COMPARE_LEGEND_NARROW)),
             )
-        parts.append(t)
+        )
     return Group(*parts)
+
+
+COMPARE_LEGEND = (
+    "difference = variant − baseline, trial by trial, with its paired standard error and "
+    "95\N{NO-BREAK SPACE}% confidence interval; P(better) = share of trials in which the "
+    "variant does better; indep. SE = the standard error two separate runs would give"
+)
+COMPARE_LEGEND_NARROW = (
+    "diff. = variant − baseline, trial by trial, with its paired standard error "
+    "(±\N{NO-BREAK SPACE}SE) and "
+    "95\N{NO-BREAK SPACE}% confidence interval (CI low to CI high); better = share of trials "
+    "in which the variant does better; SE ind. = the standard error two separate runs "
+    "would give"
+)
+
+
+def _comparison_table(
+    data: Mapping[str, Any], variant: Mapping[str, Any], title: str, *, narrow: bool
+) -> Table:
+    t = table(title, compact=narrow)
+    columns = (
+        ("outcome", "month", "baseline", "diff.", "± SE", "CI low", "CI high", "better",
+         "SE ind.")
+        if narrow
+        else ("outcome", "month", "baseline", "difference", "± SE", "95 % CI", "P(better)",
+              "indep. SE")
+    )  # fmt: skip
+    for column in columns:
+        t.add_column(column, justify="left" if column == "outcome" else "right", no_wrap=True)
+    months = data["months"]
+    means = data["means"]
+    for d in variant["differences"]:
+        label, kind = OUTCOME_LABELS.get(d["outcome"], (d["outcome"], "count"))
+        fmt = _formatter(kind)
+        index = months.index(d["month"])
+        first = d["month"] == months[0]
+        low, high = signed(d["ci95"][0], kind), signed(d["ci95"][1], kind)
+        t.add_row(
+            label if first else "",
+            str(d["month"]),
+            fmt(means[data["baseline"]][d["outcome"]][index]),
+            signed(d["difference"], kind),
+            unsigned(d["se"], kind),
+            *((low, high) if narrow else (f"{low} to {high}",)),
+            f"{100 * d['p_better']:.0f} %",
+            unsigned(d["se_independent"], kind),
+        )
+    return t
 
 
 def comparison_csv(data: Mapping[str, Any]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 from rich.console import Group, RenderableType
-from rich.text import Text
+from rich.table import Table
 
 from assess import jsonout
 from assess.fileio import CsvRows, read_text
@@ -19,9 +19,11 @@ from simulate.book import read_book_csv
 from simulate.commands.common import CONTEXT, emit, show
 from simulate.quadrants import QUADRANT_LABELS
 from simulate.report import format_money
+from simulate.reports.headline import NBSP
 from simulate.reports.html import render_book_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import book_sha256
+from simulate.reports.terminal import FirstFit, Words
 
 AT_RISK_SHOWN = 10
 """Single-threaded accounts listed in the table (all of them are in the JSON)."""
@@ -115,53 +117,54 @@ def book_csv(data: dict[str, Any]) -> str:
 
 
 def render_book(data: dict[str, Any], source: str) -> RenderableType:
-    """Quadrant table, single threads and the book's share of wallet."""
-    head = Text()
-    head.append(f"Book: {source}", style="bold")
-    head.append(
-        f"  ({data['accounts']:,} accounts, {format_money(data['revenue_monthly'])} a month "
-        f"of a {format_money(data['wallet_monthly'])} wallet: "
-        f"{100 * data['wallet_share']:.1f} % share)"
+    """Quadrant table, single threads and the book's share of wallet.
+
+    Where the quadrant table with its long labels does not fit (about 100 columns),
+    the quadrants go by their short names with a legend under the table.
+    """
+    intro = f"Book: {source}"
+    head = Words(
+        f"{intro}  ({data['accounts']:,} accounts, {_money(data['revenue_monthly'])} a month "
+        f"of a {_money(data['wallet_monthly'])} wallet: "
+        f"{100 * data['wallet_share']:.1f}{NBSP}% share)",
+        bold=len(intro),
     )
     th = data["thresholds"]
-    quads = table(
-        "By size × potential (money per month)",
-        caption=(
-            f"large: revenue ≥ {format_money(th['size_revenue_monthly'])}; high potential: "
-            f"uncaptured wallet ≥ {format_money(th['potential_uncaptured_monthly'])} "
-            "(the book's medians unless set)"
-        ),
+    thresholds = Words(
+        f"large: revenue ≥{NBSP}{_money(th['size_revenue_monthly'])}; high potential: "
+        f"uncaptured wallet ≥{NBSP}{_money(th['potential_uncaptured_monthly'])} "
+        "(the book's medians unless set)"
     )
-    for column in ("quadrant", "accounts", "revenue", "uncaptured", "share", "1 contact",
-                   "their revenue"):  # fmt: skip
-        quads.add_column(column, justify="left" if column == "quadrant" else "right")
-    for q in data["quadrants"]:
-        quads.add_row(
-            QUADRANT_LABELS[q["quadrant"]],
-            f"{q['accounts']:,}",
-            format_money(q["revenue_monthly"]),
-            format_money(q["uncaptured_monthly"]),
-            f"{100 * q['wallet_share']:.1f} %",
-            f"{q['single_threaded']:,}",
-            format_money(q["single_threaded_revenue_monthly"]),
-        )
-    parts: list[RenderableType] = [head, quads]
+    names = "; ".join(
+        f"{q['quadrant']}: {QUADRANT_LABELS[q['quadrant']].split(' (', 1)[-1].rstrip(')')}"
+        for q in data["quadrants"]
+    )
+    parts: list[RenderableType] = [
+        head,
+        FirstFit(
+            Group(_quadrants(data, long_names=True), thresholds),
+            Group(_quadrants(data, long_names=False), Words(names), thresholds),
+        ),
+    ]
     single = data["single_threaded"]
     if not data["contacts_known"]:
         parts.append(
-            Text("The book has no contacts column: single-threaded accounts cannot be told.")
+            Words("The book has no contacts column: single-threaded accounts cannot be told.")
         )
     elif single["accounts"]:
-        risk = table(
-            f"Single-threaded accounts at risk: {single['accounts']:,} carry "
-            f"{format_money(single['revenue_monthly'])} a month "
-            f"({100 * single['share_of_revenue']:.1f} % of revenue)",
-            caption=f"the {min(AT_RISK_SHOWN, single['accounts'])} largest; --format json "
-            "lists them all",
+        parts.append(
+            Words(
+                f"Single-threaded accounts at risk: {single['accounts']:,} carry "
+                f"{_money(single['revenue_monthly'])} a month "
+                f"({100 * single['share_of_revenue']:.1f}{NBSP}% of revenue)"
+            )
         )
+        risk = table("")
         for column in ("account", "quadrant", "revenue", "wallet"):
             risk.add_column(
-                column, justify="left" if column in ("account", "quadrant") else "right"
+                column,
+                justify="left" if column in ("account", "quadrant") else "right",
+                no_wrap=True,
             )
         for a in single["list"][:AT_RISK_SHOWN]:
             risk.add_row(
@@ -171,4 +174,34 @@ def render_book(data: dict[str, Any], source: str) -> RenderableType:
                 format_money(a["wallet_monthly"]),
             )
         parts.append(risk)
+        parts.append(
+            Words(
+                f"the {min(AT_RISK_SHOWN, single['accounts'])} largest; --format json "
+                "lists them all"
+            )
+        )
     return Group(*parts)
+
+
+def _money(value: float) -> str:
+    """Money whose number and unit stay on one line (``3.09 M``)."""
+    return format_money(value).replace(" ", NBSP)
+
+
+def _quadrants(data: dict[str, Any], *, long_names: bool) -> Table:
+    """The quadrants, named in full (``key (large, high potential)``) or by short name."""
+    quads = table("By size × potential (money per month)")
+    for column in ("quadrant", "accounts", "revenue", "uncaptured", "share", "1 contact",
+                   "their revenue"):  # fmt: skip
+        quads.add_column(column, justify="left" if column == "quadrant" else "right", no_wrap=True)
+    for q in data["quadrants"]:
+        quads.add_row(
+            QUADRANT_LABELS[q["quadrant"]] if long_names else q["quadrant"],
+            f"{q['accounts']:,}",
+            format_money(q["revenue_monthly"]),
+            format_money(q["uncaptured_monthly"]),
+            f"{100 * q['wallet_share']:.1f} %",
+            f"{q['single_threaded']:,}",
+            format_money(q["single_threaded_revenue_monthly"]),
+        )
+    return quads

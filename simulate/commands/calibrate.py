@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 from rich.console import Group, RenderableType
-from rich.text import Text
 
 from assess import jsonout
 from assess.clikit import refuse_overwriting_command_inputs
@@ -21,10 +20,10 @@ from simulate.commands.common import CONTEXT, emit, note, show
 from simulate.errors import SimulateError
 from simulate.history import read_history
 from simulate.reports.charts import fit_chart
-from simulate.reports.headline import calibrate_headline
+from simulate.reports.headline import NBSP, calibrate_headline
 from simulate.reports.html import render_calibrate_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
-from simulate.reports.terminal import headline_block
+from simulate.reports.terminal import Words, headline_block
 
 
 @click.command(
@@ -116,28 +115,36 @@ def render_fit(
     fit: SbgFit, period: str, source: str, kind: str, segments: dict[str, SbgFit]
 ) -> RenderableType:
     """The fit: parameters, implied churn, fitted against observed survival."""
-    head = Text()
-    head.append(f"Churn fitted to {source}", style="bold")
-    head.append(
-        f"  (shifted-beta-geometric, {kind}: {fit.accounts:,} accounts, {fit.lost:,} lost, "
-        f"{fit.accounts - fit.lost:,} still active)\n"
-    )
-    head.append(
-        f"a = {fit.a:.3f} ± {_se(fit.a_se)}   b = {fit.b:.3f} ± {_se(fit.b_se)}   "
-        f"(± standard error)   log-likelihood {fit.loglik:.2f}\n"
-        f"implied mean churn: {100 * fit.mean_churn:.1f} % a {period}, falling as the "
-        f"riskiest accounts leave: retention in {period} t = (b + t − 1) / (a + b + t − 1)"
+    intro = f"Churn fitted to {source}"
+    head = Group(
+        Words(
+            f"{intro}  (shifted-beta-geometric, {kind}: {fit.accounts:,} accounts, "
+            f"{fit.lost:,} lost, {fit.accounts - fit.lost:,} still active)",
+            bold=len(intro),
+        ),
+        Words(
+            f"a{NBSP}={NBSP}{fit.a:.3f}{NBSP}±{NBSP}{_se(fit.a_se)}   "
+            f"b{NBSP}={NBSP}{fit.b:.3f}{NBSP}±{NBSP}{_se(fit.b_se)}   (± standard error)   "
+            f"log-likelihood{NBSP}{fit.loglik:.2f}"
+        ),
+        Words(
+            f"implied mean churn: {100 * fit.mean_churn:.1f}{NBSP}% a {period}, falling as the "
+            f"riskiest accounts leave: retention in {period} t = "
+            f"(b{NBSP}+{NBSP}t{NBSP}−{NBSP}1){NBSP}/{NBSP}(a{NBSP}+{NBSP}b{NBSP}+{NBSP}t{NBSP}−{NBSP}1)"
+        ),
     )
     survival = table(f"Share of accounts still active after each {period}")
     for column in (period, "observed", "fitted", "difference"):
-        survival.add_column(column, justify="right")
+        survival.add_column(column, justify="right", no_wrap=True)
     for t, (o, f) in enumerate(zip(fit.observed, fit.fitted, strict=True), start=1):
         survival.add_row(str(t), f"{100 * o:.1f} %", f"{100 * f:.1f} %", f"{100 * (f - o):+.1f} pt")
     parts: list[RenderableType] = [head, survival]
     if segments:
         seg = table("Per segment")
         for column in ("segment", "accounts", "lost", "a", "± SE", "b", "± SE", "mean churn"):
-            seg.add_column(column, justify="left" if column == "segment" else "right")
+            seg.add_column(
+                column, justify="left" if column == "segment" else "right", no_wrap=True
+            )
         for name, s in segments.items():
             seg.add_row(
                 name,

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from assess import jsonout
@@ -29,11 +30,11 @@ from simulate.model import Scenario
 from simulate.overrides import Override, did_you_mean
 from simulate.report import format_money, format_value
 from simulate.reports.charts import tornado_chart
-from simulate.reports.headline import sensitivity_headline
+from simulate.reports.headline import NBSP, sensitivity_headline
 from simulate.reports.html import render_sensitivity_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import provenance
-from simulate.reports.terminal import headline_block
+from simulate.reports.terminal import FirstFit, Words, headline_block
 from simulate.results import SimulationResult
 from simulate.variants import apply_to_scenario
 
@@ -272,76 +273,146 @@ BAR_WIDTH = 10
 
 
 def render_sensitivity(data: dict[str, Any]) -> RenderableType:
-    """The tornado (bars by swing) and the Sobol table."""
-    head = Text()
-    head.append(f"Sensitivity of {data['scenario']}", style="bold")
-    head.append(
-        f"  (revenue in month {data['month']}; each assumption ±{100 * data['range']:g} %; "
-        f"{data['trials_per_run']:,} trials per run, seed {data['seed']}, common random numbers)"
+    """The tornado (bars by swing) and the Sobol table.
+
+    Where the wide tornado does not fit (about 100 columns), it is split into two
+    stacked tables: the medians, swing and bar, then the assumptions' values and the
+    paired difference; the Sobol table puts each range under its assumption.
+    """
+    intro = f"Sensitivity of {data['scenario']}"
+    head = Words(
+        f"{intro}  (revenue in month {data['month']}; each assumption "
+        f"±{100 * data['range']:g}{NBSP}%; {data['trials_per_run']:,} trials per run, seed "
+        f"{data['seed']}, common random numbers)",
+        bold=len(intro),
     )
     parts: list[RenderableType] = [head]
     bars = data.get("tornado")
     if bars:
-        largest = max(b["swing"] for b in bars) or 1.0
-        t = table(
+        title = (
             f"Tornado: median revenue in month {data['month']} with each assumption low / high "
-            f"(base {format_money(data['base_p50'])})",
-            caption=(
-                f"{data['model_runs_oat']} model runs; swing = |P50 high − P50 low|; "
-                "high − low = paired mean difference ± SE"
-            ),
+            f"(base {format_money(data['base_p50']).replace(' ', NBSP)})"
         )
-        for column in ("assumption", "low", "high", "P50 low", "P50 high", "swing", "",
-                       "high − low"):  # fmt: skip
-            t.add_column(
-                column,
-                justify="left" if column in ("assumption", "") else "right",
-                no_wrap=column == "assumption",
+        legend = Words(
+            f"{data['model_runs_oat']} model runs; swing = |P50 high − P50 low|; "
+            f"high − low = paired mean difference ±{NBSP}SE"
+        )
+        stacked = Group(
+            _tornado(data, bars, Words(title), ("assumption", "P50 low", "P50 high", "swing", "")),
+            Text(),
+            _tornado(
+                data, bars, "The assumptions' values, and the paired difference",
+                ("assumption", "low", "high", "high − low", "± SE"),
+            ),
+            Text(),
+            legend,
+        )  # fmt: skip
+        parts.append(
+            FirstFit(
+                Group(
+                    _tornado(data, bars, Words(title), ("assumption", "low", "high", "P50 low",
+                             "P50 high", "swing", "", "high − low ± SE"), compact=False),
+                    legend,
+                ),
+                stacked,
             )
-        for b in bars:
-            length = round(BAR_WIDTH * b["swing"] / largest)
-            t.add_row(
-                b["name"],
-                format_value(round(b["low"], 6)),
-                format_value(round(b["high"], 6)),
-                format_money(b["p50_low"]),
-                format_money(b["p50_high"]),
-                format_money(b["swing"]),
-                "█" * length,
-                f"{'+' if b['mean_difference'] >= 0 else '−'}"
-                f"{format_money(abs(b['mean_difference']))} ± {format_money(b['se'])}",
-            )
-        parts.append(t)
+        )  # fmt: skip
     found = data.get("sobol")
     if found:
-        t = table(
+        title = (
             f"Sobol indices of mean revenue in month {data['month']} "
-            f"(N = {found['samples']}, {found['model_runs']:,} model runs)",
-            caption=(
-                "first order: the share of the variance due to the assumption alone; total: "
-                "with its interactions; [95 % bootstrap interval]; ≈0 = the interval includes "
-                "0: not distinguishable from 0"
-            ),
+            f"(N = {found['samples']}, {found['model_runs']:,} model runs)"
         )
-        for column in ("assumption", "range", "first order", "", "total", ""):
-            t.add_column(column, justify="left" if column in ("assumption", "") else "right")
-        for s in found["indices"]:
-            t.add_row(
-                s["name"],
-                f"{format_value(round(s['low'], 6))}–{format_value(round(s['high'], 6))}",
-                f"{s['first_order']:.2f} [{s['first_order_ci'][0]:.2f}, "
-                f"{s['first_order_ci'][1]:.2f}]",
-                "" if s["first_order_distinguishable"] else "≈0",
-                f"{s['total_order']:.2f} [{s['total_order_ci'][0]:.2f}, "
-                f"{s['total_order_ci'][1]:.2f}]",
-                "" if s["total_order_distinguishable"] else "≈0",
+        legend = Words(
+            "first order: the share of the variance due to the assumption alone; total: "
+            f"with its interactions; [95{NBSP}% bootstrap interval]; ≈0 = the interval includes "
+            "0: not distinguishable from 0"
+        )
+        parts.append(
+            FirstFit(
+                Group(_sobol(found, title, compact=False), legend),
+                Group(_sobol(found, title, compact=True), Text(), legend),
             )
-        parts.append(t)
+        )
         if found["too_wide_to_rank"]:
             parts.append(
-                Text(
+                Words(
                     "warning: the intervals are too wide to rank the assumptions (the top two "
                     "total indices overlap); raise --samples or --trials."
                 )
             )
     return Group(*parts)
+
+
+def _tornado(
+    data: dict[str, Any],
+    bars: list[dict[str, Any]],
+    title: str | Words,
+    columns: tuple[str, ...],
+    *,
+    compact: bool = True,
+) -> RenderableType:
+    """The tornado's rows with the given columns (``""`` is the bar, of fixed width)."""
+    largest = max(b["swing"] for b in bars) or 1.0
+    t = table("", compact=compact)
+    for column in columns:
+        t.add_column(
+            column,
+            justify="left" if column in ("assumption", "") else "right",
+            no_wrap=True,
+            min_width=BAR_WIDTH if column == "" else None,
+        )
+    for b in bars:
+        difference = (
+            f"{'+' if b['mean_difference'] >= 0 else '−'}"
+            f"{format_money(abs(b['mean_difference']))}"
+        )
+        cells = {
+            "assumption": b["name"],
+            "low": format_value(round(b["low"], 6)),
+            "high": format_value(round(b["high"], 6)),
+            "P50 low": format_money(b["p50_low"]),
+            "P50 high": format_money(b["p50_high"]),
+            "swing": format_money(b["swing"]),
+            "": "█" * round(BAR_WIDTH * b["swing"] / largest),
+            "high − low": difference,
+            "± SE": format_money(b["se"]),
+            "high − low ± SE": f"{difference} ± {format_money(b['se'])}",
+        }
+        t.add_row(*(cells[column] for column in columns))
+    if isinstance(title, Words):
+        return Group(title, t)
+    t.title = title
+    return t
+
+
+def _sobol(found: dict[str, Any], title: str, *, compact: bool) -> Table:
+    """The Sobol indices; ``compact`` puts each range on a second line under its name."""
+    t = table(title, compact=compact)
+    columns = ("assumption", "first order", "total") if compact else (
+        "assumption", "range", "first order", "", "total", "")  # fmt: skip
+    for column in columns:
+        t.add_column(
+            column, justify="left" if column in ("assumption", "") else "right", no_wrap=True
+        )
+    for s in found["indices"]:
+        span = f"{format_value(round(s['low'], 6))}–{format_value(round(s['high'], 6))}"
+        first = (
+            f"{s['first_order']:.2f} [{s['first_order_ci'][0]:.2f}, "
+            f"{s['first_order_ci'][1]:.2f}]"
+        )
+        total = (
+            f"{s['total_order']:.2f} [{s['total_order_ci'][0]:.2f}, "
+            f"{s['total_order_ci'][1]:.2f}]"
+        )
+        first_flag = "" if s["first_order_distinguishable"] else "≈0"
+        total_flag = "" if s["total_order_distinguishable"] else "≈0"
+        if compact:
+            t.add_row(
+                f"{s['name']}\n  {span}",
+                f"{first} {first_flag or '  '}",
+                f"{total} {total_flag or '  '}",
+            )
+        else:
+            t.add_row(s["name"], span, first, first_flag, total, total_flag)
+    return t

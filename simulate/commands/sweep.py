@@ -32,11 +32,11 @@ from simulate.model import Scenario
 from simulate.overrides import Scalar, parse_assignment, parse_grid
 from simulate.report import format_money
 from simulate.reports.charts import cost_frontier, sweep_heatmap
-from simulate.reports.headline import sweep_headline
+from simulate.reports.headline import NBSP, sweep_headline
 from simulate.reports.html import render_sweep_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import provenance
-from simulate.reports.terminal import headline_block
+from simulate.reports.terminal import FirstFit, Words, headline_block
 from simulate.variants import apply_to_scenario
 
 MAX_POINTS = 10_000
@@ -184,62 +184,107 @@ def sweep_csv(data: dict[str, Any]) -> str:
 
 
 def render_sweep(data: dict[str, Any], name: str) -> RenderableType:
-    """The table of points, and a heat map for a two-dimensional grid."""
+    """The table of points, and a heat map for a two-dimensional grid.
+
+    Where the one wide table does not fit the terminal (about 130 columns for two
+    axes), it is split into two stacked tables, revenue and then cost and the value
+    of one more seat, each repeating the grid's axes; the legend follows each.
+    """
     axes = [a["path"] for a in data["axes"]]
     cost = data["pareto_cost"]
-    head = Text()
-    head.append(f"Sweep of {name}", style="bold")
-    head.append(
-        f"  ({len(data['points'])} points, {data['trials']:,} trials each, seed {data['seed']}, "
-        f"common random numbers; revenue = months 1–{data['horizon_months']})"
+    intro = f"Sweep of {name}"
+    head = Words(
+        f"{intro}  ({len(data['points'])} points, {data['trials']:,} trials each, seed "
+        f"{data['seed']}, common random numbers; revenue = months 1–{data['horizon_months']})",
+        bold=len(intro),
     )
     with_cost = data["points"][0]["team_cost_yearly"] is not None
-    caption = (
+    revenue_legend = (
         "P10/P50/P90: eight trials in ten fall between P10 and P90; target: the probability "
-        "of meeting the scenario's target; "
-        + (
-            "+1 X: the paired gain in revenue − cost from one more of X (± SE); "
-            if with_cost
-            else "+1 X: the paired gain in revenue from one more of X (± SE); "
-        )
-        + f"◆ Pareto-efficient: no other point earns more for no more {cost}"
+        "of meeting the scenario's target"
     )
-    t = table("Every point of the grid", caption=caption)
-    for a in axes:
-        t.add_column(_axis_label(a), justify="right")
-    t.add_column("seats", justify="right")
-    for column in ("P10", "P50", "P90", "lost", "target"):
-        t.add_column(column, justify="right")
-    if with_cost:
-        for column in ("cost/yr", "rev − cost", "rev/cost"):
-            t.add_column(column, justify="right")
+    cost_legend = (
+        f"+1 X: the paired gain in revenue{NBSP}−{NBSP}cost from one more of X (±{NBSP}SE); "
+        if with_cost
+        else f"+1 X: the paired gain in revenue from one more of X (±{NBSP}SE); "
+    ) + f"◆ Pareto-efficient: no other point earns more for no more {cost}"
     marginal_axes = [
         a for a in axes if any(m["axis"] == a for p in data["points"] for m in p["marginal"])
     ]
-    for a in marginal_axes:
-        t.add_column(f"+1 {_axis_label(a)}", justify="right", no_wrap=True)
-    t.add_column("", justify="left")
+    wide = Group(
+        _points_table(data, "Every point of the grid", axes, marginal_axes, with_cost,
+                      revenue=True, costs=True, compact=False),
+        Words(f"{revenue_legend}; {cost_legend}"),
+    )  # fmt: skip
+    stacked = Group(
+        _points_table(data, "Every point of the grid: revenue", axes, marginal_axes, with_cost,
+                      revenue=True, costs=False, compact=True),
+        Text(),
+        Words(revenue_legend),
+        Text(),
+        _points_table(data, "Every point of the grid: cost and one more seat", axes,
+                      marginal_axes, with_cost, revenue=False, costs=True, compact=True),
+        Text(),
+        Words(cost_legend),
+    )  # fmt: skip
+    parts: list[RenderableType] = [head, FirstFit(wide, stacked)]
+    if len(axes) == 2:
+        parts += [
+            Text(),
+            FirstFit(heat_map(data, with_cost), heat_map(data, with_cost, compact=True)),
+        ]
+    return Group(*parts)
+
+
+def _points_table(
+    data: dict[str, Any],
+    title: str,
+    axes: list[str],
+    marginal_axes: list[str],
+    with_cost: bool,
+    *,
+    revenue: bool,
+    costs: bool,
+    compact: bool,
+) -> Table:
+    """The grid's points with the revenue columns, the cost columns, or both."""
+    t = table(title, compact=compact)
+    for a in axes:
+        t.add_column(_axis_label(a), justify="right", no_wrap=True)
+    if revenue:
+        t.add_column("seats", justify="right", no_wrap=True)
+        for column in ("P10", "P50", "P90", "lost", "target"):
+            t.add_column(column, justify="right", no_wrap=True)
+    if costs:
+        if with_cost:
+            for column in ("cost/yr", "rev − cost", "rev/cost"):
+                t.add_column(column, justify="right", no_wrap=True)
+        for a in marginal_axes:
+            t.add_column(f"+1 {_axis_label(a)}", justify="right", no_wrap=True)
+        t.add_column("", justify="left", no_wrap=True)
     for p in data["points"]:
         r = p["revenue"]
         row = [_text(p["settings"][a]) for a in axes]
-        row += [str(p["seats"]), _four(r["p10"]), _four(r["p50"]),
-                _four(r["p90"]), f"{p['accounts_lost']:.1f}",
-                "—" if p["p_target"] is None else f"{100 * p['p_target']:.0f} %"]  # fmt: skip
-        if with_cost:
-            row += [format_money(p["team_cost_yearly"]), format_money(p["revenue_minus_cost"]),
-                    f"{p['revenue_per_cost']:.2f}" if p["revenue_per_cost"] else "—"]  # fmt: skip
-        marginal = {m["axis"]: m for m in p["marginal"]}
-        for a in marginal_axes:
-            m = marginal.get(a)
-            row.append(
-                "" if m is None else f"{_signed_money(m['mean'])} ±{_short(_two_digits(m['se']))}"
-            )
-        row.append("◆" if p["pareto"] else "")
+        if revenue:
+            row += [str(p["seats"]), _four(r["p10"]), _four(r["p50"]),
+                    _four(r["p90"]), f"{p['accounts_lost']:.1f}",
+                    "—" if p["p_target"] is None else f"{100 * p['p_target']:.0f} %"]  # fmt: skip
+        if costs:
+            if with_cost:
+                per_cost = p["revenue_per_cost"]
+                row += [format_money(p["team_cost_yearly"]), format_money(p["revenue_minus_cost"]),
+                        f"{per_cost:.2f}" if per_cost else "—"]  # fmt: skip
+            marginal = {m["axis"]: m for m in p["marginal"]}
+            for a in marginal_axes:
+                m = marginal.get(a)
+                row.append(
+                    ""
+                    if m is None
+                    else f"{_signed_money(m['mean'])} ±{_short(_two_digits(m['se']))}"
+                )
+            row.append("◆" if p["pareto"] else "")
         t.add_row(*row)
-    parts: list[RenderableType] = [head, t]
-    if len(axes) == 2:
-        parts.append(heat_map(data, with_cost))
-    return Group(*parts)
+    return t
 
 
 def _short(value: float) -> str:
@@ -273,8 +318,12 @@ def _signed_money(value: float) -> str:
     return ("+" if value >= 0 else "−") + _short(abs(value))
 
 
-def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
-    """Rows: the first axis; columns: the second; cells: P50 revenue (or mean revenue − cost)."""
+def heat_map(data: dict[str, Any], with_cost: bool, *, compact: bool = False) -> Group:
+    """Rows: the first axis; columns: the second; cells: P50 revenue (or mean revenue − cost).
+
+    ``compact``: one space between columns and only the first axis over the row labels
+    (the title names both), for 80 columns.
+    """
     first, second = data["axes"]
     key = "revenue_minus_cost" if with_cost else "p50"
     what = "mean revenue − team cost" if with_cost else "median revenue (P50)"
@@ -287,15 +336,17 @@ def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
     t = table(
         f"Heat map: {what}, {_axis_label(first['path'])} down × "
         f"{_axis_label(second['path'])} across",
-        caption="on a terminal, lighter = more; ◆ Pareto-efficient; · no seat",
+        compact=compact,
     )
     t.add_column(
-        f"{_axis_label(first['path'])} \\ {_axis_label(second['path'])}",
+        _axis_label(first["path"])
+        if compact
+        else f"{_axis_label(first['path'])} \\ {_axis_label(second['path'])}",
         justify="right",
         no_wrap=True,
     )
     for v in second["values"]:
-        t.add_column(_text(v), justify="right")
+        t.add_column(_text(v), justify="right", no_wrap=True)
     for u in first["values"]:
         row: list[Text] = [Text(_text(u))]
         for v in second["values"]:
@@ -309,4 +360,5 @@ def heat_map(data: dict[str, Any], with_cost: bool) -> Table:
             style = Style(bgcolor=f"color({shade})", color="black" if level > 0.5 else "white")
             row.append(Text(_four(value) + (" ◆" if p["pareto"] else "  "), style=style))
         t.add_row(*row)
-    return t
+    legend = Words("on a terminal, lighter = more; ◆ Pareto-efficient; · no seat")
+    return Group(t, Text(), legend) if compact else Group(t, legend)

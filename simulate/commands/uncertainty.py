@@ -8,6 +8,7 @@ from typing import Any
 import click
 import numpy as np
 from rich.console import Console, Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from assess import jsonout
@@ -29,11 +30,11 @@ from simulate.errors import SimulateError
 from simulate.overrides import Override
 from simulate.report import format_money, format_value, render_fan_chart
 from simulate.reports.charts import fan_chart
-from simulate.reports.headline import uncertainty_headline
+from simulate.reports.headline import NBSP, uncertainty_headline
 from simulate.reports.html import render_uncertainty_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import provenance
-from simulate.reports.terminal import headline_block
+from simulate.reports.terminal import FirstFit, Words, headline_block
 from simulate.variants import apply_to_scenario
 
 STREAM = 0x0CE7
@@ -182,40 +183,64 @@ def uncertainty_command(
 
 
 def render_uncertainty(data: dict[str, Any], chart: Text) -> RenderableType:
-    """The draws, the split of the spread, and the pooled fan chart."""
-    head = Text()
-    head.append(f"Uncertainty: {data['scenario']}", style="bold")
-    head.append(
-        f"  ({data['draws']} draws of the assumptions × {data['trials_per_draw']:,} trials, "
-        f"seed {data['seed']})"
+    """The draws, the split of the spread, and the pooled fan chart.
+
+    Where the split's one wide table does not fit (about 100 columns), it becomes two
+    stacked tables: the pooled percentiles, then the chance and assumptions SDs.
+    """
+    intro = f"Uncertainty: {data['scenario']}"
+    head = Words(
+        f"{intro}  ({data['draws']} draws of the assumptions × {data['trials_per_draw']:,} "
+        f"trials, seed {data['seed']})",
+        bold=len(intro),
     )
     drawn = table("Assumptions drawn")
     for column in ("assumption", "distribution", "lowest", "median", "highest"):
         drawn.add_column(column, justify="left" if column in ("assumption", "distribution")
-                         else "right")  # fmt: skip
+                         else "right", no_wrap=column != "distribution")  # fmt: skip
     for name, entry in data["assumptions"].items():
-        params = ", ".join(f"{k} {format_value(v)}" for k, v in entry["params"].items())
+        params = ", ".join(f"{k}{NBSP}{format_value(v)}" for k, v in entry["params"].items())
         drawn.add_row(
-            name, f"{entry['distribution']} ({params})", f"{min(entry['draws']):.4g}",
+            name, Words(f"{entry['distribution']} ({params})"), f"{min(entry['draws']):.4g}",
             f"{float(np.median(entry['draws'])):.4g}", f"{max(entry['draws']):.4g}",
         )  # fmt: skip
-    split = table(
-        "Where the spread comes from (one-way analysis of variance)",
-        caption=(
-            "chance SD: the spread within a draw (luck); assumptions SD: the spread of the "
-            "draws' means beyond luck; share: of the total variance, the part the assumptions "
-            "cause. P10/P50/P90 pool every trial of every draw."
-        ),
+    title = "Where the spread comes from (one-way analysis of variance)"
+    legend = Words(
+        "chance SD: the spread within a draw (luck); assumptions SD: the spread of the "
+        "draws' means beyond luck; share: of the total variance, the part the assumptions "
+        "cause. P10/P50/P90 pool every trial of every draw."
     )
-    for column in ("outcome", "month", "mean", "P10", "P50", "P90", "chance SD",
-                   "assumptions SD", "share"):  # fmt: skip
-        split.add_column(column, justify="left" if column == "outcome" else "right")
+    wide = Group(
+        _split(data, title, ("mean", "P10", "P50", "P90", "chance SD", "assumptions SD",
+                             "share"), compact=False),
+        legend,
+    )  # fmt: skip
+    stacked = Group(
+        _split(data, "Revenue over every trial of every draw", ("mean", "P10", "P50", "P90"),
+               compact=True),
+        Text(),
+        _split(data, title, ("chance SD", "assumptions SD", "share"), compact=True),
+        Text(),
+        legend,
+    )  # fmt: skip
+    return Group(head, drawn, FirstFit(wide, stacked), chart)
+
+
+def _split(data: dict[str, Any], title: str, columns: tuple[str, ...], *, compact: bool) -> Table:
+    """The analysis of variance's rows, by outcome and month, with the given columns."""
+    t = table(title, compact=compact)
+    for column in ("outcome", "month", *columns):
+        t.add_column(column, justify="left" if column == "outcome" else "right", no_wrap=True)
     labels = {"revenue": "revenue (month)", "revenue_cumulative": "revenue to date"}
     for s in data["split"]:
-        split.add_row(
-            labels[s["outcome"]], str(s["month"]), format_money(s["mean"]),
-            format_money(s["p10"]), format_money(s["p50"]), format_money(s["p90"]),
-            format_money(s["chance_sd"]), format_money(s["assumption_sd"]),
-            f"{100 * s['assumption_share']:.0f} %",
-        )  # fmt: skip
-    return Group(head, drawn, split, chart)
+        cells = {
+            "mean": format_money(s["mean"]),
+            "P10": format_money(s["p10"]),
+            "P50": format_money(s["p50"]),
+            "P90": format_money(s["p90"]),
+            "chance SD": format_money(s["chance_sd"]),
+            "assumptions SD": format_money(s["assumption_sd"]),
+            "share": f"{100 * s['assumption_share']:.0f} %",
+        }
+        t.add_row(labels[s["outcome"]], str(s["month"]), *(cells[c] for c in columns))
+    return t
