@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -187,6 +188,19 @@ class SobolResult:
         }
 
 
+def _saltelli_2010(
+    f_a: NDArray[np.float64], f_b: NDArray[np.float64], f_ab: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """First-order and total Sobol indices from the model's outputs on A, B and each AB_i
+    (Saltelli et al. 2010, the estimators scipy.stats.sobol_indices uses by default)."""
+    variance = np.var(np.concatenate([f_a, f_b]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = np.mean(f_b * (f_ab - f_a), axis=-1) / variance
+        total = 0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / variance
+    # An output that does not vary has no variance to share: its indices are 0.
+    return np.where(np.isfinite(first), first, 0.0), np.where(np.isfinite(total), total, 0.0)
+
+
 def sobol(
     levels: Sequence[Level],
     evaluate: Callable[[Mapping[str, float]], float],
@@ -216,13 +230,44 @@ def sobol(
             out[0, j] = evaluate(dict(zip(names, (float(v) for v in x[:, j]), strict=True)))
         return out
 
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5_0B01,)))
-    result = stats.sobol_indices(func=func, n=samples, dists=dists, rng=rng)
-    boot = result.bootstrap(confidence_level=CONFIDENCE, n_resamples=BOOTSTRAP_RESAMPLES)
-    first = np.ravel(result.first_order)
-    total = np.ravel(result.total_order)
-    f_lo, f_hi = (np.ravel(v) for v in boot.first_order.confidence_interval)
-    t_lo, t_hi = (np.ravel(v) for v in boot.total_order.confidence_interval)
+    sample_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5_0B01,)))
+    boot_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5_0B02,)))
+    # Saltelli's design (as scipy.stats.sobol_indices draws it): A and B from one scrambled
+    # Sobol sequence of 2d dimensions, and AB_i = A with column i taken from B.
+    d = len(levels)
+    a_b = stats.qmc.Sobol(d=2 * d, rng=sample_rng, bits=64).random(samples).T.reshape(2, d, -1)
+    for k, dist in enumerate(dists):
+        a_b[:, k] = dist.ppf(a_b[:, k])
+    a, b = a_b
+    ab = np.tile(a, (d, 1, 1))
+    ab[np.arange(d), np.arange(d)] = b[np.arange(d)]
+    f_a, f_b = func(a)[0], func(b)[0]
+    f_ab = np.stack([func(ab[i])[0] for i in range(d)])
+    centre = np.mean(np.concatenate([f_a, f_b]))  # Sobol & Levitan (1999), as scipy does
+    f_a, f_b, f_ab = f_a - centre, f_b - centre, f_ab - centre
+    first, total = _saltelli_2010(f_a, f_b, f_ab)
+
+    def statistic(idx: NDArray[np.int64]) -> NDArray[np.float64]:
+        return np.concatenate(_saltelli_2010(f_a[idx], f_b[idx], f_ab[:, idx]))
+
+    with warnings.catch_warnings():  # an assumption with no effect has a degenerate bootstrap
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        boot = stats.bootstrap(
+            (np.arange(samples),),
+            statistic,
+            method="BCa",
+            n_resamples=BOOTSTRAP_RESAMPLES,
+            confidence_level=CONFIDENCE,
+            rng=boot_rng,  # keyed by the seed: the same seed gives the same intervals
+        )
+    low, high = boot.confidence_interval
+    estimate = np.concatenate([first, total])
+    constant = np.ptp(boot.bootstrap_distribution, axis=-1) == 0  # e.g. an index exactly 0
+    low = np.where(constant, estimate, low)
+    high = np.where(constant, estimate, high)
+    f_lo, t_lo = low[:d], low[d:]
+    f_hi, t_hi = high[:d], high[d:]
     indices = sorted(
         (
             SobolIndex(
