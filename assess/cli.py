@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assess import __version__
+from assess import __version__, jsonout
 from assess.clikit import EXIT_BAD_INPUT, EXIT_FAILURE, print_error, run_cli
 from assess.errors import AssessError, did_you_mean
 from assess.fileio import (
@@ -193,7 +193,6 @@ def _csv_from_columns(
 
 def _export_chunks(batches: Iterator[list[Profile]], fmt: str) -> Iterator[str]:
     """YAML or JSON text, chunk by chunk, identical to assess.profiles.export_profiles."""
-    import json
 
     from assess.fileio import dump_yaml
     from assess.profiles import profile_to_data
@@ -205,7 +204,7 @@ def _export_chunks(batches: Iterator[list[Profile]], fmt: str) -> Iterator[str]:
     first = True
     for batch in batches:
         for profile in batch:
-            item = json.dumps(profile_to_data(profile), indent=2, ensure_ascii=False)
+            item = jsonout.dumps(profile_to_data(profile), indent=2, ensure_ascii=False)
             yield ("[\n" if first else ",\n") + "  " + item.replace("\n", "\n  ")
             first = False
     yield "[]\n" if first else "\n]\n"

@@ -6,6 +6,7 @@ few CPU-seconds beside the kernel's first compile.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -298,6 +299,9 @@ def test_hire_in_several_roles_says_where_each_adds_most(profiles: Path, tmp_pat
     ])  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
+    profile_bytes = (profiles / "c-013.profile.yaml").read_bytes()
+    assert data["provenance"]["profiles_sha256"] == [hashlib.sha256(profile_bytes).hexdigest()]
+    assert data["provenance"]["seed"] == data["seed"]
     best = data["best_role"]["c-013"]
     assert set(best["roles"]) == {"farmer", "hunter", "order_taker"}
     assert best["impact"] == max(best["roles"].values())

@@ -10,15 +10,17 @@ through :mod:`assess.behaviour` and is drawn per trial from the traits' standard
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 import click
 from rich.console import Group
 
+from assess import jsonout
 from assess.behaviour import BEHAVIOUR_FIELDS, MAPPING_VERSION
 from assess.errors import did_you_mean
+from assess.fileio import read_bytes
 from assess.model import Profile
 from simulate.analysis.hire import HireOption, project_hires
 from simulate.candidates import candidate_behaviour, read_candidate
@@ -43,6 +45,11 @@ from simulate.reports.terminal import headline_block
 from simulate.results import SimulationResult
 
 ROLES = ("farmer", "hunter", "hybrid", "order_taker")
+
+
+def _file_sha256(path: Path) -> str:
+    """SHA-256 of a profile file's bytes, for the projection's provenance."""
+    return hashlib.sha256(read_bytes(path, "profile")).hexdigest()
 
 
 def parse_roles(text: str) -> list[str]:
@@ -211,10 +218,11 @@ def hire_command(
     data["provenance"] = {
         **provenance(base),
         "profiles": [str(path) for path in profile_paths],
+        "profiles_sha256": [_file_sha256(path) for path in profile_paths],
     }
     lines = hire_headline(data)
     if output_format == "json":
-        emit(json.dumps(data, indent=2) + "\n", output, "the JSON projection")
+        emit(jsonout.dumps(data, indent=2) + "\n", output, "the JSON projection")
     elif output_format == "csv":
         emit(hire_csv(data), output, "the CSV projection")
     else:

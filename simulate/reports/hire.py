@@ -5,13 +5,13 @@ Data in, strings or rich renderables out (nothing prints or touches files).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from assess import jsonout
 from assess.reports import html
 from simulate.analysis.hire import HIRE_OUTCOMES
 from simulate.analysis_report import csv_text, signed, table, unsigned
@@ -260,5 +260,5 @@ def render_hire_html(data: Mapping[str, Any], runs: Mapping[str, Mapping[str, An
         lines,
         sections,
         data.get("provenance") or {},
-        json.dumps(report, sort_keys=True, default=str),
+        jsonout.dumps(report, sort_keys=True, default=str),
     )
