@@ -97,7 +97,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
         click.echo(text, nl=False)
     else:
         refuse_overwriting_command_inputs(output)
-        atomic_write(output, text)
+        atomic_write(output, text, private=True)
         _note(f"wrote {what} to {output}")
 
 

@@ -415,8 +415,8 @@ def render_book_html(data: Mapping[str, Any], source: str) -> str:
 
 
 def write_report(path: Path, page: str) -> None:
-    """Write an HTML report atomically (the one writer every command uses)."""
-    atomic_write(path, page)
+    """Write an HTML report atomically, mode 0600 (a hire report names candidates)."""
+    atomic_write(path, page, private=True)
 
 
 Renderer = Callable[..., str]

@@ -81,5 +81,5 @@ def write_outputs(
         built = figure()
         if built is None:
             raise RepfitError(f"{plot}: this result has nothing to chart.")
-        atomic_write(plot, chart_bytes(built, plot_suffix(plot), chart_name))
+        atomic_write(plot, chart_bytes(built, plot_suffix(plot), chart_name), private=True)
         click.echo(f"wrote the chart to {plot}", err=True)

@@ -519,7 +519,7 @@ class DashboardApp(App[int]):
     def _export_text(self, result: Mapping[str, Any], partial: str) -> None:
         path = self.config.text_export_path
         try:
-            atomic_write(path, run_report_text(result))
+            atomic_write(path, run_report_text(result), private=True)
         except OSError as exc:
             self._exported(f"Not exported: {path}: {exc.strerror or exc}", "error")
             return

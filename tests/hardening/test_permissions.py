@@ -98,3 +98,21 @@ def test_stale_temporaries_of_dead_writers_are_cleaned_and_live_ones_kept(
     live.unlink()
     atomic_write(tmp_path / "export.csv", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.tmp", "export.csv"]
+
+
+def test_simulation_reports_and_results_are_0600(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hire projection names candidates; every simulate output is written owner-only."""
+    from simulate.cli import main as simulate_main
+
+    scenario = Path(__file__).resolve().parents[2] / "examples" / "scenario.yaml"
+    result, report = tmp_path / "run.json", tmp_path / "run.html"
+    code = simulate_main([
+        "run", str(scenario), "--trials", "2", "--set", "horizon_months=6",
+        "--set", "target.month=6", "--workers", "1", "--format", "json",
+        "-o", str(result), "--report", str(report),
+    ])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert mode(result) == 0o600
+    assert mode(report) == 0o600
