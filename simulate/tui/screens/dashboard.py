@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from simulate.assumptions import Assumption
 from simulate.report import format_count, format_money, format_share, format_value
@@ -35,6 +35,7 @@ from simulate.tui.view import (
     revenue_by_archetype,
 )
 from simulate.tui.widgets.fan import FanChart
+from simulate.tui.widgets.footer import SteadyFooter
 from simulate.tui.widgets.team import CandidateRow, TeamRow
 
 KPI_KEYS = ("revenue", "target", "accounts_lost", "new_logos", "wallet_share", "team_cost")
@@ -154,7 +155,7 @@ class DashboardScreen(Screen[None]):
                 with Vertical(id="tables"):
                     yield Static("", id="by-archetype")
                     yield Static("", id="quadrants")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         first = next(iter(self.query(TeamRow)), None)
