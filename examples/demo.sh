@@ -7,9 +7,10 @@ mkdir -p "$out"
 
 # HR analyst / hiring manager: score the 44 bundled sample candidates (examples/answers.csv)
 # on the bundled sales-traits questionnaire; show the best few, then one candidate's verdict.
+# The demo owns out/: a second run replaces its profiles (--overwrite).
 echo "== assess score examples/answers.csv --format table --top 8 =="
 "$bin/assess" score examples/answers.csv --format table --top 8
-"$bin/assess" score examples/answers.csv --out "$out/profiles" --reports 2>/dev/null
+"$bin/assess" score examples/answers.csv --out "$out/profiles" --reports --overwrite 2>/dev/null
 echo
 echo "== assess show $out/profiles/c-003.profile.yaml --report $out/c-003.html =="
 echo "   (applied as farmer, answers like an order-taker)"
