@@ -62,13 +62,14 @@ def _num(value: object) -> str:
     return str(value)
 
 
-def csv_header(q: Questionnaire, roles: Sequence[str]) -> list[str]:
-    """The header of the flat CSV for ``roles`` (sorted) and every trait of ``q``."""
+def csv_header(trait_ids: Sequence[str], roles: Sequence[str]) -> list[str]:
+    """The header of the flat CSV for ``roles`` (sorted) and ``trait_ids`` (the one header of
+    both writers: this export and :func:`assess.profiles.profiles_csv`)."""
     header = ["candidate_id", "name", "role", "questionnaire", "best_fit"]
     for role in roles:
         header += [f"fit_{role}", f"fit_{role}_low", f"fit_{role}_high", f"fit_{role}_vs_next"]
-    for trait in q.traits:
-        header += [f"{trait.id}_{part}" for part in TRAIT_PARTS]
+    for trait_id in trait_ids:
+        header += [f"{trait_id}_{part}" for part in TRAIT_PARTS]
     header += [
         *VALIDITY_COLUMNS,
         "validity_flags",
@@ -259,7 +260,8 @@ class CsvExport:
             role: not_distinguishable_from_next(self._fit_values[role], self._fit_intervals[role])
             for role in roles
         }
-        lines = [",".join(csvsafe.text_cell(name) for name in csv_header(self.q, roles))]
+        header = csv_header([trait.id for trait in self.q.traits], roles)
+        lines = [",".join(csvsafe.text_cell(name) for name in header)]
         for number, (head, fits, tail) in enumerate(
             zip(self._heads, self._fits, self._tails, strict=True)
         ):

@@ -904,30 +904,9 @@ def profiles_csv(profiles: Sequence[Profile]) -> str:
     """Flat CSV: one row per candidate; columns for role fit, each trait, validity and flags."""
     roles = sorted({fit.role for p in profiles for fit in p.role_fit})
     traits = _unique(trait_id for p in profiles for trait_id in p.traits)
-    header = ["candidate_id", "name", "role", "questionnaire", "best_fit"]
-    for role in roles:
-        header += [f"fit_{role}", f"fit_{role}_low", f"fit_{role}_high", f"fit_{role}_vs_next"]
-    for trait_id in traits:
-        header += [
-            f"{trait_id}_{part}"
-            for part in ("raw", "t", "t_low", "t_high", "sem", "percentile", "band", "status")
-        ]
-    header += [
-        "attention_checks_failed",
-        "longstring",
-        "irv",
-        "consistency_disagreement",
-        "social_desirability",
-        "too_fast_share",
-        "faking_index",
-        "validity_flags",
-        "red_flags",
-        "norms_source",
-        "norms_n",
-        "norms_provisional",
-        "forced",
-        "scorer_version",
-    ]
+    from assess.bulk_export import csv_header
+
+    header = csv_header(traits, roles)
     out = io.StringIO()
     writer = csvsafe.writer(out)  # neutralises and quotes every cell (assess.csvsafe)
     writer.writerow(header)
