@@ -14,7 +14,6 @@ tasks run (this process, local worker processes, a Dask cluster).
 from simulate.engine.batching import run_simulation
 from simulate.engine.core import (
     ASK_CONTACT,
-    ASK_REFERRAL,
     ATTENTION_POLICIES,
     BLOCK_TRIALS,
     CHURN,
@@ -24,13 +23,11 @@ from simulate.engine.core import (
     ECONOMY,
     LOGO_SIZE,
     LOGO_SLOT_CHUNK,
-    MGMT_CHANGE,
     PROSPECTING,
     REP_QUIT,
     SEAT_FILL,
     THETA,
     WALLET,
-    WIN,
     Batch,
     ModelInputs,
     Rates,
@@ -44,7 +41,6 @@ from simulate.engine.core import (
 
 __all__ = [
     "ASK_CONTACT",
-    "ASK_REFERRAL",
     "ATTENTION_POLICIES",
     "BLOCK_TRIALS",
     "CHURN",
@@ -54,13 +50,11 @@ __all__ = [
     "ECONOMY",
     "LOGO_SIZE",
     "LOGO_SLOT_CHUNK",
-    "MGMT_CHANGE",
     "PROSPECTING",
     "REP_QUIT",
     "SEAT_FILL",
     "THETA",
     "WALLET",
-    "WIN",
     "Batch",
     "ModelInputs",
     "Rates",

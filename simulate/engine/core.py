@@ -56,17 +56,14 @@ MAX_OUTPUT_BYTES = 2 * 2**30
 INITIAL_SLOT_MONTHS = 6
 """New-logo slots allocated up front: about this many months' worth (speed only)."""
 
-# Mechanism ids in the stream keys; never renumber (results would change).
-THETA, ECONOMY, WALLET, CONVERSATIONS, WIN, ASK_CONTACT, ASK_REFERRAL = 1, 2, 3, 4, 5, 6, 7
-CONTACT_DECAY, MGMT_CHANGE, CHURN, LOGO_SIZE, REP_QUIT, SEAT_FILL, PROSPECTING = (
-    8,
-    9,
-    10,
-    11,
-    12,
-    13,
-    14,
-)
+# Mechanism ids in the stream keys; never renumber (results would change). Mechanisms
+# that make two draws take them from one word's high and low halves (streams.halves):
+# CONVERSATIONS the count (high) and the win (low), ASK_CONTACT the contact ask (high) and
+# the referral ask (low), CHURN the churn (high) and the management change (low). Ids 5,
+# 7 and 9 (the win, referral and management-change words of the first compiled engine)
+# are retired.
+THETA, ECONOMY, WALLET, CONVERSATIONS, ASK_CONTACT = 1, 2, 3, 4, 6
+CONTACT_DECAY, CHURN, LOGO_SIZE, REP_QUIT, SEAT_FILL, PROSPECTING = 8, 10, 11, 12, 13, 14
 DEPARTURE = 15
 
 ATTENTION_POLICIES = ("uniform", "potential", "size", "key_accounts")
@@ -575,6 +572,7 @@ class Batch:
         k = np.arange(r.max_contacts + 2, dtype=np.float64)
         self.leave_table = np.where(k > 1, 1.0 - (1.0 - r.contact_decay) ** (k - 1.0), -1.0)
         self.event_table = np.asarray(event_factor(r, k), dtype=np.float64)
+        self.wallet_table = streams.lognormal_table(r.account_sd)
         self.n_archetypes = len(x.archetype_names)
         self.seat_entity_words = np.array(x.seat_entities, dtype=np.uint64)
         self.seat_base = streams.base_key(x.seed, trial_ids, self.seat_entity_words[None, :])
@@ -664,7 +662,7 @@ class Batch:
             x.effects, self.policy, x.shared_coverage, self.rp, ctr,
             x.hours, x.capacity, self.proactive, self.close, self.ask, self.quality,
             self.neglect,
-            x.seat_archetype, x.cost_month, self.leave_table, self.event_table,
+            x.seat_archetype, x.cost_month, self.leave_table, self.event_table, self.wallet_table,
             self.active, self.wallet, self.share, self.floor, self.ceiling, self.contacts,
             self.health, self.owner, self.quadrant, self.source, self.base, self.theta,
             self.referral, self.seat_base, self.vacant, self.tenure, self.load, self.hired,

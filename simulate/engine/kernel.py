@@ -29,7 +29,11 @@ from simulate.engine.streams import (
     base_word,
     beta_quantile,
     child_word,
+    draw_word,
+    high_unit,
     inverse_normal,
+    lognormal_factor,
+    low_unit,
     uniform_word,
 )
 
@@ -85,6 +89,11 @@ from simulate.engine.streams import (
 N_RATES = 46
 """THETA_A and THETA_B are the book's beta distribution of θ (0 when θ is not drawn)."""
 
+# Stream mechanisms the account loop draws from (the ids of simulate.engine.core): the
+# wallet's normal; conversations (high half) and the win (low half); the contact ask (high)
+# and the referral ask (low); contact decay; churn (high) and the management change (low).
+WALLET_STREAM, CONVERSATIONS_STREAM, ASK_STREAM, DECAY_STREAM, CHURN_STREAM = 3, 4, 6, 8, 10
+
 # Attention policies as codes (the order of core.ATTENTION_POLICIES).
 UNIFORM, POTENTIAL, SIZE, KEY_ACCOUNTS = range(4)
 
@@ -129,6 +138,31 @@ def poisson_count_from(u: float, lam: float, p0: float, cap: int) -> int:
 
 
 @njit(cache=True, inline="always")
+def _seat_terms(
+    s: int,
+    filled: bool,
+    attention: float,
+    proactive: float,
+    ask_rate: float,
+    quality: float,
+    neglect: float,
+    health_neglected: float,
+    owner_effect: float,
+    seat_rate: np.ndarray,
+    seat_ask: np.ndarray,
+    seat_target: np.ndarray,
+    seat_factor: np.ndarray,
+) -> None:
+    """What an account gets from seat ``s`` at ``attention``: its conversation rate, ask
+    rate (before health), health target and the owner factor of its churn hazard."""
+    service = attention * (1.0 - neglect) if filled else attention
+    seat_rate[s] = proactive * attention if filled else 0.0
+    seat_ask[s] = ask_rate * attention if filled else 0.0
+    seat_target[s] = quality * service + health_neglected * (1.0 - service)
+    seat_factor[s] = 1.0 + owner_effect * (1.0 - service)
+
+
+@njit(cache=True, inline="always")
 def ramp(tenure: int, rp: np.ndarray) -> float:
     """Productivity ``tenure`` months into the job: linear from ramp_start to 1."""
     if rp[RAMP_MONTHS] <= 0.0:
@@ -158,6 +192,7 @@ def step_month(
     cost_month: np.ndarray,
     leave_table: np.ndarray,
     event_table: np.ndarray,
+    wallet_table: np.ndarray,
     # state per (trial, column)
     active: np.ndarray,
     wallet: np.ndarray,
@@ -206,6 +241,34 @@ def step_month(
     quiet_seat = np.ones(seats)
     cover_attention = 0.0
     max_contacts = int(rp[MAX_CONTACTS])
+    seat_filled = np.zeros(seats, dtype=np.bool_)
+    seat_p0 = np.ones(seats)
+    seat_rate = np.zeros(seats)
+    seat_ask = np.zeros(seats)
+    seat_target = np.zeros(seats)
+    seat_factor = np.ones(seats)
+    seat_lose = np.ones(seats)
+    hours_scale = rp[HOURS_SCALE]
+    account_sd = rp[ACCOUNT_SD]
+    capture = rp[CAPTURE]
+    pressure = rp[PRESSURE]
+    ask_contact_success = rp[ASK_CONTACT_SUCCESS]
+    ask_referral_success = rp[ASK_REFERRAL_SUCCESS]
+    health_rate = rp[HEALTH_RATE]
+    health_neglected = rp[HEALTH_NEGLECTED]
+    mgmt_change_p = rp[MGMT_CHANGE_P]
+    contacts_cap = rp[CONTACTS_CAP]
+    health_effect = rp[HEALTH_EFFECT]
+    health_reference = rp[HEALTH_REFERENCE]
+    contacts_effect = rp[CONTACTS_EFFECT]
+    contacts_reference = rp[CONTACTS_REFERENCE]
+    owner_effect = rp[OWNER_EFFECT]
+    inverse_reference = 1.0 / rp[CHURN_REFERENCE]
+    step_wallet = ctr[WALLET_STREAM]
+    step_conversations = ctr[CONVERSATIONS_STREAM]
+    step_ask = ctr[ASK_STREAM]
+    step_decay = ctr[DECAY_STREAM]
+    step_churn = ctr[CHURN_STREAM]
     for i in range(trials):
         for c in range(sums.shape[1]):
             sums[i, c] = 0.0
@@ -306,6 +369,7 @@ def step_month(
         else:
             shock = 0.0
             cover = 0.0
+        economy = math.exp(shock)
         revenue_sum = 0.0
         wallet_sum = 0.0
         count = 0.0
@@ -313,72 +377,112 @@ def step_month(
         lost = 0.0
         lost_event = 0.0
         meetings_sum = 0.0
+        # Row views and per-seat constants: the account loop reads each state value once,
+        # keeps it in a register and writes it back once.
+        active_i = active[i]
+        wallet_i = wallet[i]
+        share_i = share[i]
+        floor_i = floor[i]
+        ceiling_i = ceiling[i]
+        contacts_i = contacts[i]
+        health_i = health[i]
+        owner_i = owner[i]
+        quadrant_i = quadrant[i]
+        source_i = source[i]
+        base_i = base[i]
+        theta_i = theta[i]
+        referral_i = referral[i]
+        quad_i = quad[i]
+        by_archetype_i = by_archetype[i]
+        sourced_i = sourced[i]
+        lost_by_quadrant_i = lost_by_quadrant[i]
+        load_i = load[i]
+        if effects:
+            for s in range(seats):
+                filled = not vacant[i, s]
+                seat_filled[s] = filled
+                if policy == UNIFORM:
+                    attention = attention_seat[s] if filled else cover_attention
+                    seat_p0[s] = quiet_seat[s] if filled else 1.0
+                    _seat_terms(
+                        s, filled, attention, proactive[i, s], ask_rate[i, s], quality[i, s],
+                        neglect[i, s], health_neglected, owner_effect, seat_rate, seat_ask,
+                        seat_target, seat_factor,
+                    )  # fmt: skip
+                seat_lose[s] = 1.0 - close[i, s]
         for j in range(columns):
-            referral[i, j] = False
-            if not active[i, j]:
+            referral_i[j] = False
+            if not active_i[j]:
                 continue
-            b = base[i, j]
-            o = owner[i, j]
+            b = base_i[j]
+            o = owner_i[j]
             event = False
             conversations = 0
             if effects:
-                filled = not vacant[i, o]
                 if policy == UNIFORM:
-                    attention = attention_seat[o] if filled else cover_attention
+                    p0 = seat_p0[o]
                 else:
+                    filled = seat_filled[o]
                     unit = per_weight[o] if filled else cover
-                    attention = 1.0 - math.exp(-weights[j] * unit / rp[HOURS_SCALE])
-                service = attention * (1.0 - neglect[i, o]) if filled else attention
+                    attention = 1.0 - math.exp(-weights[j] * unit / hours_scale)
+                    _seat_terms(
+                        o, filled, attention, proactive[i, o], ask_rate[i, o], quality[i, o],
+                        neglect[i, o], health_neglected, owner_effect, seat_rate, seat_ask,
+                        seat_target, seat_factor,
+                    )  # fmt: skip
+                    p0 = math.exp(-seat_rate[o])
                 # Wallet drift: the trial's economy plus the account's own noise.
-                z = inverse_normal(uniform_word(b, ctr[3]))
-                wallet[i, j] *= math.exp(shock + rp[ACCOUNT_SD] * z)
-                # Conversations (Poisson by inverse CDF), won at the owner's close rate.
-                rate = proactive[i, o] * attention if filled else 0.0
-                u = uniform_word(b, ctr[4])
-                if policy == UNIFORM:  # noqa: SIM108
-                    p0 = quiet_seat[o] if filled else 1.0
-                else:
-                    p0 = math.exp(-rate)
+                u = uniform_word(b, step_wallet)
+                w = wallet_i[j] * (economy * lognormal_factor(u, account_sd, wallet_table))
+                wallet_i[j] = w
+                # Conversations (Poisson by inverse CDF), won at the owner's close rate: the
+                # high and the low half of one word.
+                word = draw_word(b, step_conversations)
+                u = high_unit(word)
                 if u > p0:
-                    conversations = poisson_count_from(u, rate, p0, max_conversations)
+                    conversations = poisson_count_from(u, seat_rate[o], p0, max_conversations)
+                sh = share_i[j]
                 if conversations > 0:
-                    p_win = 1.0 - (1.0 - close[i, o]) ** conversations
-                    if uniform_word(b, ctr[5]) < p_win:
-                        share[i, j] += rp[CAPTURE] * max(ceiling[i, j] - share[i, j], 0.0)
+                    p_win = 1.0 - seat_lose[o] ** conversations
+                    if low_unit(word) < p_win:
+                        sh += capture * max(ceiling_i[j] - sh, 0.0)
                 # Competitors pull the share toward its floor.
-                share[i, j] -= rp[PRESSURE] * max(share[i, j] - floor[i, j], 0.0)
-                # Asks: contacts and referrals, likelier when health is high.
-                ask = (ask_rate[i, o] * attention if filled else 0.0) * health[i, j]
-                k = contacts[i, j]
+                sh -= pressure * max(sh - floor_i[j], 0.0)
+                share_i[j] = sh
+                # Asks: contacts and referrals, likelier when health is high (one word).
+                h = health_i[j]
+                ask = seat_ask[o] * h
+                k = contacts_i[j]
                 # (A draw whose probability is 0 is not made: every draw is keyed.)
                 if ask > 0.0:
-                    if uniform_word(b, ctr[6]) < ask * rp[ASK_CONTACT_SUCCESS]:
+                    word = draw_word(b, step_ask)
+                    if high_unit(word) < ask * ask_contact_success:
                         k = min(k + 1, max_contacts)
-                    referral[i, j] = uniform_word(b, ctr[7]) < ask * rp[ASK_REFERRAL_SUCCESS]
+                    referral_i[j] = low_unit(word) < ask * ask_referral_success
                 # Contacts beyond the first leave at the data-decay rate.
-                if k > 1 and uniform_word(b, ctr[8]) < leave_table[k]:
+                if k > 1 and uniform_word(b, step_decay) < leave_table[k]:
                     k -= 1
                 # Health moves toward the service the account gets.
-                target = quality[i, o] * service + rp[HEALTH_NEGLECTED] * (1.0 - service)
-                h = health[i, j] + rp[HEALTH_RATE] * (target - health[i, j])
-                health[i, j] = h
-                # Management change and churn (θ is the month-0 book's churn).
-                event = uniform_word(b, ctr[9]) < rp[MGMT_CHANGE_P]
-                capped = min(max(float(k), 1.0), rp[CONTACTS_CAP])
+                h = h + health_rate * (seat_target[o] - h)
+                health_i[j] = h
+                # Churn and management change (θ is the month-0 book's churn): one word.
+                word = draw_word(b, step_churn)
+                event = low_unit(word) < mgmt_change_p
+                capped = min(max(float(k), 1.0), contacts_cap)
                 hazard = (
-                    theta[i, j]
+                    theta_i[j]
                     * (
                         math.exp(
-                            -rp[HEALTH_EFFECT] * (h - rp[HEALTH_REFERENCE])
-                            - rp[CONTACTS_EFFECT] * (capped - rp[CONTACTS_REFERENCE])
+                            -health_effect * (h - health_reference)
+                            - contacts_effect * (capped - contacts_reference)
                         )
-                        * (1.0 + rp[OWNER_EFFECT] * (1.0 - service))
+                        * seat_factor[o]
                     )
-                    / rp[CHURN_REFERENCE]
+                    * inverse_reference
                 )
                 if event:
                     hazard *= event_table[k]
-                churned = uniform_word(b, ctr[10]) < min(hazard, 1.0)
+                churned = high_unit(word) < min(hazard, 1.0)
                 if event:
                     bucket = 0 if k == 1 else (1 if k == 2 else 2)
                     events[bucket] += 1.0
@@ -386,29 +490,32 @@ def step_month(
                         lost_events[bucket] += 1.0
                     else:
                         k = max(k - 1, 1)
-                contacts[i, j] = k
+                contacts_i[j] = k
                 meetings_sum += conversations
-                quad[i, quadrant[i, j], Q_MEETINGS] += conversations
+                quad_i[quadrant_i[j], Q_MEETINGS] += conversations
             else:
-                churned = uniform_word(b, ctr[10]) < min(theta[i, j], 1.0)
+                churned = high_unit(draw_word(b, step_churn)) < min(theta_i[j], 1.0)
+                sh = share_i[j]
+                w = wallet_i[j]
             if churned:
-                active[i, j] = False
+                active_i[j] = False
                 lost += 1.0
-                lost_by_quadrant[i, quadrant[i, j]] += 1.0
+                lost_by_quadrant_i[quadrant_i[j]] += 1.0
                 if event:
                     lost_event += 1.0
                 continue
-            revenue = share[i, j] * wallet[i, j]
+            revenue = sh * w
             revenue_sum += revenue
-            wallet_sum += wallet[i, j]
+            wallet_sum += w
             count += 1.0
-            contacts_sum += contacts[i, j]
-            by_archetype[i, seat_archetype[o]] += revenue
-            quad[i, quadrant[i, j], Q_REVENUE] += revenue
-            quad[i, quadrant[i, j], Q_WALLET] += wallet[i, j]
-            sourced[i, source[i, j]] += revenue
+            contacts_sum += contacts_i[j]
+            by_archetype_i[seat_archetype[o]] += revenue
+            q = quadrant_i[j]
+            quad_i[q, Q_REVENUE] += revenue
+            quad_i[q, Q_WALLET] += w
+            sourced_i[source_i[j]] += revenue
             if effects:
-                load[i, o] += 1.0
+                load_i[o] += 1.0
         if effects:
             for s in range(seats):
                 if not vacant[i, s]:
