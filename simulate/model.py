@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,8 +45,12 @@ from assess.termsafe import visible
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role
 from simulate.book import Book, ChurnBeta, monthly_from_yearly, read_book_csv, synthetic_book
-from simulate.candidates import CandidateSeat, candidate_behaviour, read_candidate
 from simulate.errors import SimulateError
+
+if TYPE_CHECKING:
+    # The candidate module reads assessment profiles (pydantic models, the IRT tables and
+    # scipy): imported where a team names a profile, so a plain `simulate run` skips it.
+    from simulate.candidates import CandidateSeat
 
 SCHEMA = "repfit.scenario"
 SCHEMA_MAJOR = 1
@@ -667,6 +671,8 @@ def _seats(
             if not path.is_absolute():
                 path = base_dir / path
             slot = f"hire-{hires}"
+            from simulate.candidates import candidate_behaviour, read_candidate
+
             archetype, draws, candidate = candidate_behaviour(
                 slot, read_candidate(path), str(path), entry.role, archetypes,
                 seed=spec.seed, trials=spec.trials, where=f"team[{i}]",

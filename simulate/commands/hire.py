@@ -23,7 +23,6 @@ from assess.errors import did_you_mean
 from assess.fileio import read_bytes
 from assess.model import Profile
 from simulate.analysis.hire import HireOption, project_hires
-from simulate.candidates import candidate_behaviour, read_candidate
 from simulate.commands.common import (
     CONTEXT,
     emit,
@@ -90,6 +89,8 @@ def with_candidate(
         entry = ProfileEntry.model_validate({"profile": str(path.resolve()), "role": role})
         assert base.spec is not None
         return base.with_overrides(team=[*base.spec.team, entry])
+    from simulate.candidates import candidate_behaviour
+
     archetype, draws, candidate = candidate_behaviour(
         replace_seat, profile, str(path), role, base.archetypes,
         seed=base.seed, trials=base.trials, where=f"--replace {replace_seat}",
@@ -166,6 +167,10 @@ def hire_command(
         scenario_path, trials=trials, seed=seed, team=team, settings=settings
     )
     seat = replaced_seat(base, replace_name) if replace_name is not None else None
+    # Imported here: the candidate layer (profiles, the IRT tables, scipy) costs every other
+    # simulate command half a second of start-up.
+    from simulate.candidates import read_candidate
+
     profiles = [(path, read_candidate(path)) for path in profile_paths]
     ids = [profile.candidate.id for _, profile in profiles]
     if len(set(ids)) != len(ids):

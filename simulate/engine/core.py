@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -187,6 +187,9 @@ class ModelInputs:
     prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
 
 
+    theta_table: FloatArray = field(default_factory=lambda: np.zeros((2, 2)))
+    """The run's :func:`~simulate.engine.streams.beta_table` of the book's Beta θ (zeros
+    when θ is not drawn): every account's and new logo's θ starts from it."""
     new_hires: tuple[int, ...] = ()
     """Seats that start the run as new hires (a candidate's seat): tenure 0, so they ramp up,
     and the hiring cost (``hiring_cost_share`` of a year's cost) in month 1."""
@@ -422,6 +425,11 @@ def prepare(scenario: Scenario) -> ModelInputs:
             else None
         ),
         trial_behaviour=tuple(drawn),
+        theta_table=(
+            streams.beta_table(book.theta_beta.a, book.theta_beta.b)
+            if book.theta_beta is not None
+            else np.zeros((2, 2))
+        ),
         new_hires=tuple(i for i, seat in enumerate(seats) if seat.new_hire),
     )
 
@@ -562,7 +570,7 @@ class Batch:
         if x.theta_beta is not None:
             u = streams.uniform(self.base, 0, THETA)
             self.theta = x.theta_beta.monthly(
-                streams.beta_quantiles(x.theta_beta.a, x.theta_beta.b, u)
+                streams.beta_quantiles_from(x.theta_beta.a, x.theta_beta.b, u, x.theta_table)
             )
         else:
             self.theta = tile(x.theta, np.float64)
@@ -697,7 +705,7 @@ class Batch:
         kernel.activate_new_logos(
             self.rp, self.seed_word, self.start, self.n_book,
             np.uint64(streams.counter(0, LOGO_SIZE)), np.uint64(streams.counter(0, THETA)),
-            self.found, x.keeps_logos, self.handoff,
+            x.theta_table, self.found, x.keeps_logos, self.handoff,
             self.seat_entity_words, x.seat_archetype, self.vacant, self.load, self.won,
             self.logos, self.referral, self.active, self.wallet, self.share, self.floor,
             self.ceiling, self.contacts, self.health, self.owner, self.quadrant, self.source,

@@ -27,7 +27,7 @@ from numba import njit
 
 from simulate.engine.streams import (
     base_word,
-    beta_quantile,
+    beta_quantile_from,
     child_word,
     draw_word,
     high_unit,
@@ -576,6 +576,7 @@ def activate_new_logos(
     n_book: int,
     size_step: np.uint64,
     theta_step: np.uint64,
+    theta_table: np.ndarray,
     found: np.ndarray,
     keeps_logos: np.ndarray,
     handoff: np.ndarray,
@@ -628,7 +629,8 @@ def activate_new_logos(
                 e = child_word(seat_entities[s], np.uint64(won[i, s]))
                 won[i, s] += 1
                 _start(
-                    rp, seed_word, first_trial, size_step, theta_step, i, n_book + logos[i], o, e,
+                    rp, seed_word, first_trial, size_step, theta_step, theta_table, i,
+                    n_book + logos[i], o, e,
                     seat_archetype[s] + 1, logo_share, active, wallet, share, floor, ceiling,
                     contacts, health, owner, quadrant, source, entity, base, referred, theta,
                 )  # fmt: skip
@@ -641,7 +643,8 @@ def activate_new_logos(
             e = child_word(entity[i, j], np.uint64(referred[i, j]))
             referred[i, j] += 1
             _start(
-                rp, seed_word, first_trial, size_step, theta_step, i, n_book + logos[i], o, e,
+                rp, seed_word, first_trial, size_step, theta_step, theta_table, i,
+                n_book + logos[i], o, e,
                 seat_archetype[o] + 1, logo_share, active, wallet, share, floor, ceiling,
                 contacts, health, owner, quadrant, source, entity, base, referred, theta,
             )  # fmt: skip
@@ -656,6 +659,7 @@ def _start(
     first_trial: int,
     size_step: np.uint64,
     theta_step: np.uint64,
+    theta_table: np.ndarray,
     i: int,
     column: int,
     o: int,
@@ -698,7 +702,7 @@ def _start(
     base[i, column] = b
     referred[i, column] = 0
     if rp[THETA_A] > 0.0:
-        p = beta_quantile(rp[THETA_A], rp[THETA_B], uniform_word(b, theta_step))
+        p = beta_quantile_from(rp[THETA_A], rp[THETA_B], uniform_word(b, theta_step), theta_table)
         if rp[THETA_YEARLY] > 0.0:
             # A yearly draw p compounds to the monthly 1 − (1 − p)^(1/12).
             p = -math.expm1(math.log1p(-min(p, 1.0)) / 12.0)
