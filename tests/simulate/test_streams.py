@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaincinv, ndtri
 
-from simulate.engine import CHURN, WALLET, streams
+from simulate.engine import ASK_CONTACT, CHURN, CONTACT_DECAY, CONVERSATIONS, WALLET, kernel, streams
 
 
 def test_mix_word_is_the_finaliser_bit_for_bit() -> None:
@@ -46,4 +46,39 @@ def test_inverse_normal_and_beta_quantile_match_scipy() -> None:
     for a, b in ((1.2, 80.0), (2.0, 150.0), (0.5, 0.5), (5.0, 2.0)):
         np.testing.assert_allclose(
             streams.beta_quantiles(a, b, q), betaincinv(a, b, q), rtol=1e-9, err_msg=f"{a}, {b}"
+        )
+
+
+def test_two_draws_from_one_word_equal_the_numpy_halves() -> None:
+    base = streams.base_key(5, np.arange(30, dtype=np.uint64)[:, None], np.arange(7)[None, :])
+    high, low = streams.halves(base, 9, CHURN)
+    step = np.uint64(streams.counter(9, CHURN))
+    for t in range(base.shape[0]):
+        for e in range(base.shape[1]):
+            word = np.uint64(streams.draw_word(base[t, e], step))
+            assert streams.high_unit(word) == high[t, e]
+            assert streams.low_unit(word) == low[t, e]
+    # The halves are two uniforms on (0, 1), and not the same one.
+    assert 0.0 < min(high.min(), low.min()) and max(high.max(), low.max()) < 1.0
+    assert abs(np.corrcoef(high.ravel(), low.ravel())[0, 1]) < 0.15
+    # The kernel's account loop draws from the mechanisms core names.
+    assert (kernel.CONVERSATIONS_STREAM, kernel.ASK_STREAM, kernel.CHURN_STREAM) == (
+        CONVERSATIONS, ASK_CONTACT, CHURN
+    )
+    assert (kernel.WALLET_STREAM, kernel.DECAY_STREAM) == (WALLET, CONTACT_DECAY)
+
+
+def test_tabulated_lognormal_factor_and_beta_quantile_match_the_exact_ones() -> None:
+    sd = 0.2 / np.sqrt(12.0)
+    table = streams.lognormal_table(sd)
+    u = np.concatenate([np.linspace(1e-9, 1 - 1e-9, 20_011), [streams.LOGNORMAL_LOW, 0.5]])
+    got = np.array([streams.lognormal_factor(p, sd, table) for p in u])
+    np.testing.assert_allclose(got, np.exp(sd * ndtri(u)), rtol=1e-10)
+    q = np.linspace(1e-4, 1 - 1e-4, 2_001)  # the tails below 1/64 take the generic path
+    for a, b in ((1.2, 80.0), (2.0, 150.0), (0.5, 0.5), (5.0, 2.0), (0.1, 3.0)):
+        np.testing.assert_allclose(
+            streams.beta_quantiles_from(a, b, q, streams.beta_table(a, b)),
+            betaincinv(a, b, q),
+            rtol=1e-9,
+            err_msg=f"{a}, {b}",
         )
