@@ -49,8 +49,10 @@ BLOCK_TRIALS = 32
 """Trials per block: batches are whole blocks and summaries add whole blocks in order."""
 LOGO_SLOT_CHUNK = 32
 """New-logo slots (columns after the book) are added in chunks of this many."""
-TARGET_BATCH_ELEMENTS = 65_536
-"""Trials × columns aimed at per batch (keeps the working set in cache; DESIGN.md §7)."""
+TARGET_BATCH_ELEMENTS = 262_144
+"""Trials × columns aimed at per batch: the kernel sweeps a batch once a month whatever its
+size, so larger batches mostly spread the per-month Python work (outputs, new logos) over
+more trials (3 or 4 blocks at 2,000 accounts: 30–40 MB of state per worker)."""
 MAX_OUTPUT_BYTES = 2 * 2**30
 """Largest per-trial, per-month output kept (trials × months × metrics, float64)."""
 INITIAL_SLOT_MONTHS = 6
