@@ -148,7 +148,7 @@ def lognormal_table(sd: float) -> FloatArray:
     [LOGNORMAL_LOW, 1 − LOGNORMAL_LOW], for :func:`lognormal_factor`'s cubic Hermite
     interpolation (shape: cells + 1 × 2)."""
     width = (1.0 - 2.0 * LOGNORMAL_LOW) / LOGNORMAL_CELLS
-    u = LOGNORMAL_LOW + width * np.arange(LOGNORMAL_CELLS + 1)
+    u = np.asarray(LOGNORMAL_LOW + width * np.arange(LOGNORMAL_CELLS + 1), dtype=np.float64)
     z = normal_of(u)
     value = np.exp(sd * z)
     # d/du exp(sd·z) = sd·exp(sd·z) / φ(z), φ the standard normal density.
@@ -317,7 +317,7 @@ def lognormal_factor(u: float, sd: float, table: np.ndarray) -> float:
     t = x - k
     t2 = t * t
     t3 = t2 * t
-    return (
+    return float(
         (2.0 * t3 - 3.0 * t2 + 1.0) * table[k, 0]
         + (t3 - 2.0 * t2 + t) * table[k, 1]
         + (3.0 * t2 - 2.0 * t3) * table[k + 1, 0]
@@ -456,7 +456,7 @@ def beta_table(a: float, b: float) -> FloatArray:
     """Beta(a, b) quantiles and their slopes (times the cell width) at the cell edges of
     [LOGNORMAL_LOW, 1 − LOGNORMAL_LOW], for :func:`beta_quantile_from` (cells + 1 × 2)."""
     width = (1.0 - 2.0 * LOGNORMAL_LOW) / BETA_CELLS
-    u = LOGNORMAL_LOW + width * np.arange(BETA_CELLS + 1)
+    u = np.asarray(LOGNORMAL_LOW + width * np.arange(BETA_CELLS + 1), dtype=np.float64)
     x = beta_quantiles(a, b, u)
     log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
     # dQ/du = 1 / density(Q).
@@ -487,7 +487,7 @@ def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float
     step = err / math.exp(log_norm + (a - 1.0) * math.log(x) + (b - 1.0) * math.log1p(-x))
     if abs(step) > _BETA_POLISHED * x:
         return beta_quantile(a, b, p)
-    return x - step
+    return float(x - step)
 
 
 @njit(cache=True)
