@@ -165,6 +165,11 @@ class DashboardScreen(Screen[None]):
                     yield Static("", id="quadrants")
         yield KeyBar()
 
+    def scroll_to_center(self, widget: Widget, animate: bool = True, **kwargs: Any) -> None:
+        """Bring a newly focused widget into view with a jump, not a glide: a glide repaints
+        the whole left panel for a dozen frames, which delayed the next key."""
+        super().scroll_to_center(widget, False, **kwargs)
+
     def on_mount(self) -> None:
         first = next(iter(self.query(TeamRow)), None)
         if first is not None:
