@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 
@@ -31,3 +33,173 @@ def finite_or_null(value: Any) -> Any:
 def dumps(data: Any, **options: Any) -> str:
     """``json.dumps(data, **options)`` as strict JSON (non-finite numbers as ``null``)."""
     return json.dumps(finite_or_null(data), allow_nan=False, **options)
+
+
+@dataclass(frozen=True)
+class RecordColumns:
+    """A mapping ``key -> {field: value, ...}`` whose records all have the same fields, held
+    as columns: :func:`dumps_indented` writes it as that mapping of mappings without building
+    one dictionary per record (100,000 respondents of ``assess analyze``).
+
+    ``columns`` maps each field to its values, one per key, in key order; a value is what
+    the record's dictionary would hold (``None``, a bool, an int, a float or a list of
+    strings). :meth:`to_dict` builds the plain mapping.
+    """
+
+    keys: Sequence[str]
+    """The record keys, in output order."""
+    columns: Mapping[str, Sequence[Any]]
+    """Field name -> one value per key."""
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """The plain mapping of mappings."""
+        names = list(self.columns)
+        return {
+            key: dict(zip(names, values, strict=True))
+            for key, values in zip(self.keys, zip(*self.columns.values(), strict=True), strict=True)
+        }
+
+
+def dumps_indented(data: Any) -> str:
+    """``dumps(data, indent=2, ensure_ascii=False)`` to the byte, written by hand so that a
+    :class:`RecordColumns` inside ``data`` is written column by column (about ten times
+    faster than the standard encoder for large tables)."""
+    parts: list[str] = []
+    _write(finite_or_null_outside_records(data), 0, parts)
+    return "".join(parts)
+
+
+def finite_or_null_outside_records(value: Any) -> Any:
+    """:func:`finite_or_null`, leaving :class:`RecordColumns` as they are (their columns
+    are made finite when written)."""
+    if isinstance(value, RecordColumns):
+        return value
+    if isinstance(value, Mapping):
+        return {key: finite_or_null_outside_records(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_null_outside_records(item) for item in value]
+    return finite_or_null(value)
+
+
+_INDENT = "  "
+
+
+def _key_text(key: Any) -> str:
+    # json.dumps' conversion of mapping keys.
+    if isinstance(key, str):
+        return encode_basestring(key)
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, int):
+        return encode_basestring(int.__repr__(key))
+    if isinstance(key, float):
+        return encode_basestring(_float_text(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return float.__repr__(value)
+
+
+def _scalar_text(value: Any) -> str | None:
+    """The JSON text of a scalar, or None for a container."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    return None
+
+
+def _write(value: Any, level: int, parts: list[str]) -> None:
+    text = _scalar_text(value)
+    if text is not None:
+        parts.append(text)
+        return
+    if isinstance(value, RecordColumns):
+        _write_records(value, level, parts)
+        return
+    inner = "\n" + _INDENT * (level + 1)
+    if isinstance(value, list | tuple):
+        if not value:
+            parts.append("[]")
+            return
+        parts.append("[")
+        for position, item in enumerate(value):
+            parts.append(inner if position == 0 else "," + inner)
+            _write(item, level + 1, parts)
+        parts.append("\n" + _INDENT * level + "]")
+        return
+    if isinstance(value, Mapping):
+        if not value:
+            parts.append("{}")
+            return
+        parts.append("{")
+        for position, (key, item) in enumerate(value.items()):
+            parts.append((inner if position == 0 else "," + inner) + _key_text(key) + ": ")
+            _write(item, level + 1, parts)
+        parts.append("\n" + _INDENT * level + "}")
+        return
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _column_texts(values: Sequence[Any], level: int) -> list[str]:
+    """The JSON text of each value of one column (written at nesting ``level``)."""
+    kinds = set(map(type, values))
+    if kinds <= {float, type(None)}:
+        isfinite, text = math.isfinite, float.__repr__
+        return [
+            "null" if value is None or not isfinite(value) else text(value) for value in values
+        ]
+    if kinds <= {int}:
+        return list(map(int.__repr__, values))
+    if kinds <= {list} and all(
+        isinstance(item, str) for value in values for item in value
+    ):
+        inner = ",\n" + _INDENT * (level + 1)
+        first = "[\n" + _INDENT * (level + 1)
+        last = "\n" + _INDENT * level + "]"
+        return [
+            first + inner.join(map(encode_basestring, value)) + last if value else "[]"
+            for value in values
+        ]
+    texts: list[str] = []
+    for value in values:
+        parts: list[str] = []
+        _write(finite_or_null(value), level, parts)
+        texts.append("".join(parts))
+    return texts
+
+
+def _write_records(records: RecordColumns, level: int, parts: list[str]) -> None:
+    if not records.keys:
+        parts.append("{}")
+        return
+    record_indent = "\n" + _INDENT * (level + 1)
+    field_indent = "\n" + _INDENT * (level + 2)
+    names = list(records.columns)
+    if not names:
+        body = "{}"
+    else:
+        body = "{" + ",".join(
+            field_indent + _key_text(name).replace("%", "%%") + ": %s" for name in names
+        )
+        body += record_indent + "}"
+    template = record_indent + "%s: " + body
+    columns = [_column_texts(records.columns[name], level + 2) for name in names]
+    keys = [_key_text(key) for key in records.keys]
+    texts = [template % row for row in zip(keys, *columns, strict=True)]
+    parts.append("{" + ",".join(texts) + "\n" + _INDENT * level + "}")

@@ -14,15 +14,16 @@ distance needs the sample, so it lives here and never in a profile.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from assess import jsonout, scoring, validity
 from assess import psychometrics as psy
-from assess import scoring, validity
 from assess.model import Norms, NormsFile, Questionnaire, TraitNorm
 from assess.validity import CARELESS_FLAGS, DEFAULT_THRESHOLDS, ValidityThresholds
 
@@ -39,6 +40,9 @@ DECISION_NOTE = (
 
 SAMPLE_FLAGS = ("even_odd", "synonyms", "mahalanobis")
 """Careless-responding flags computed here, beyond the per-person ones of the profiles."""
+
+FLAG_NAMES = (*CARELESS_FLAGS, *SAMPLE_FLAGS)
+"""Every careless-responding flag, in the order a respondent's flags are listed."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,102 @@ class RespondentCareless:
     """Chi-square p-value of D² (df = number of items)."""
     flags: tuple[str, ...]
     """Names of the indicators beyond their threshold."""
+
+
+def _rounded(values: FloatArray, digits: int = 6) -> list[float | None]:
+    """:func:`_number` of every value (``None`` for a non-finite one)."""
+    isfinite = math.isfinite
+    return [round(v, digits) if isfinite(v) else None for v in values.tolist()]
+
+
+@dataclass(frozen=True)
+class CarelessArrays:
+    """Every careless-responding indicator of a sample as arrays, one entry per respondent in
+    input order (the fields of :class:`RespondentCareless`; no object per respondent)."""
+
+    candidate_ids: list[str]
+    """The respondents."""
+    longstring: npt.NDArray[np.int64]
+    """Longest run of identical consecutive Likert answers."""
+    irv: FloatArray
+    """Intra-individual response variability (sd of the Likert answers)."""
+    even_odd: FloatArray
+    """Even-odd consistency (Spearman–Brown corrected)."""
+    synonyms: FloatArray
+    """Within-person correlation over the declared consistency pairs."""
+    consistency_disagreement: FloatArray
+    """Mean absolute difference over the consistency pairs after keying (scale points)."""
+    attention_failed: npt.NDArray[np.int64]
+    """Failed attention checks."""
+    median_ms: FloatArray
+    """Median answer time in milliseconds (``NaN`` without times)."""
+    too_fast_share: FloatArray
+    """Share of timed answers below the too-fast threshold (``NaN`` without times)."""
+    mahalanobis_d2: FloatArray
+    """Mahalanobis D² over the trait items (``NaN`` when not computed)."""
+    mahalanobis_p: FloatArray
+    """Chi-square p-value of D²."""
+    raised: npt.NDArray[np.bool_]
+    """Respondents × :data:`FLAG_NAMES`: True where the indicator is beyond its threshold."""
+
+    def __len__(self) -> int:
+        return len(self.candidate_ids)
+
+    def flagged_mask(self) -> npt.NDArray[np.bool_]:
+        """True for each respondent with at least one flag."""
+        return np.asarray(self.raised.any(axis=1), dtype=np.bool_)
+
+    def flag_counts(self) -> dict[str, int]:
+        """Flag name -> how many respondents have it (in :data:`FLAG_NAMES` order)."""
+        counts = self.raised.sum(axis=0).tolist()
+        return dict(zip(FLAG_NAMES, counts, strict=True))
+
+    def flag_lists(self) -> list[list[str]]:
+        """Each respondent's flag names (an empty list for most)."""
+        flagged: list[list[str]] = [[] for _ in range(len(self))]
+        for row in np.flatnonzero(self.flagged_mask()).tolist():
+            on = self.raised[row].tolist()
+            flagged[row] = [name for name, up in zip(FLAG_NAMES, on, strict=True) if up]
+        return flagged
+
+    def record(self, row: int) -> RespondentCareless:
+        """One respondent's indicators as a record."""
+        return RespondentCareless(
+            candidate_id=self.candidate_ids[row],
+            longstring=int(self.longstring[row]),
+            irv=float(self.irv[row]),
+            even_odd=float(self.even_odd[row]),
+            synonyms=float(self.synonyms[row]),
+            consistency_disagreement=float(self.consistency_disagreement[row]),
+            attention_failed=int(self.attention_failed[row]),
+            median_ms=float(self.median_ms[row]),
+            too_fast_share=float(self.too_fast_share[row]),
+            mahalanobis_d2=float(self.mahalanobis_d2[row]),
+            mahalanobis_p=float(self.mahalanobis_p[row]),
+            flags=tuple(
+                name for name, up in zip(FLAG_NAMES, self.raised[row].tolist(), strict=True) if up
+            ),
+        )
+
+    def json_columns(self) -> jsonout.RecordColumns:
+        """The ``careless.respondents`` block of the JSON document (candidate id -> the
+        fields of :func:`_careless_dict`), column by column."""
+        return jsonout.RecordColumns(
+            keys=self.candidate_ids,
+            columns={
+                "longstring": self.longstring.tolist(),
+                "irv": _rounded(self.irv),
+                "even_odd": _rounded(self.even_odd),
+                "synonyms": _rounded(self.synonyms),
+                "consistency_disagreement": _rounded(self.consistency_disagreement),
+                "attention_failed": self.attention_failed.tolist(),
+                "median_ms": _rounded(self.median_ms),
+                "too_fast_share": _rounded(self.too_fast_share),
+                "mahalanobis_d2": _rounded(self.mahalanobis_d2),
+                "mahalanobis_p": _rounded(self.mahalanobis_p, 8),
+                "flags": self.flag_lists(),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -137,8 +237,8 @@ class SampleAnalysis:
     """Missing-answer policy used for reliability."""
     traits: dict[str, psy.ScaleReliability]
     """Trait id -> reliability and item statistics (questionnaire order)."""
-    careless: tuple[RespondentCareless, ...]
-    """One entry per respondent, in input order."""
+    per_respondent: CarelessArrays
+    """Careless-responding indicators, one entry per respondent in input order."""
     mahalanobis_df: int | None
     """Degrees of freedom of the Mahalanobis p-values (``None`` when not computed)."""
     fairness: FairnessReport | None
@@ -148,17 +248,38 @@ class SampleAnalysis:
     warnings: tuple[str, ...]
     """Problems found in the sample, in plain language."""
 
+    @cached_property
+    def careless(self) -> tuple[RespondentCareless, ...]:
+        """One record per respondent, in input order (built on first use: slow for very large
+        samples, where :attr:`per_respondent` holds the same figures as arrays)."""
+        return tuple(self.per_respondent.record(row) for row in range(self.respondents))
+
     @property
     def flagged(self) -> int:
         """Respondents with at least one careless-responding flag."""
-        return sum(1 for person in self.careless if person.flags)
+        return int(self.per_respondent.flagged_mask().sum())
 
     def careless_mask(self) -> npt.NDArray[np.bool_]:
         """True for each flagged respondent (input order)."""
-        return np.array([bool(person.flags) for person in self.careless], dtype=bool)
+        return self.per_respondent.flagged_mask()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``repfit.analysis/1`` JSON document (``NaN`` becomes ``null``)."""
+        document = self.json_document()
+        careless = document["careless"]
+        careless["respondents"] = careless["respondents"].to_dict()
+        return document
+
+    def json_text(self, extra: Mapping[str, Any] | None = None) -> str:
+        """The JSON document as ``jsonout.dumps(to_dict(), indent=2, ensure_ascii=False)``
+        writes it (to the byte), with ``extra`` keys added at the end, written column by
+        column for the per-respondent block."""
+        document = self.json_document()
+        document.update(extra or {})
+        return jsonout.dumps_indented(document)
+
+    def json_document(self) -> dict[str, Any]:
+        """:meth:`to_dict` with the per-respondent block as :class:`jsonout.RecordColumns`."""
         q = self.questionnaire
         norms = self.norms
         return {
@@ -178,12 +299,9 @@ class SampleAnalysis:
             "traits": {trait_id: _trait_dict(result) for trait_id, result in self.traits.items()},
             "careless": {
                 "flagged": self.flagged,
-                "flag_counts": {
-                    name: sum(name in p.flags for p in self.careless)
-                    for name in (*CARELESS_FLAGS, *SAMPLE_FLAGS)
-                },
+                "flag_counts": self.per_respondent.flag_counts(),
                 "mahalanobis_df": self.mahalanobis_df,
-                "respondents": {p.candidate_id: _careless_dict(p) for p in self.careless},
+                "respondents": self.per_respondent.json_columns(),
             },
             "fairness": None if self.fairness is None else _fairness_dict(self.fairness),
             "warnings": list(self.warnings),
@@ -295,7 +413,7 @@ def careless_indicators(
     times: FloatArray,
     candidate_ids: Sequence[str],
     options: AnalysisOptions,
-) -> tuple[tuple[RespondentCareless, ...], int | None, tuple[str, ...]]:
+) -> tuple[CarelessArrays, int | None, tuple[str, ...]]:
     """Every careless-responding indicator per respondent, its flags, the Mahalanobis df and
     warnings. ``matrix`` holds raw answers (questionnaire item order)."""
     keyed = scoring.keyed_likert_matrix(q, matrix)
@@ -351,41 +469,21 @@ def careless_indicators(
         flags["even_odd"] = even_odd < thresholds.even_odd_min
         flags["synonyms"] = synonyms < thresholds.synonym_min
         flags["mahalanobis"] = p < thresholds.mahalanobis_p
-    names = (*CARELESS_FLAGS, *SAMPLE_FLAGS)
-    # Plain Python lists first: indexing numpy arrays element by element costs seconds at
-    # 100,000 respondents.
-    ids = list(candidate_ids)
-    longstring = per_person.longstring.astype(np.int64).tolist()
-    irv = np.asarray(per_person.irv, dtype=np.float64).tolist()
-    even_odd_list = np.asarray(even_odd, dtype=np.float64).tolist()
-    synonyms_list = np.asarray(synonyms, dtype=np.float64).tolist()
-    disagreement = np.asarray(per_person.consistency_disagreement, dtype=np.float64).tolist()
-    attention = per_person.attention_checks_failed.astype(np.int64).tolist()
-    median_ms = np.asarray(per_person.median_ms, dtype=np.float64).tolist()
-    too_fast = np.asarray(per_person.too_fast_share, dtype=np.float64).tolist()
-    d2_list = np.asarray(d2, dtype=np.float64).tolist()
-    p_list = np.asarray(p, dtype=np.float64).tolist()
-    raised = np.column_stack([np.asarray(flags[name], dtype=bool) for name in names])
-    flagged: list[tuple[str, ...]] = [()] * n
-    for row in np.flatnonzero(raised.any(axis=1)).tolist():
-        on = raised[row].tolist()
-        flagged[row] = tuple(name for name, up in zip(names, on, strict=True) if up)
-    people = tuple(
-        RespondentCareless(
-            candidate_id=ids[row],
-            longstring=longstring[row],
-            irv=irv[row],
-            even_odd=even_odd_list[row],
-            synonyms=synonyms_list[row],
-            consistency_disagreement=disagreement[row],
-            attention_failed=attention[row],
-            median_ms=median_ms[row],
-            too_fast_share=too_fast[row],
-            mahalanobis_d2=d2_list[row],
-            mahalanobis_p=p_list[row],
-            flags=flagged[row],
-        )
-        for row in range(n)
+    people = CarelessArrays(
+        candidate_ids=list(candidate_ids),
+        longstring=per_person.longstring.astype(np.int64),
+        irv=np.asarray(per_person.irv, dtype=np.float64),
+        even_odd=np.asarray(even_odd, dtype=np.float64),
+        synonyms=np.asarray(synonyms, dtype=np.float64),
+        consistency_disagreement=np.asarray(per_person.consistency_disagreement, dtype=np.float64),
+        attention_failed=per_person.attention_checks_failed.astype(np.int64),
+        median_ms=np.asarray(per_person.median_ms, dtype=np.float64),
+        too_fast_share=np.asarray(per_person.too_fast_share, dtype=np.float64),
+        mahalanobis_d2=np.asarray(d2, dtype=np.float64),
+        mahalanobis_p=np.asarray(p, dtype=np.float64),
+        raised=np.column_stack(
+            [np.asarray(flags[name], dtype=bool).reshape(n) for name in FLAG_NAMES]
+        ).reshape(n, len(FLAG_NAMES)),
     )
     return people, df, tuple(warnings)
 
@@ -497,7 +595,7 @@ def analyze_sample(
         respondents=len(matrix),
         missing=options.missing,
         traits=traits,
-        careless=careless,
+        per_respondent=careless,
         mahalanobis_df=df,
         fairness=fairness,
         norms=norms,
