@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -161,6 +162,17 @@ def mean_inter_item_correlation(corr: FloatArray) -> float:
     return float((corr.sum() - np.trace(corr)) / (k * (k - 1)))
 
 
+def chi2_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """``scipy.stats.chi2.sf(x, df)`` to the bit, without importing scipy.stats (about
+    0.8 s): the same special function, 1 at and below 0, ``NaN`` for ``NaN`` (``df`` ≥ 1)."""
+    values = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        inside = values > 0.0
+        tail = special.chdtrc(df, np.where(inside, values, 1.0))
+        result: FloatArray = np.where(inside, tail, np.where(np.isnan(values), np.nan, 1.0))
+    return result
+
+
 def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
     """Feldt, Woodruff & Salih (1987) confidence interval for coefficient alpha.
 
@@ -173,9 +185,10 @@ def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[f
     df1 = n - 1
     df2 = df1 * (k - 1)
     tail = (1.0 - level) / 2.0
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
-    lower = 1.0 - (1.0 - alpha) * stats.f.isf(tail, df1, df2)
-    upper = 1.0 - (1.0 - alpha) * stats.f.isf(1.0 - tail, df1, df2)
+    # scipy.stats.f.isf(q, df1, df2) is fdtri(df1, df2, 1 − q); calling the special function
+    # itself spares importing scipy.stats (about 0.8 s).
+    lower = 1.0 - (1.0 - alpha) * special.fdtri(df1, df2, 1.0 - tail)
+    upper = 1.0 - (1.0 - alpha) * special.fdtri(df1, df2, 1.0 - (1.0 - tail))
     return (float(lower), float(upper))
 
 
@@ -785,9 +798,8 @@ def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
         x = centred[np.ix_(rows, np.flatnonzero(pattern))]
         d2[rows] = np.maximum(np.einsum("ij,ij->i", x @ inverse, x), 0.0)
         df_each[rows] = block_rank
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
     with np.errstate(invalid="ignore"):
-        p = np.where(df_each > 0, stats.chi2.sf(d2, np.maximum(df_each, 1)), np.nan)
+        p = np.where(df_each > 0, chi2_sf(d2, np.maximum(df_each, 1)), np.nan)
     return MahalanobisResult(
         d2=d2,
         p=p,
@@ -851,8 +863,8 @@ def mean_difference(
         d = float((x.mean() - y.mean()) / pooled) if pooled > 0 else nan
     g = d * (1.0 - 3.0 / (4.0 * (nx + ny) - 9.0))
     se = np.sqrt((nx + ny) / (nx * ny) + g**2 / (2.0 * (nx + ny)))
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
-    crit = float(stats.t.ppf(1.0 - (1.0 - level) / 2.0, nx + ny - 2))
+    # scipy.stats.t.ppf(q, df) is stdtrit(df, q), without importing scipy.stats.
+    crit = float(special.stdtrit(nx + ny - 2, 1.0 - (1.0 - level) / 2.0))
     return MeanDifference(
         group_a, group_b, nx, ny, float(x.mean()), float(y.mean()), d, g,
         (float(g - crit * se), float(g + crit * se)),

@@ -410,17 +410,21 @@ def _trait_columns(q: Questionnaire) -> dict[str, list[int]]:
 def careless_indicators(
     q: Questionnaire,
     matrix: FloatArray,
-    times: FloatArray,
+    times: FloatArray | None,
     candidate_ids: Sequence[str],
     options: AnalysisOptions,
+    *,
+    keyed: FloatArray | None = None,
 ) -> tuple[CarelessArrays, int | None, tuple[str, ...]]:
     """Every careless-responding indicator per respondent, its flags, the Mahalanobis df and
-    warnings. ``matrix`` holds raw answers (questionnaire item order)."""
-    keyed = scoring.keyed_likert_matrix(q, matrix)
+    warnings. ``matrix`` holds raw answers (questionnaire item order); ``times`` ``None``:
+    nobody has answer times; ``keyed``: its keyed Likert matrix, when already made."""
+    if keyed is None:
+        keyed = scoring.keyed_likert_matrix(q, matrix)
     columns = _trait_columns(q)
     n = len(matrix)
     warnings: list[str] = []
-    per_person = scoring.validity_arrays(q, matrix, times)
+    per_person = scoring.validity_arrays(q, matrix, times, keyed=keyed)
     flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
 
     scales = [cols for cols in columns.values() if cols]
@@ -566,8 +570,6 @@ def analyze_sample(
     keying is applied here), ``NaN`` = unanswered. ``norms`` default to the questionnaire's."""
     options = options or AnalysisOptions()
     matrix = np.asarray(matrix, dtype=np.float64)
-    if times is None:
-        times = np.full(matrix.shape, np.nan)
     norms = norms if norms is not None else q.norms
     keyed = scoring.keyed_likert_matrix(q, matrix)
     item_ids = q.item_ids()
@@ -583,7 +585,9 @@ def analyze_sample(
         )
         traits[trait_id] = result
         warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
-    careless, df, careless_warnings = careless_indicators(q, matrix, times, candidate_ids, options)
+    careless, df, careless_warnings = careless_indicators(
+        q, matrix, times, candidate_ids, options, keyed=keyed
+    )
     warnings.extend(careless_warnings)
     fairness = (
         None
