@@ -69,7 +69,9 @@ class PlainGrid:
         # One byte more, so that an empty last cell (starting at the end) can be looked at.
         first = np.frombuffer(self.data + b"\n", dtype=np.uint8)[starts]
         digit = (lengths == 1) & (first >= _ZERO) & (first <= _NINE)
-        values: FloatArray = np.where(digit, first - float(_ZERO), np.nan)
+        values: FloatArray = first.astype(np.float64)
+        values -= _ZERO
+        values[~digit] = np.nan
         odd = np.nonzero((lengths > 0) & ~digit)
         if len(odd[0]):
             data, known = self.data, dict[bytes, float]()

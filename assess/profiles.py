@@ -511,10 +511,12 @@ def _read_plain_table(
     first_seen = _first_columns(header)
     item_ids = q.item_ids()
     present = [index for index, item_id in enumerate(item_ids) if item_id in first_seen]
-    matrix = np.full((grid.rows, len(item_ids)), np.nan)
-    matrix[:, present] = grid.numbers(
-        [first_seen[item_ids[index]] - 1 for index in present], _cell_number
-    )
+    numbers = grid.numbers([first_seen[item_ids[index]] - 1 for index in present], _cell_number)
+    if len(present) == len(item_ids):  # every item has a column: no copy
+        matrix = numbers
+    else:
+        matrix = np.full((grid.rows, len(item_ids)), np.nan)
+        matrix[:, present] = numbers
     low, high = _answer_limits(q)
     with np.errstate(invalid="ignore"):
         if ((matrix < low) | (matrix > high)).any():

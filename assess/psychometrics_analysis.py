@@ -424,7 +424,8 @@ def careless_indicators(
     columns = _trait_columns(q)
     n = len(matrix)
     warnings: list[str] = []
-    per_person = scoring.validity_arrays(q, matrix, times, keyed=keyed)
+    # Faking is not careless responding: its indicators are not computed here.
+    per_person = scoring.validity_arrays(q, matrix, times, keyed=keyed, faking=False)
     flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
 
     scales = [cols for cols in columns.values() if cols]
