@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 
 def finite_or_null(value: Any) -> Any:
@@ -36,6 +40,23 @@ def dumps(data: Any, **options: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Rounded:
+    """A column of floats written as ``round(value, digits)`` would be (``null`` when not
+    finite), formatted in bulk by :func:`dumps_indented`."""
+
+    values: npt.ArrayLike
+    """The unrounded values (one-dimensional)."""
+    digits: int
+    """Decimal places kept."""
+
+    def tolist(self) -> list[float | None]:
+        """The rounded values, ``None`` for a non-finite one."""
+        isfinite, digits = math.isfinite, self.digits
+        values: list[float] = np.asarray(self.values, dtype=np.float64).tolist()
+        return [round(value, digits) if isfinite(value) else None for value in values]
+
+
+@dataclass(frozen=True)
 class RecordColumns:
     """A mapping ``key -> {field: value, ...}`` whose records all have the same fields, held
     as columns: :func:`dumps_indented` writes it as that mapping of mappings without building
@@ -43,20 +64,24 @@ class RecordColumns:
 
     ``columns`` maps each field to its values, one per key, in key order; a value is what
     the record's dictionary would hold (``None``, a bool, an int, a float or a list of
-    strings). :meth:`to_dict` builds the plain mapping.
+    strings), or a :class:`Rounded` column. :meth:`to_dict` builds the plain mapping.
     """
 
     keys: Sequence[str]
     """The record keys, in output order."""
-    columns: Mapping[str, Sequence[Any]]
+    columns: Mapping[str, Sequence[Any] | Rounded]
     """Field name -> one value per key."""
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """The plain mapping of mappings."""
         names = list(self.columns)
+        columns = [
+            column.tolist() if isinstance(column, Rounded) else column
+            for column in self.columns.values()
+        ]
         return {
             key: dict(zip(names, values, strict=True))
-            for key, values in zip(self.keys, zip(*self.columns.values(), strict=True), strict=True)
+            for key, values in zip(self.keys, zip(*columns, strict=True), strict=True)
         }
 
 
@@ -156,8 +181,42 @@ def _write(value: Any, level: int, parts: list[str]) -> None:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _column_texts(values: Sequence[Any], level: int) -> list[str]:
+def rounded_texts(values: npt.ArrayLike, digits: int) -> list[str]:
+    """``repr(round(v, digits))`` of each value (``null`` when not finite), in bulk.
+
+    ``"%.Nf" % v`` makes the same correctly rounded decimal digits as ``round(v, N)``;
+    with trailing zeros dropped (keeping ``.0``) it is also that float's ``repr`` when
+    the rounded number has at most 15 significant digits (so no shorter decimal maps to
+    the same float) and is 0 or at least 1e-4 (below that ``repr`` writes an exponent).
+    One ``%`` over all such values then replaces a ``round`` and a ``repr`` per value;
+    the rest (NaN, tiny or huge numbers) take the ``round`` and ``repr`` path.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    texts = np.full(len(array), "null", dtype=object)
+    magnitude = np.abs(array)
+    with np.errstate(invalid="ignore"):
+        bulk = (
+            (digits >= 4)
+            & (magnitude < 10.0 ** (15 - digits))
+            & ((magnitude >= 1e-4) | (magnitude < 0.4 * 10.0**-digits))
+        )
+    chosen = array[bulk].tolist()
+    if chosen:
+        text = (f"%.{digits}f\n" * len(chosen)) % tuple(chosen)
+        texts[bulk] = _TRAILING_ZEROS.sub("\n", text).replace(".\n", ".0\n").split("\n")[:-1]
+    for index in np.flatnonzero(~bulk & np.isfinite(array)).tolist():
+        texts[index] = float.__repr__(round(float(array[index]), digits))
+    listed: list[str] = texts.tolist()
+    return listed
+
+
+_TRAILING_ZEROS = re.compile("0+\n")
+
+
+def _column_texts(values: Sequence[Any] | Rounded, level: int) -> list[str]:
     """The JSON text of each value of one column (written at nesting ``level``)."""
+    if isinstance(values, Rounded):
+        return rounded_texts(values.values, values.digits)
     kinds = set(map(type, values))
     if kinds <= {float, type(None)}:
         isfinite, text = math.isfinite, float.__repr__

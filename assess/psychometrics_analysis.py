@@ -89,12 +89,6 @@ class RespondentCareless:
     """Names of the indicators beyond their threshold."""
 
 
-def _rounded(values: FloatArray, digits: int = 6) -> list[float | None]:
-    """:func:`_number` of every value (``None`` for a non-finite one)."""
-    isfinite = math.isfinite
-    return [round(v, digits) if isfinite(v) else None for v in values.tolist()]
-
-
 @dataclass(frozen=True)
 class CarelessArrays:
     """Every careless-responding indicator of a sample as arrays, one entry per respondent in
@@ -171,15 +165,15 @@ class CarelessArrays:
             keys=self.candidate_ids,
             columns={
                 "longstring": self.longstring.tolist(),
-                "irv": _rounded(self.irv),
-                "even_odd": _rounded(self.even_odd),
-                "synonyms": _rounded(self.synonyms),
-                "consistency_disagreement": _rounded(self.consistency_disagreement),
+                "irv": jsonout.Rounded(self.irv, 6),
+                "even_odd": jsonout.Rounded(self.even_odd, 6),
+                "synonyms": jsonout.Rounded(self.synonyms, 6),
+                "consistency_disagreement": jsonout.Rounded(self.consistency_disagreement, 6),
                 "attention_failed": self.attention_failed.tolist(),
-                "median_ms": _rounded(self.median_ms),
-                "too_fast_share": _rounded(self.too_fast_share),
-                "mahalanobis_d2": _rounded(self.mahalanobis_d2),
-                "mahalanobis_p": _rounded(self.mahalanobis_p, 8),
+                "median_ms": jsonout.Rounded(self.median_ms, 6),
+                "too_fast_share": jsonout.Rounded(self.too_fast_share, 6),
+                "mahalanobis_d2": jsonout.Rounded(self.mahalanobis_d2, 6),
+                "mahalanobis_p": jsonout.Rounded(self.mahalanobis_p, 8),
                 "flags": self.flag_lists(),
             },
         )

@@ -191,3 +191,21 @@ def test_analyze_command_json_equals_the_record_by_record_document(
     analysis = analyze_sample(bundled, matrix, [f"c{row}" for row in range(len(matrix))])
     expected = jsonout.dumps(_record_by_record(analysis), indent=2, ensure_ascii=False) + "\n"
     assert result.stdout == expected
+
+
+@pytest.mark.parametrize("digits", [6, 8])
+def test_rounded_texts_are_repr_of_round(digits: int) -> None:
+    rng = np.random.default_rng(digits)
+    magnitudes = 10.0 ** rng.uniform(-12, 12, size=20_000)
+    values = np.concatenate(
+        [
+            magnitudes * rng.choice([-1.0, 1.0], size=magnitudes.size),
+            rng.integers(-5, 5, size=200) / 8.0,  # exact halves and quarters
+            [0.0, -0.0, math.nan, math.inf, -math.inf, 1e-4, 9.99999e-5, 5e-7, 4.9999e-9],
+            [0.5 * 10.0**-digits, 123456789.1234567, 1e7 - 0.5e-8, 0.1 + 0.2],
+        ]
+    )
+    expected = [
+        float.__repr__(round(v, digits)) if math.isfinite(v) else "null" for v in values.tolist()
+    ]
+    assert jsonout.rounded_texts(values, digits) == expected
