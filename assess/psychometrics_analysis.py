@@ -334,6 +334,8 @@ def _trait_dict(result: psy.ScaleReliability) -> dict[str, Any]:
 
 
 def _careless_dict(person: RespondentCareless) -> dict[str, Any]:
+    """One respondent's entry of the JSON document, built from its record: the definition
+    :meth:`CarelessArrays.json_columns` reproduces column by column (the tests compare)."""
     return {
         "longstring": person.longstring,
         "irv": _number(person.irv),
