@@ -93,10 +93,16 @@ def pairwise_covariance(matrix: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     with fewer than two such respondents are ``NaN``.
     """
     counts, sums, _, products, _ = _pairwise_moments(_as_matrix(matrix), with_squares=False)
+    return _covariance_from_moments(counts, sums, products), counts
+
+
+def _covariance_from_moments(
+    counts: FloatArray, sums: FloatArray, products: FloatArray
+) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (products - sums * sums.T / counts) / (counts - 1.0)
+        cov: FloatArray = (products - sums * sums.T / counts) / (counts - 1.0)
     cov[counts < 2] = np.nan
-    return cov, counts
+    return cov
 
 
 def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
@@ -106,6 +112,12 @@ def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
     covariance and for both standard deviations. ``NaN`` where undefined.
     """
     counts, sums, squares, products, _ = _pairwise_moments(_as_matrix(matrix))
+    return _correlation_from_moments(counts, sums, squares, products)
+
+
+def _correlation_from_moments(
+    counts: FloatArray, sums: FloatArray, squares: FloatArray, products: FloatArray
+) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = products - sums * sums.T / counts
         var_i = squares - sums * sums / counts
@@ -281,6 +293,7 @@ def fit_one_factor(corr: FloatArray) -> OneFactorFit:
     bound = float(np.sqrt(MAX_COMMUNALITY))
     start = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
     from scipy import optimize  # imported when needed, like scipy.stats
+
     result = optimize.minimize(
         minres_objective,
         start,
@@ -474,11 +487,13 @@ def scale_reliability(
             )
     kept = data[:, keep]
     k = kept.shape[1]
-    cov, _ = pairwise_covariance(kept)
+    # pairwise_covariance and pairwise_correlation of kept, from one set of moments.
+    counts, sums, squares, products, _ = _pairwise_moments(kept)
+    cov = _covariance_from_moments(counts, sums, products)
     n = int(data.shape[0])
     alpha = alpha_from_covariance(cov)
     std_corr = covariance_to_correlation(cov)
-    corr = pairwise_correlation(kept)
+    corr = _correlation_from_moments(counts, sums, squares, products)
     if k < 2:
         warnings.append(f"Only {k} item(s) with variance: alpha needs at least two.")
     elif not np.isfinite(cov).all():
@@ -748,7 +763,6 @@ def _few_missing_d2(
             d2[rows] = np.maximum(full[rows] - np.einsum("ij,ij->i", zm, solved), 0.0)
         df_each[rows] = k - count
         slow[rows] = False
-
 
 
 def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
