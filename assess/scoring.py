@@ -950,6 +950,9 @@ def _profile(
     forced: bool,
     order_taker: bool,
 ) -> Profile:
+    # The models are built with model_construct: every value comes from the arrays above,
+    # already of its field's type, and validating them again was 40 % of the time of a bulk
+    # --out (a test validates every profile of examples/answers.csv and finds them equal).
     trait_scores: dict[str, TraitScore] = {}
     t_of: dict[str, float] = {}
     band_by_trait: dict[str, Band] = {}
@@ -969,7 +972,7 @@ def _profile(
         interpretation = (
             (q.interpretation or {}).get(trait.id, {}).get(band) if band is not None else None
         )
-        trait_scores[trait.id] = TraitScore(
+        trait_scores[trait.id] = TraitScore.model_construct(
             name=trait.name,
             risk_pole=trait.risk_pole,
             raw=c.raw[row][column],
@@ -999,7 +1002,11 @@ def _profile(
                 low_fit, high_fit = c.fit_low[row][column], c.fit_high[row][column]
                 if low_fit is not None and high_fit is not None:
                     fit_interval = (low_fit, high_fit)
-            fits.append(RoleFit(role=role_id, name=role.name, fit=value, fit_interval=fit_interval))
+            fits.append(
+                RoleFit.model_construct(
+                    role=role_id, name=role.name, fit=value, fit_interval=fit_interval
+                )
+            )
         fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
     unscored = [fit.name for fit in fits if fit.fit is None]
     # A best fit among only some roles would mislead: name one only when every role is scored.
@@ -1013,7 +1020,7 @@ def _profile(
 
     ind = c.indicators
     raised = [name for name, mask in c.flags.items() if mask[row]]
-    indicators = ValidityIndicators(
+    indicators = ValidityIndicators.model_construct(
         consistency_disagreement=ind["consistency_disagreement"][row],
         consistency_pairs_answered=ind["consistency_pairs_answered"][row],
         social_desirability=ind["social_desirability"][row],
@@ -1029,7 +1036,7 @@ def _profile(
     red_flags = _red_flags(
         q, record, trait_scores, band_by_trait, t_of, fits, indicators, order_taker
     )
-    return Profile(
+    return Profile.model_construct(
         questionnaire=record.questionnaire,
         candidate=record.candidate,
         started=record.started,
@@ -1110,7 +1117,7 @@ def _red_flags(
     careless = _careless_reasons(indicators)
     if careless:
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="careless_responding",
                 reason="The answers look careless ("
                 + "; ".join(careless)
@@ -1131,7 +1138,7 @@ def _red_flags(
                 "nobody can truthfully make"
             )
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="socially_desirable_responding",
                 reason="The answers look polished (" + "; ".join(because) + "): the traits "
                 "and the role fit are probably too good. Read the fit as an upper bound and "
@@ -1141,7 +1148,7 @@ def _red_flags(
     for trait_id, score in traits.items():
         if score.status == "insufficient":
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code=f"insufficient:{trait_id}",
                     reason=f"Only {score.items_answered} of {score.items_total} "
                     f"{score.name.lower()} items were answered (70 % are needed), so this "
@@ -1170,7 +1177,7 @@ def _red_flags(
         and farmer.fit is not None
     ):
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
                 reason=f"Fits the {order_taker.name.lower()} profile better than the "
                 f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
@@ -1180,7 +1187,7 @@ def _red_flags(
         )
     elif _order_taker_bands(rule, traits):
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
                 reason=f"Strong on {traits[rule.nurturing].name.lower()} but low on "
                 f"{traits[rule.asking].name.lower()} and {traits[rule.closing].name.lower()}, "
@@ -1203,7 +1210,7 @@ def _red_flags(
             low, high = score.t_interval
             for_role = " for this role" if score.risk_pole_applied is not None else ""
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code=f"{band}_{trait.id}",
                     reason=f"{trait.name} is {band} (T {t_of[trait.id]:.1f}, 90 % interval "
                     f"{low:.1f}–{high:.1f}, all of it {band}), the risky end of this "
@@ -1222,7 +1229,7 @@ def _red_flags(
             and best.fit - applied_fit >= ROLE_MISMATCH_GAP
         ):
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code="best_fit_differs_from_role",
                     reason=f"Applied for the {by_role[applied].name} role (fit {applied_fit:.0f}), "
                     f"but fits {best.name} best (fit {best.fit:.0f}); discuss which role is meant.",

@@ -460,3 +460,22 @@ def test_risk_poles_per_role() -> None:
     assert "low_relationship_nurturing" not in [f.code for f in as_hunter.red_flags]
     assert as_farmer.traits["relationship_nurturing"].risk_pole_applied == "low"
     assert as_hunter.traits["relationship_nurturing"].risk_pole == "none"
+
+
+def test_profiles_built_without_validation_are_what_validation_gives() -> None:
+    """_profile builds its models with model_construct: validating each profile again must
+    accept it and change nothing (types, rounding, order), flagged candidates included."""
+    from assess.model import Profile
+    from assess.profiles import irt_for, profile_to_data, read_answers_run
+    from tests.conftest import REPO_ROOT
+
+    q = load_questionnaire()
+    table = read_answers_run([REPO_ROOT / "examples" / "answers.csv"], q)
+    profiles = score_matrix(
+        q, table.respondents, table.matrix, table.times, irt=irt_for(None, None, q)
+    )
+    assert any(profile.red_flags for profile in profiles)
+    for profile in profiles:
+        data = profile_to_data(profile)
+        again = profile_to_data(Profile.model_validate(data))
+        assert repr(again) == repr(data)
