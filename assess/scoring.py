@@ -10,6 +10,7 @@ worked example, in ``docs/scoring.md``; the TUI and ``assess score`` both call
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -654,8 +655,8 @@ def _checked_matrix(
 class ScoredColumns:
     """A batch of candidates scored, as columns rounded as profiles store them."""
 
-    columns: _Columns
-    """The scores (candidates × traits or roles; None where missing)."""
+    arrays: ScoreArrays
+    """The scores as arrays (candidates × traits or roles; NaN where missing)."""
     role_ids: list[str]
     """Roles of the fit columns, in questionnaire order (empty without norms or roles)."""
     norms_used: NormsUsed | None
@@ -664,6 +665,12 @@ class ScoredColumns:
     """Notes every profile of the batch carries."""
     order_taker: list[bool] | None
     """Per candidate: the order-taker rule on fit intervals (None without both roles)."""
+
+    @functools.cached_property
+    def columns(self) -> _Columns:
+        """The scores as Python lists (None where missing), made once when first asked for:
+        fast per-candidate access for profiles; bulk exports read :attr:`arrays`."""
+        return _Columns.of(self.arrays)
 
 
 def _score_columns(
@@ -728,7 +735,7 @@ def _score_columns(
         else None
     )
     scored = ScoredColumns(
-        columns=_Columns.of(traits, normed, fit, indicators, flags, errors),
+        arrays=ScoreArrays.of(traits, normed, fit, indicators, flags, errors),
         role_ids=role_ids,
         norms_used=norms_used,
         notes=_notes(q, norms),
@@ -832,13 +839,6 @@ def _order_taker_mask(
     return mask
 
 
-def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
-    """Round a whole array once and turn it into Python lists with None for NaN."""
-    rounded = np.round(values, digits).astype(object)
-    rounded[np.isnan(values)] = None
-    return rounded.tolist()  # type: ignore[no-any-return]
-
-
 @dataclass(frozen=True)
 class _Errors:
     """Standard errors and interval ends for a batch (candidates × traits or roles)."""
@@ -848,6 +848,85 @@ class _Errors:
     t_high: FloatArray
     fit_low: FloatArray | None
     fit_high: FloatArray | None
+
+
+def _listed(values: npt.NDArray[Any]) -> list[Any]:
+    """An array (already rounded) as Python lists, with None for NaN."""
+    if values.dtype.kind != "f":
+        return values.tolist()  # type: ignore[no-any-return]
+    objects = values.astype(object)
+    objects[np.isnan(values)] = None
+    return objects.tolist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ScoreArrays:
+    """The batch's arrays, rounded as profiles store them (NaN where missing): what bulk
+    exports format whole columns from."""
+
+    likert: FloatArray
+    judgement: FloatArray
+    raw: FloatArray
+    answered: npt.NDArray[np.int64]
+    total: npt.NDArray[np.int64]
+    sufficient: npt.NDArray[np.bool_]
+    z: FloatArray | None
+    t: FloatArray | None
+    percentile: FloatArray | None
+    fit: FloatArray | None
+    indicators: dict[str, npt.NDArray[Any]]
+    """Validity indicators by name: floats rounded (NaN = missing), or whole numbers."""
+    flags: dict[str, npt.NDArray[np.bool_]]
+    sem: FloatArray | None
+    t_low: FloatArray | None
+    t_high: FloatArray | None
+    fit_low: FloatArray | None
+    fit_high: FloatArray | None
+
+    @classmethod
+    def of(
+        cls,
+        traits: TraitArrays,
+        normed: NormedArrays | None,
+        fit: FloatArray | None,
+        indicators: validity.ValidityArrays,
+        flags: dict[str, npt.NDArray[np.bool_]],
+        errors: _Errors | None,
+    ) -> ScoreArrays:
+        insufficient = ~traits.sufficient
+        digits = {"median_ms": 1}
+        return cls(
+            likert=np.round(np.where(insufficient, np.nan, traits.likert), 3),
+            judgement=np.round(traits.judgement, 3),
+            raw=np.round(traits.raw, 3),
+            answered=traits.answered,
+            total=traits.total,
+            sufficient=traits.sufficient,
+            z=np.round(normed.z, 3) if normed is not None else None,
+            t=np.round(normed.t, 1) if normed is not None else None,
+            percentile=np.round(normed.percentile, 1) if normed is not None else None,
+            fit=np.round(fit, 1) if fit is not None else None,
+            indicators={
+                name: (
+                    np.round(values, digits.get(name, 3)) if values.dtype.kind == "f" else values
+                )
+                for name, values in vars(indicators).items()
+            },
+            flags=dict(flags),
+            sem=np.round(errors.sem, 1) if errors is not None else None,
+            t_low=np.round(errors.t_low, 1) if errors is not None else None,
+            t_high=np.round(errors.t_high, 1) if errors is not None else None,
+            fit_low=(
+                np.round(errors.fit_low, 1)
+                if errors is not None and errors.fit_low is not None
+                else None
+            ),
+            fit_high=(
+                np.round(errors.fit_high, 1)
+                if errors is not None and errors.fit_high is not None
+                else None
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -874,50 +953,28 @@ class _Columns:
     fit_high: list[list[float | None]] | None
 
     @classmethod
-    def of(
-        cls,
-        traits: TraitArrays,
-        normed: NormedArrays | None,
-        fit: FloatArray | None,
-        indicators: validity.ValidityArrays,
-        flags: dict[str, npt.NDArray[np.bool_]],
-        errors: _Errors | None,
-    ) -> _Columns:
-        insufficient = ~traits.sufficient
-        digits = {"median_ms": 1}
+    def of(cls, arrays: ScoreArrays) -> _Columns:
+        def maybe(values: FloatArray | None) -> list[Any] | None:
+            return _listed(values) if values is not None else None
+
         return cls(
-            likert=_rounded(np.where(insufficient, np.nan, traits.likert), 3),
-            judgement=_rounded(traits.judgement, 3),
-            raw=_rounded(traits.raw, 3),
-            answered=traits.answered.tolist(),
-            total=traits.total.tolist(),
-            sufficient=traits.sufficient.tolist(),
-            z=_rounded(normed.z, 3) if normed is not None else None,
-            t=_rounded(normed.t, 1) if normed is not None else None,
-            percentile=_rounded(normed.percentile, 1) if normed is not None else None,
-            fit=_rounded(fit, 1) if fit is not None else None,
-            indicators={
-                name: (
-                    _rounded(values, digits.get(name, 3))
-                    if values.dtype.kind == "f"
-                    else values.tolist()
-                )
-                for name, values in vars(indicators).items()
-            },
-            flags={name: mask.tolist() for name, mask in flags.items()},
-            sem=_rounded(errors.sem, 1) if errors is not None else None,
-            t_low=_rounded(errors.t_low, 1) if errors is not None else None,
-            t_high=_rounded(errors.t_high, 1) if errors is not None else None,
-            fit_low=(
-                _rounded(errors.fit_low, 1)
-                if errors is not None and errors.fit_low is not None
-                else None
-            ),
-            fit_high=(
-                _rounded(errors.fit_high, 1)
-                if errors is not None and errors.fit_high is not None
-                else None
-            ),
+            likert=_listed(arrays.likert),
+            judgement=_listed(arrays.judgement),
+            raw=_listed(arrays.raw),
+            answered=arrays.answered.tolist(),
+            total=arrays.total.tolist(),
+            sufficient=arrays.sufficient.tolist(),
+            z=maybe(arrays.z),
+            t=maybe(arrays.t),
+            percentile=maybe(arrays.percentile),
+            fit=maybe(arrays.fit),
+            indicators={name: _listed(values) for name, values in arrays.indicators.items()},
+            flags={name: mask.tolist() for name, mask in arrays.flags.items()},
+            sem=maybe(arrays.sem),
+            t_low=maybe(arrays.t_low),
+            t_high=maybe(arrays.t_high),
+            fit_low=maybe(arrays.fit_low),
+            fit_high=maybe(arrays.fit_high),
         )
 
 
