@@ -11,6 +11,7 @@ Pure: data in, text out; cells go through :mod:`assess.csvsafe`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,10 @@ looked up in a table for; a wider column is formatted value by value."""
 ROWS_PER_BLOCK = 20_000
 """Rows assembled at once (bounds the memory of the padded cell matrix)."""
 
+_TABLES: dict[Any, tuple[int, Any]] = {}
+"""Tables of number texts made so far, by kind (digits kept, or whole numbers): the same
+numbers always have the same text, so they are kept for the next column and run."""
+
 Cells = npt.NDArray[np.bytes_] | list[bytes]
 """One column of cells, UTF-8 bytes (numpy pads them with NUL bytes, dropped at the end;
 a text column with a NUL in a cell stays a list)."""
@@ -89,7 +94,7 @@ def number_cells(values: npt.NDArray[Any], digits: int) -> Cells:
         return np.where(values, b"true", b"false")
     if values.dtype.kind in "iu":
         whole = values.astype(np.int64)
-        return _table_cells(whole, np.ones(len(whole), dtype=bool), lambda k: str(k))
+        return _table_cells(whole, np.ones(len(whole), dtype=bool), str, _TABLES, "int")
     values = values.astype(np.float64)
     present = ~np.isnan(values)
     scale = 10.0**digits
@@ -100,7 +105,7 @@ def number_cells(values: npt.NDArray[Any], digits: int) -> Cells:
     if not (exact.all() and small.all()):  # not rounded as promised: value by value
         return np.array([repr(float(v)).encode() if v == v else b"" for v in values.tolist()])
     whole = np.where(present, scaled, 0.0).astype(np.int64)
-    cells = _table_cells(whole, present, lambda k: repr(k / scale))
+    cells = _table_cells(whole, present, lambda k: repr(k / scale), _TABLES, digits)
     negative_zero = present & (whole == 0) & np.signbit(values)
     if negative_zero.any():
         cells = cells.astype(f"S{max(cells.dtype.itemsize, 4)}")
@@ -109,8 +114,14 @@ def number_cells(values: npt.NDArray[Any], digits: int) -> Cells:
 
 
 def _table_cells(
-    whole: npt.NDArray[np.int64], present: npt.NDArray[np.bool_], text: Callable[[int], str]
+    whole: npt.NDArray[np.int64],
+    present: npt.NDArray[np.bool_],
+    text: Callable[[int], str],
+    tables: dict[Any, tuple[int, Cells]] | None = None,
+    kind: Any = None,
 ) -> Cells:
+    """Cells looked up by whole number in a table of texts (``tables``: tables already
+    made, by ``kind``, reused when they cover this column)."""
     if not present.any():
         return np.zeros(len(whole), dtype="S1")
     low, high = int(whole[present].min()), int(whole[present].max())
@@ -121,8 +132,18 @@ def _table_cells(
                 for k, p in zip(whole.tolist(), present.tolist(), strict=True)
             ]
         )
-    table = np.array([b""] + [text(k).encode() for k in range(low, high + 1)])
-    return table[np.where(present, whole - low + 1, 0)]
+    known = tables.get(kind) if tables is not None else None
+    if known is not None and known[0] <= low and high < known[0] + len(known[1]) - 1:
+        start, table = known
+    else:
+        if known is not None and high - low < TABLE_LIMIT // 2:  # grow the known table
+            low = min(low, known[0])
+            high = max(high, known[0] + len(known[1]) - 2)
+        start = low
+        table = np.array([b""] + [text(k).encode() for k in range(low, high + 1)])
+        if tables is not None:
+            tables[kind] = (start, table)
+    return table[np.where(present, whole - start + 1, 0)]
 
 
 def _constant(text: str, count: int) -> Cells:
@@ -130,23 +151,33 @@ def _constant(text: str, count: int) -> Cells:
 
 
 def _text_cells(values: Sequence[str | None]) -> Cells:
-    """Text cells (neutralised and quoted by :mod:`assess.csvsafe`), the same text once."""
-    memo: dict[str | None, bytes] = {}
+    """Text cells (neutralised and quoted by :mod:`assess.csvsafe`). Most columns need no
+    change at all, which one search of the whole column shows; otherwise cell by cell."""
+    texts = [value or "" for value in values]
+    joined = "\x00".join(texts)
+    if joined.count("\x00") == len(texts) - 1 and _NEEDS_CARE.search("\x00" + joined) is None:
+        return _bytes_column(joined.encode("utf-8").split(b"\x00") if texts else [])
+    memo: dict[str, bytes] = {}
     out = []
-    for value in values:
-        found = memo.get(value)
+    for text in texts:
+        found = memo.get(text)
         if found is None:
-            found = csvsafe.text_cell(value).encode("utf-8")
+            found = csvsafe.text_cell(text).encode("utf-8")
             if len(memo) < 10_000:
-                memo[value] = found
+                memo[text] = found
         out.append(found)
     return _bytes_column(out)
+
+
+_NEEDS_CARE = re.compile(r'[,"\r\n]|\x00[=+\-@\t]')
+"""A cell :func:`assess.csvsafe.text_cell` would change: one to quote (comma, quote, CR,
+LF) or one starting (after the NUL that joins the cells) with a formula character."""
 
 
 def _bytes_column(values: list[bytes]) -> Cells:
     if not values:
         return np.zeros(0, dtype="S1")
-    if any(b"\x00" in value for value in values):
+    if b"\x00" in b"".join(values):
         return values
     return np.array(values)
 
@@ -157,7 +188,12 @@ def _pattern_cells(bits: npt.NDArray[np.bool_], labels: Sequence[str]) -> Cells:
     count = len(bits)
     if count == 0 or not labels:
         return _constant("", count)
-    patterns, inverse = np.unique(bits, axis=0, return_inverse=True)
+    if bits.shape[1] <= 62:  # each row's bits as one number: a fast sort
+        codes = bits.astype(np.int64) @ (np.int64(1) << np.arange(bits.shape[1], dtype=np.int64))
+        unique, inverse = np.unique(codes, return_inverse=True)
+        patterns = (unique[:, None] >> np.arange(bits.shape[1], dtype=np.int64)) & 1 == 1
+    else:
+        patterns, inverse = np.unique(bits, axis=0, return_inverse=True)
     texts = [
         csvsafe.text_cell(";".join(label for label, on in zip(labels, row, strict=True) if on))
         for row in patterns.tolist()
