@@ -370,26 +370,48 @@ def role_fit_intervals(
     unclipped scale 100 × (1 − rms / 30), which keeps going below 0, so that two fits both
     held at 0 can still be told apart).
     """
+    low, high, low_unclipped, high_unclipped = _fit_interval_pairs(q, t, sem, z)
+    return (low, high) if clip else (low_unclipped, high_unclipped)
+
+
+def _fit_interval_pairs(
+    q: Questionnaire, t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`role_fit_intervals` with ``clip=True`` and with ``clip=False`` from one pass:
+    a clipped fit is ``max(0, unclipped)`` of the very same numbers, so both give exactly
+    what two separate calls give, for half the work."""
     role_ids = list(q.roles or {})
-    low = np.full((len(t), len(role_ids)), np.nan)
-    high = np.full((len(t), len(role_ids)), np.nan)
+    shape = (len(t), len(role_ids))
+    low, high = np.full(shape, np.nan), np.full(shape, np.nan)
+    low_unclipped, high_unclipped = np.full(shape, np.nan), np.full(shape, np.nan)
     for column, role_id in enumerate(role_ids):
         columns, target, weight, at_least, at_most = _role_columns(q, role_id)
         scores = t[:, columns]
         errors = sem[:, columns]
-        fit = _fit(scores, target, weight, at_least, at_most, clip)
+        fit = _fit(scores, target, weight, at_least, at_most, clip=False)
         # candidates × traits × (−, +): the fit with one trait moved by one SEM.
         k = len(columns)
         step = np.eye(k)[None, :, :] * errors[:, :, None]
-        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip)
-        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip)
-        down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
-        up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
-        low[:, column] = fit - z * np.sqrt((down**2).sum(axis=1))
-        high[:, column] = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
-        if clip:
-            low[:, column] = np.maximum(0.0, low[:, column])
-    return low, high
+        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip=False)
+        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip=False)
+        for clip in (False, True):
+            if clip:
+                fit, minus, plus = (
+                    np.maximum(fit, 0.0),
+                    np.maximum(minus, 0.0),
+                    np.maximum(plus, 0.0),
+                )
+            down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
+            up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
+            lower = fit - z * np.sqrt((down**2).sum(axis=1))
+            upper = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
+            if clip:
+                low[:, column] = np.maximum(0.0, lower)
+                high[:, column] = upper
+            else:
+                low_unclipped[:, column] = lower
+                high_unclipped[:, column] = upper
+    return low, high, low_unclipped, high_unclipped
 
 
 def trait_reliability(q: Questionnaire, norms: Norms | None) -> FloatArray:
@@ -720,10 +742,10 @@ def _score_columns(
             sem[drives] = posterior
             centre[drives] = normed.t[drives]
             half_width[drives] = INTERVAL_Z * posterior
-        fit_low, fit_high = (
-            role_fit_intervals(q, normed.t, sem) if fit is not None else (None, None)
-        )
-        order_taker = _order_taker_mask(q, normed.t, sem, role_ids)
+        fit_low = fit_high = None
+        if fit is not None:
+            fit_low, fit_high, low_unclipped, high_unclipped = _fit_interval_pairs(q, normed.t, sem)
+            order_taker = _order_taker_mask(role_ids, low_unclipped, high_unclipped)
         errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
     orders = [getattr(record, "order", None) for record in respondents]
     indicators = validity_arrays(q, matrix, times, thresholds, orders if any(orders) else None)
@@ -825,14 +847,14 @@ def _with_irt(profile: Profile, block: Any, no_norms: bool) -> Profile:
 
 
 def _order_taker_mask(
-    q: Questionnaire, t: FloatArray, sem: FloatArray, role_ids: list[str]
+    role_ids: list[str], low: FloatArray, high: FloatArray
 ) -> npt.NDArray[np.bool_] | None:
     """:class:`OrderTakerRule` for a batch: the order-taker fit's 90 % interval lies wholly
-    above the farmer fit's, on the unclipped fit scale (None without both roles)."""
+    above the farmer fit's, on the unclipped fit scale (``low``, ``high``: the unclipped
+    interval ends, :func:`role_fit_intervals` with ``clip=False``; None without both roles)."""
     rule = ORDER_TAKER_RULE
     if rule.order_taker_role not in role_ids or rule.farmer_role not in role_ids:
         return None
-    low, high = role_fit_intervals(q, t, sem, clip=False)
     order_taker, farmer = role_ids.index(rule.order_taker_role), role_ids.index(rule.farmer_role)
     with np.errstate(invalid="ignore"):
         mask: npt.NDArray[np.bool_] = low[:, order_taker] > high[:, farmer]
