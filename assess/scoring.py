@@ -324,6 +324,30 @@ def _role_columns(
     return columns, target, weight, at_least, at_most
 
 
+def _fit_terms(
+    t: FloatArray,
+    target: FloatArray,
+    weight: FloatArray,
+    at_least: npt.NDArray[np.bool_],
+    at_most: npt.NDArray[np.bool_],
+) -> FloatArray:
+    """Each targeted trait's term w_i d_i² of the fit (d_i on the wrong side only)."""
+    difference = t - target
+    shortfall = np.where(
+        at_least,
+        np.minimum(difference, 0.0),
+        np.where(at_most, np.maximum(difference, 0.0), difference),
+    )
+    terms: FloatArray = weight * shortfall**2
+    return terms
+
+
+def _fit_of_sums(sums: FloatArray, weight: FloatArray) -> FloatArray:
+    rms = np.sqrt(sums / weight.sum())
+    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    return fit
+
+
 def _fit(
     t: FloatArray,
     target: FloatArray,
@@ -332,15 +356,37 @@ def _fit(
     at_most: npt.NDArray[np.bool_],
     clip: bool = True,
 ) -> FloatArray:
-    difference = t - target
-    shortfall = np.where(
-        at_least,
-        np.minimum(difference, 0.0),
-        np.where(at_most, np.maximum(difference, 0.0), difference),
-    )
-    rms = np.sqrt((weight * shortfall**2).sum(axis=-1) / weight.sum())
-    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    fit = _fit_of_sums(_fit_terms(t, target, weight, at_least, at_most).sum(axis=-1), weight)
     return np.maximum(fit, 0.0) if clip else fit
+
+
+def _moved_fits(
+    scores: FloatArray,
+    errors: FloatArray,
+    target: FloatArray,
+    weight: FloatArray,
+    at_least: npt.NDArray[np.bool_],
+    at_most: npt.NDArray[np.bool_],
+    sign: float,
+) -> FloatArray:
+    """Candidates × traits: the (unclipped) fit with trait i moved by ``sign`` × its SEM.
+
+    The same numbers as :func:`_fit` of ``scores[:, None, :] + sign * eye * errors`` (a
+    candidates × traits × traits array), for less work: only the moved trait's term
+    changes, so the other terms are copied rather than recomputed, and the sum runs over
+    the same values in the same layout (so it is the same to the last bit). A trait whose
+    error is not finite makes the other terms of its row NaN, as 0 × its error does there.
+    """
+    k = scores.shape[1]
+    base = _fit_terms(scores, target, weight, at_least, at_most)
+    terms = np.repeat(base[:, None, :], k, axis=1)
+    broken = ~np.isfinite(errors)
+    if broken.any():  # 0 × a non-finite error is NaN off the diagonal
+        terms[broken] = np.nan
+    diagonal = np.arange(k)
+    moved = scores - errors if sign < 0 else scores + errors
+    terms[:, diagonal, diagonal] = _fit_terms(moved, target, weight, at_least, at_most)
+    return _fit_of_sums(terms.sum(axis=-1), weight)
 
 
 def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatArray]:
@@ -390,10 +436,8 @@ def _fit_interval_pairs(
         errors = sem[:, columns]
         fit = _fit(scores, target, weight, at_least, at_most, clip=False)
         # candidates × traits × (−, +): the fit with one trait moved by one SEM.
-        k = len(columns)
-        step = np.eye(k)[None, :, :] * errors[:, :, None]
-        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip=False)
-        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip=False)
+        minus = _moved_fits(scores, errors, target, weight, at_least, at_most, -1.0)
+        plus = _moved_fits(scores, errors, target, weight, at_least, at_most, 1.0)
         for clip in (False, True):
             if clip:
                 fit, minus, plus = (
