@@ -149,6 +149,10 @@ class ProfileEmitter:
                     self._mapping(value, indent + "  ", (*path, raw_key), out, False)
                 else:
                     append(f"{head} {{}}\n")
+            elif value is None:
+                append(f"{head} null\n")
+            elif kind is int:
+                append(f"{head} {value}\n")
             elif kind is list:
                 if value:
                     append(f"{head}\n")
@@ -163,16 +167,25 @@ class ProfileEmitter:
     ) -> None:
         """A non-empty block sequence (PyYAML does not indent one under a mapping key)."""
         append = out.append
+        plain = self._plain
         inner = (*path, _SEQ)
+        column = len(indent) + 2
         for item in items:
             kind = type(item)
-            if kind is dict and item:
+            if kind is float:
+                text = repr(item)
+                if "e" in text or "n" in text:
+                    text = _float_text(item)
+                append(f"{indent}- {text}\n")
+            elif kind is str and plain.get(item) and column + len(item) <= PLAIN_COLUMNS:
+                append(f"{indent}- {item}\n")
+            elif kind is dict and item:
                 append(f"{indent}- ")
                 self._mapping(item, indent + "  ", inner, out, True)
             elif kind is dict or kind is list:
                 raise _Unsure
             else:
-                append(f"{indent}- {self._scalar(item, inner, len(indent) + 2)}\n")
+                append(f"{indent}- {self._scalar(item, inner, column)}\n")
 
     # ------------------------------------------------------------ scalars
 
