@@ -72,19 +72,26 @@ TABLE_LIMIT = 2_000_000
 """Widest range of whole numbers (in units of the last digit kept) a column's cells are
 looked up in a table for; a wider column is formatted value by value."""
 
+TABLE_MIN = 20_000
+"""A column whose range is wider than twice its length (and than this) is formatted value
+by value too: its table would cost more than the column."""
+
 ROWS_PER_BLOCK = 20_000
 """Rows assembled at once (bounds the memory of the padded cell matrix)."""
 
-_TABLES: dict[Any, tuple[int, Any]] = {}
+_TABLES: dict[Any, tuple[int, Bytes]] = {}
 """Tables of number texts made so far, by kind (digits kept, or whole numbers): the same
 numbers always have the same text, so they are kept for the next column and run."""
 
-Cells = npt.NDArray[np.bytes_] | list[bytes]
+Bytes = npt.NDArray[np.bytes_]
+"""Cells as a numpy array of UTF-8 bytes."""
+
+Cells = Bytes | list[bytes]
 """One column of cells, UTF-8 bytes (numpy pads them with NUL bytes, dropped at the end;
 a text column with a NUL in a cell stays a list)."""
 
 
-def number_cells(values: npt.NDArray[Any], digits: int) -> Cells:
+def number_cells(values: npt.NDArray[Any], digits: int) -> Bytes:
     """Each value as :func:`str` writes it (``repr`` of the float, ``str`` of the whole
     number), empty for NaN. Float ``values`` must already be rounded to ``digits``
     (``np.round(x, digits)``, as profiles store them): each is then the double nearest to
@@ -117,15 +124,15 @@ def _table_cells(
     whole: npt.NDArray[np.int64],
     present: npt.NDArray[np.bool_],
     text: Callable[[int], str],
-    tables: dict[Any, tuple[int, Cells]] | None = None,
+    tables: dict[Any, tuple[int, Bytes]] | None = None,
     kind: Any = None,
-) -> Cells:
+) -> Bytes:
     """Cells looked up by whole number in a table of texts (``tables``: tables already
     made, by ``kind``, reused when they cover this column)."""
     if not present.any():
         return np.zeros(len(whole), dtype="S1")
     low, high = int(whole[present].min()), int(whole[present].max())
-    if high - low > TABLE_LIMIT:
+    if high - low > max(TABLE_MIN, min(TABLE_LIMIT, 2 * len(whole))):
         return np.array(
             [
                 text(k).encode() if p else b""
@@ -136,9 +143,11 @@ def _table_cells(
     if known is not None and known[0] <= low and high < known[0] + len(known[1]) - 1:
         start, table = known
     else:
-        if known is not None and high - low < TABLE_LIMIT // 2:  # grow the known table
-            low = min(low, known[0])
-            high = max(high, known[0] + len(known[1]) - 2)
+        if known is not None:  # grow the known table when the two ranges are close
+            union_low = min(low, known[0])
+            union_high = max(high, known[0] + len(known[1]) - 2)
+            if union_high - union_low <= max(TABLE_MIN, high - low):
+                low, high = union_low, union_high
         start = low
         table = np.array([b""] + [text(k).encode() for k in range(low, high + 1)])
         if tables is not None:
@@ -382,7 +391,8 @@ class CsvExport:
 
         # Red flags, in the order the profile lists them.
         def raised(name: str) -> npt.NDArray[np.bool_]:
-            return a["flags"].get(name, np.zeros(count, dtype=bool))
+            found: npt.NDArray[np.bool_] = a["flags"].get(name, np.zeros(count, dtype=bool))
+            return found
 
         careless = np.zeros(count, dtype=bool)
         for name, needs in CARELESS_FLAGS.items():

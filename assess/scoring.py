@@ -959,10 +959,10 @@ class ScoreArrays:
         flags: dict[str, npt.NDArray[np.bool_]],
         errors: _Errors | None,
     ) -> ScoreArrays:
-        insufficient = ~traits.sufficient
+        likert: FloatArray = np.where(~traits.sufficient, np.nan, traits.likert)
         digits = {"median_ms": 1}
         return cls(
-            likert=np.round(np.where(insufficient, np.nan, traits.likert), 3),
+            likert=np.round(likert, 3),
             judgement=np.round(traits.judgement, 3),
             raw=np.round(traits.raw, 3),
             answered=traits.answered,

@@ -75,14 +75,20 @@ def main(quick: bool = False) -> None:
             f"{'assess score (end to end)':34} {'wall s':>7} {'CPU s':>7} {'per s':>8} "
             f"{'per CPU-s':>10}  MiB"
         )
-        runs = [
-            (f"--format csv, {csv_count:,} candidates", csv_count, answers, "--format", "csv"),
-            (f"--out DIR, {profile_count:,} profiles", profile_count, few, "--out"),
+        runs: list[tuple[str, int, list[str]]] = [
+            (
+                f"--format csv, {csv_count:,} candidates",
+                csv_count,
+                [str(answers), "--format", "csv", "-o", str(root / "a.csv")],
+            ),
+            (
+                f"--out DIR, {profile_count:,} profiles",
+                profile_count,
+                [str(few), "--out", str(root / "profiles")],
+            ),
         ]
-        for label, count, source, *options in runs:
-            target = root / ("a.csv" if "csv" in options else "profiles")
-            flag = ["-o", str(target)] if "csv" in options else [str(target)]
-            wall, cpu, mib = _run("score", str(source), *options, *flag)
+        for label, count, arguments in runs:
+            wall, cpu, mib = _run("score", *arguments)
             print(
                 f"{label:34} {wall:7.1f} {cpu:7.1f} {count / wall:8,.0f} {count / cpu:10,.0f} "
                 f"{mib:5.0f}"
