@@ -108,7 +108,7 @@ def _same(data: Any, emitter: ProfileEmitter | None = None) -> None:
     assert dump_profile_yaml(data, emitter) == dump_yaml(data)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(keys, _shape(scalars), min_size=1, max_size=6))
 def test_any_block_document_is_emitted_as_pyyaml_emits_it(data: dict[Any, Any]) -> None:
     _same(data)
