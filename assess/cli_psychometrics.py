@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import click
 from threadpoolctl import threadpool_limits
 
-from assess import jsonout
 from assess.errors import AssessError
 from assess.fileio import atomic_write, refuse_overwriting_inputs
 
@@ -238,12 +237,12 @@ def analyze(
 
         calibrations = calibrate(q, table.matrix)
     if fmt == "json":
-        data = analysis.to_dict()
+        extra: dict[str, object] = {}
         if calibrations is not None:
             from assess.irt_scoring import calibration_dict
 
-            data["irt"] = calibration_dict(calibrations)
-        text = jsonout.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            extra["irt"] = calibration_dict(calibrations)
+        text = analysis.json_text(extra) + "\n"
     else:
         text = _table_text(analysis, color=output is None, calibrations=calibrations)
     if output is None:
@@ -454,21 +453,17 @@ def print_analysis(analysis: SampleAnalysis, console: Console) -> None:
 
 
 def _print_careless(analysis: SampleAnalysis, console: Console) -> None:
+    import numpy as np
     from rich.table import Table
 
-    from assess.psychometrics_analysis import SAMPLE_FLAGS
-    from assess.validity import CARELESS_FLAGS
-
-    counts = {
-        name: sum(name in person.flags for person in analysis.careless)
-        for name in (*CARELESS_FLAGS, *SAMPLE_FLAGS)
-    }
+    people = analysis.per_respondent
+    counts = people.flag_counts()
     summary = ", ".join(f"{name} {count}" for name, count in counts.items())
     console.print(
         f"[bold]Careless responding[/bold]: {analysis.flagged} of {analysis.respondents} "
         f"respondents flagged ({summary})."
     )
-    flagged = [person for person in analysis.careless if person.flags]
+    flagged = [people.record(row) for row in np.flatnonzero(people.flagged_mask()).tolist()]
     if not flagged:
         console.print()
         return

@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cached_property
 from importlib.resources import as_file
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ import questionnaires
 from assess import csvsafe, jsonout
 from assess.errors import AssessError
 from assess.fileio import (
+    MAX_CSV_CELL,
     CsvRows,
     FileFormatError,
     YamlDocument,
@@ -281,6 +282,51 @@ class BulkRespondent:
     """A bulk CSV records no finish time."""
 
 
+class BulkRespondents(Sequence[BulkRespondent]):
+    """The :class:`BulkRespondent` of each row of a bulk CSV, each made when first asked for
+    (a pydantic :class:`Candidate` per row takes seconds at 100,000 rows, and the analysis
+    needs only the ids)."""
+
+    def __init__(
+        self,
+        questionnaire: QuestionnaireRef,
+        candidate_ids: list[str],
+        names: list[str],
+        roles: list[str],
+    ) -> None:
+        if not len(candidate_ids) == len(names) == len(roles):
+            raise ValueError("one name and one role per candidate id")
+        self._questionnaire = questionnaire
+        self.candidate_ids = candidate_ids
+        """Candidate id of each row."""
+        self._names = names
+        self._roles = roles
+        self._made: list[BulkRespondent | None] = [None] * len(candidate_ids)
+
+    def __len__(self) -> int:
+        return len(self.candidate_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> BulkRespondent: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BulkRespondent]: ...
+
+    def __getitem__(self, index: int | slice) -> BulkRespondent | list[BulkRespondent]:
+        if isinstance(index, slice):
+            return [self[row] for row in range(*index.indices(len(self)))]
+        made = self._made[index]
+        if made is None:
+            name, role = self._names[index], self._roles[index]
+            made = self._made[index] = BulkRespondent(
+                questionnaire=self._questionnaire,
+                candidate=Candidate(
+                    id=self.candidate_ids[index], name=name or None, role=role or None
+                ),
+            )
+        return made
+
+
 @dataclass
 class AnswersTable:
     """Answers of many candidates as one candidates × items matrix (the fast path for bulk
@@ -303,6 +349,8 @@ class AnswersTable:
     @property
     def candidate_ids(self) -> list[str]:
         """Candidate id of each row."""
+        if isinstance(self.respondents, BulkRespondents):
+            return list(self.respondents.candidate_ids)
         return [respondent.candidate.id for respondent in self.respondents]
 
     @cached_property
@@ -392,7 +440,11 @@ def read_answers_table(
     """
     path = Path(path)
     q = questionnaire
-    rows = _csv_rows(path)
+    text = read_text(path, "answers CSV")
+    plain = _read_plain_table(path, q, text, extra_columns, unknown_column_hint)
+    if plain is not None:
+        return plain
+    rows = _csv_rows(path, text)
     if not rows:
         raise AssessError(_empty_csv_problem(path))
     header = [cell.strip() for cell in rows[0]]
@@ -433,14 +485,52 @@ def read_answers_table(
 
     names = column_cells("name") if "name" in first_seen else [""] * end
     roles = column_cells("role") if "role" in first_seen else [""] * end
-    ref = q.ref()
-    respondents = [
-        BulkRespondent(
-            questionnaire=ref,
-            candidate=Candidate(id=candidate_id, name=name or None, role=role or None),
-        )
-        for candidate_id, name, role in zip(candidate_ids, names, roles, strict=True)
-    ]
+    respondents = BulkRespondents(q.ref(), candidate_ids, names, roles)
+    extra = {name: column_cells(name) for name in extra_columns if name in first_seen}
+    return AnswersTable(questionnaire=q, respondents=respondents, matrix=matrix, extra=extra)
+
+
+def _read_plain_table(
+    path: Path,
+    q: Questionnaire,
+    text: str,
+    extra_columns: Collection[str],
+    unknown_column_hint: str | None,
+) -> AnswersTable | None:
+    """:func:`read_answers_table` for a plain CSV without a problem, cut into cells with
+    numpy (:mod:`assess.csvgrid`); ``None`` when the file is not plain or has any problem,
+    which the ``csv`` path then reports exactly as always."""
+    from assess import csvgrid
+
+    grid = csvgrid.split_plain(text, MAX_CSV_CELL)
+    if grid is None:
+        return None
+    header = [cell.strip() for cell in grid.header]
+    if next(_header_problems(path, q, header, extra_columns, unknown_column_hint), None):
+        return None
+    first_seen = _first_columns(header)
+    item_ids = q.item_ids()
+    present = [index for index, item_id in enumerate(item_ids) if item_id in first_seen]
+    numbers = grid.numbers([first_seen[item_ids[index]] - 1 for index in present], _cell_number)
+    if len(present) == len(item_ids):  # every item has a column: no copy
+        matrix = numbers
+    else:
+        matrix = np.full((grid.rows, len(item_ids)), np.nan)
+        matrix[:, present] = numbers
+    low, high = _answer_limits(q)
+    with np.errstate(invalid="ignore"):
+        if ((matrix < low) | (matrix > high)).any():
+            return None
+    candidate_ids = grid.strings(first_seen["candidate_id"] - 1)
+    if "" in candidate_ids or len(set(candidate_ids)) != len(candidate_ids):
+        return None
+
+    def column_cells(name: str) -> list[str]:
+        return grid.strings(first_seen[name] - 1) if name in first_seen else [""] * grid.rows
+
+    respondents = BulkRespondents(
+        q.ref(), candidate_ids, column_cells("name"), column_cells("role")
+    )
     extra = {name: column_cells(name) for name in extra_columns if name in first_seen}
     return AnswersTable(questionnaire=q, respondents=respondents, matrix=matrix, extra=extra)
 
@@ -493,9 +583,11 @@ def check_answers_csv(
     return CsvCheck(problems=kept, total=len(problems), candidates=len(body))
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
-    """The rows of a CSV file, without trailing empty rows."""
-    text = read_text(path, "answers CSV")
+def _csv_rows(path: Path, text: str | None = None) -> list[list[str]]:
+    """The rows of a CSV file (or of its ``text``, already read), without trailing empty
+    rows."""
+    if text is None:
+        text = read_text(path, "answers CSV")
     rows = list(CsvRows(text, str(path), "answers CSV"))
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()

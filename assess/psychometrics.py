@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -92,10 +93,16 @@ def pairwise_covariance(matrix: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     with fewer than two such respondents are ``NaN``.
     """
     counts, sums, _, products, _ = _pairwise_moments(_as_matrix(matrix), with_squares=False)
+    return _covariance_from_moments(counts, sums, products), counts
+
+
+def _covariance_from_moments(
+    counts: FloatArray, sums: FloatArray, products: FloatArray
+) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (products - sums * sums.T / counts) / (counts - 1.0)
+        cov: FloatArray = (products - sums * sums.T / counts) / (counts - 1.0)
     cov[counts < 2] = np.nan
-    return cov, counts
+    return cov
 
 
 def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
@@ -105,6 +112,12 @@ def pairwise_correlation(matrix: npt.ArrayLike) -> FloatArray:
     covariance and for both standard deviations. ``NaN`` where undefined.
     """
     counts, sums, squares, products, _ = _pairwise_moments(_as_matrix(matrix))
+    return _correlation_from_moments(counts, sums, squares, products)
+
+
+def _correlation_from_moments(
+    counts: FloatArray, sums: FloatArray, squares: FloatArray, products: FloatArray
+) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = products - sums * sums.T / counts
         var_i = squares - sums * sums / counts
@@ -161,6 +174,17 @@ def mean_inter_item_correlation(corr: FloatArray) -> float:
     return float((corr.sum() - np.trace(corr)) / (k * (k - 1)))
 
 
+def chi2_sf(x: npt.ArrayLike, df: npt.ArrayLike) -> FloatArray:
+    """``scipy.stats.chi2.sf(x, df)`` to the bit, without importing scipy.stats (about
+    0.8 s): the same special function, 1 at and below 0, ``NaN`` for ``NaN`` (``df`` ≥ 1)."""
+    values = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        inside = values > 0.0
+        tail = special.chdtrc(df, np.where(inside, values, 1.0))
+        result: FloatArray = np.where(inside, tail, np.where(np.isnan(values), np.nan, 1.0))
+    return result
+
+
 def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
     """Feldt, Woodruff & Salih (1987) confidence interval for coefficient alpha.
 
@@ -173,9 +197,10 @@ def feldt_interval(alpha: float, n: int, k: int, level: float = 0.95) -> tuple[f
     df1 = n - 1
     df2 = df1 * (k - 1)
     tail = (1.0 - level) / 2.0
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
-    lower = 1.0 - (1.0 - alpha) * stats.f.isf(tail, df1, df2)
-    upper = 1.0 - (1.0 - alpha) * stats.f.isf(1.0 - tail, df1, df2)
+    # scipy.stats.f.isf(q, df1, df2) is fdtri(df1, df2, 1 − q); calling the special function
+    # itself spares importing scipy.stats (about 0.8 s).
+    lower = 1.0 - (1.0 - alpha) * special.fdtri(df1, df2, 1.0 - tail)
+    upper = 1.0 - (1.0 - alpha) * special.fdtri(df1, df2, 1.0 - (1.0 - tail))
     return (float(lower), float(upper))
 
 
@@ -268,6 +293,7 @@ def fit_one_factor(corr: FloatArray) -> OneFactorFit:
     bound = float(np.sqrt(MAX_COMMUNALITY))
     start = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
     from scipy import optimize  # imported when needed, like scipy.stats
+
     result = optimize.minimize(
         minres_objective,
         start,
@@ -461,11 +487,13 @@ def scale_reliability(
             )
     kept = data[:, keep]
     k = kept.shape[1]
-    cov, _ = pairwise_covariance(kept)
+    # pairwise_covariance and pairwise_correlation of kept, from one set of moments.
+    counts, sums, squares, products, _ = _pairwise_moments(kept)
+    cov = _covariance_from_moments(counts, sums, products)
     n = int(data.shape[0])
     alpha = alpha_from_covariance(cov)
     std_corr = covariance_to_correlation(cov)
-    corr = pairwise_correlation(kept)
+    corr = _correlation_from_moments(counts, sums, squares, products)
     if k < 2:
         warnings.append(f"Only {k} item(s) with variance: alpha needs at least two.")
     elif not np.isfinite(cov).all():
@@ -737,7 +765,6 @@ def _few_missing_d2(
         slow[rows] = False
 
 
-
 def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
     """Mahalanobis D² with a chi-square p-value, as psych's ``outlier`` / careless' ``mahad``.
 
@@ -785,9 +812,8 @@ def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
         x = centred[np.ix_(rows, np.flatnonzero(pattern))]
         d2[rows] = np.maximum(np.einsum("ij,ij->i", x @ inverse, x), 0.0)
         df_each[rows] = block_rank
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
     with np.errstate(invalid="ignore"):
-        p = np.where(df_each > 0, stats.chi2.sf(d2, np.maximum(df_each, 1)), np.nan)
+        p = np.where(df_each > 0, chi2_sf(d2, np.maximum(df_each, 1)), np.nan)
     return MahalanobisResult(
         d2=d2,
         p=p,
@@ -851,8 +877,8 @@ def mean_difference(
         d = float((x.mean() - y.mean()) / pooled) if pooled > 0 else nan
     g = d * (1.0 - 3.0 / (4.0 * (nx + ny) - 9.0))
     se = np.sqrt((nx + ny) / (nx * ny) + g**2 / (2.0 * (nx + ny)))
-    from scipy import stats  # imported when needed (scipy.stats alone takes ~0.8 s)
-    crit = float(stats.t.ppf(1.0 - (1.0 - level) / 2.0, nx + ny - 2))
+    # scipy.stats.t.ppf(q, df) is stdtrit(df, q), without importing scipy.stats.
+    crit = float(special.stdtrit(nx + ny - 2, 1.0 - (1.0 - level) / 2.0))
     return MeanDifference(
         group_a, group_b, nx, ny, float(x.mean()), float(y.mean()), d, g,
         (float(g - crit * se), float(g + crit * se)),

@@ -14,15 +14,16 @@ distance needs the sample, so it lives here and never in a profile.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from assess import jsonout, scoring, validity
 from assess import psychometrics as psy
-from assess import scoring, validity
 from assess.model import Norms, NormsFile, Questionnaire, TraitNorm
 from assess.validity import CARELESS_FLAGS, DEFAULT_THRESHOLDS, ValidityThresholds
 
@@ -39,6 +40,9 @@ DECISION_NOTE = (
 
 SAMPLE_FLAGS = ("even_odd", "synonyms", "mahalanobis")
 """Careless-responding flags computed here, beyond the per-person ones of the profiles."""
+
+FLAG_NAMES = (*CARELESS_FLAGS, *SAMPLE_FLAGS)
+"""Every careless-responding flag, in the order a respondent's flags are listed."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,96 @@ class RespondentCareless:
     """Chi-square p-value of D² (df = number of items)."""
     flags: tuple[str, ...]
     """Names of the indicators beyond their threshold."""
+
+
+@dataclass(frozen=True)
+class CarelessArrays:
+    """Every careless-responding indicator of a sample as arrays, one entry per respondent in
+    input order (the fields of :class:`RespondentCareless`; no object per respondent)."""
+
+    candidate_ids: list[str]
+    """The respondents."""
+    longstring: npt.NDArray[np.int64]
+    """Longest run of identical consecutive Likert answers."""
+    irv: FloatArray
+    """Intra-individual response variability (sd of the Likert answers)."""
+    even_odd: FloatArray
+    """Even-odd consistency (Spearman–Brown corrected)."""
+    synonyms: FloatArray
+    """Within-person correlation over the declared consistency pairs."""
+    consistency_disagreement: FloatArray
+    """Mean absolute difference over the consistency pairs after keying (scale points)."""
+    attention_failed: npt.NDArray[np.int64]
+    """Failed attention checks."""
+    median_ms: FloatArray
+    """Median answer time in milliseconds (``NaN`` without times)."""
+    too_fast_share: FloatArray
+    """Share of timed answers below the too-fast threshold (``NaN`` without times)."""
+    mahalanobis_d2: FloatArray
+    """Mahalanobis D² over the trait items (``NaN`` when not computed)."""
+    mahalanobis_p: FloatArray
+    """Chi-square p-value of D²."""
+    raised: npt.NDArray[np.bool_]
+    """Respondents × :data:`FLAG_NAMES`: True where the indicator is beyond its threshold."""
+
+    def __len__(self) -> int:
+        return len(self.candidate_ids)
+
+    def flagged_mask(self) -> npt.NDArray[np.bool_]:
+        """True for each respondent with at least one flag."""
+        return np.asarray(self.raised.any(axis=1), dtype=np.bool_)
+
+    def flag_counts(self) -> dict[str, int]:
+        """Flag name -> how many respondents have it (in :data:`FLAG_NAMES` order)."""
+        counts = self.raised.sum(axis=0).tolist()
+        return dict(zip(FLAG_NAMES, counts, strict=True))
+
+    def flag_lists(self) -> list[list[str]]:
+        """Each respondent's flag names (an empty list for most)."""
+        flagged: list[list[str]] = [[] for _ in range(len(self))]
+        for row in np.flatnonzero(self.flagged_mask()).tolist():
+            on = self.raised[row].tolist()
+            flagged[row] = [name for name, up in zip(FLAG_NAMES, on, strict=True) if up]
+        return flagged
+
+    def record(self, row: int) -> RespondentCareless:
+        """One respondent's indicators as a record."""
+        return RespondentCareless(
+            candidate_id=self.candidate_ids[row],
+            longstring=int(self.longstring[row]),
+            irv=float(self.irv[row]),
+            even_odd=float(self.even_odd[row]),
+            synonyms=float(self.synonyms[row]),
+            consistency_disagreement=float(self.consistency_disagreement[row]),
+            attention_failed=int(self.attention_failed[row]),
+            median_ms=float(self.median_ms[row]),
+            too_fast_share=float(self.too_fast_share[row]),
+            mahalanobis_d2=float(self.mahalanobis_d2[row]),
+            mahalanobis_p=float(self.mahalanobis_p[row]),
+            flags=tuple(
+                name for name, up in zip(FLAG_NAMES, self.raised[row].tolist(), strict=True) if up
+            ),
+        )
+
+    def json_columns(self) -> jsonout.RecordColumns:
+        """The ``careless.respondents`` block of the JSON document (candidate id -> the
+        fields of :func:`_careless_dict`), column by column."""
+        return jsonout.RecordColumns(
+            keys=self.candidate_ids,
+            columns={
+                "longstring": self.longstring.tolist(),
+                "irv": jsonout.Rounded(self.irv, 6),
+                "even_odd": jsonout.Rounded(self.even_odd, 6),
+                "synonyms": jsonout.Rounded(self.synonyms, 6),
+                "consistency_disagreement": jsonout.Rounded(self.consistency_disagreement, 6),
+                "attention_failed": self.attention_failed.tolist(),
+                "median_ms": jsonout.Rounded(self.median_ms, 6),
+                "too_fast_share": jsonout.Rounded(self.too_fast_share, 6),
+                "mahalanobis_d2": jsonout.Rounded(self.mahalanobis_d2, 6),
+                "mahalanobis_p": jsonout.Rounded(self.mahalanobis_p, 8),
+                "flags": self.flag_lists(),
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -137,8 +231,8 @@ class SampleAnalysis:
     """Missing-answer policy used for reliability."""
     traits: dict[str, psy.ScaleReliability]
     """Trait id -> reliability and item statistics (questionnaire order)."""
-    careless: tuple[RespondentCareless, ...]
-    """One entry per respondent, in input order."""
+    per_respondent: CarelessArrays
+    """Careless-responding indicators, one entry per respondent in input order."""
     mahalanobis_df: int | None
     """Degrees of freedom of the Mahalanobis p-values (``None`` when not computed)."""
     fairness: FairnessReport | None
@@ -148,17 +242,38 @@ class SampleAnalysis:
     warnings: tuple[str, ...]
     """Problems found in the sample, in plain language."""
 
+    @cached_property
+    def careless(self) -> tuple[RespondentCareless, ...]:
+        """One record per respondent, in input order (built on first use: slow for very large
+        samples, where :attr:`per_respondent` holds the same figures as arrays)."""
+        return tuple(self.per_respondent.record(row) for row in range(self.respondents))
+
     @property
     def flagged(self) -> int:
         """Respondents with at least one careless-responding flag."""
-        return sum(1 for person in self.careless if person.flags)
+        return int(self.per_respondent.flagged_mask().sum())
 
     def careless_mask(self) -> npt.NDArray[np.bool_]:
         """True for each flagged respondent (input order)."""
-        return np.array([bool(person.flags) for person in self.careless], dtype=bool)
+        return self.per_respondent.flagged_mask()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``repfit.analysis/1`` JSON document (``NaN`` becomes ``null``)."""
+        document = self.json_document()
+        careless = document["careless"]
+        careless["respondents"] = careless["respondents"].to_dict()
+        return document
+
+    def json_text(self, extra: Mapping[str, Any] | None = None) -> str:
+        """The JSON document as ``jsonout.dumps(to_dict(), indent=2, ensure_ascii=False)``
+        writes it (to the byte), with ``extra`` keys added at the end, written column by
+        column for the per-respondent block."""
+        document = self.json_document()
+        document.update(extra or {})
+        return jsonout.dumps_indented(document)
+
+    def json_document(self) -> dict[str, Any]:
+        """:meth:`to_dict` with the per-respondent block as :class:`jsonout.RecordColumns`."""
         q = self.questionnaire
         norms = self.norms
         return {
@@ -178,12 +293,9 @@ class SampleAnalysis:
             "traits": {trait_id: _trait_dict(result) for trait_id, result in self.traits.items()},
             "careless": {
                 "flagged": self.flagged,
-                "flag_counts": {
-                    name: sum(name in p.flags for p in self.careless)
-                    for name in (*CARELESS_FLAGS, *SAMPLE_FLAGS)
-                },
+                "flag_counts": self.per_respondent.flag_counts(),
                 "mahalanobis_df": self.mahalanobis_df,
-                "respondents": {p.candidate_id: _careless_dict(p) for p in self.careless},
+                "respondents": self.per_respondent.json_columns(),
             },
             "fairness": None if self.fairness is None else _fairness_dict(self.fairness),
             "warnings": list(self.warnings),
@@ -222,6 +334,8 @@ def _trait_dict(result: psy.ScaleReliability) -> dict[str, Any]:
 
 
 def _careless_dict(person: RespondentCareless) -> dict[str, Any]:
+    """One respondent's entry of the JSON document, built from its record: the definition
+    :meth:`CarelessArrays.json_columns` reproduces column by column (the tests compare)."""
     return {
         "longstring": person.longstring,
         "irv": _number(person.irv),
@@ -292,17 +406,22 @@ def _trait_columns(q: Questionnaire) -> dict[str, list[int]]:
 def careless_indicators(
     q: Questionnaire,
     matrix: FloatArray,
-    times: FloatArray,
+    times: FloatArray | None,
     candidate_ids: Sequence[str],
     options: AnalysisOptions,
-) -> tuple[tuple[RespondentCareless, ...], int | None, tuple[str, ...]]:
+    *,
+    keyed: FloatArray | None = None,
+) -> tuple[CarelessArrays, int | None, tuple[str, ...]]:
     """Every careless-responding indicator per respondent, its flags, the Mahalanobis df and
-    warnings. ``matrix`` holds raw answers (questionnaire item order)."""
-    keyed = scoring.keyed_likert_matrix(q, matrix)
+    warnings. ``matrix`` holds raw answers (questionnaire item order); ``times`` ``None``:
+    nobody has answer times; ``keyed``: its keyed Likert matrix, when already made."""
+    if keyed is None:
+        keyed = scoring.keyed_likert_matrix(q, matrix)
     columns = _trait_columns(q)
     n = len(matrix)
     warnings: list[str] = []
-    per_person = scoring.validity_arrays(q, matrix, times)
+    # Faking is not careless responding: its indicators are not computed here.
+    per_person = scoring.validity_arrays(q, matrix, times, keyed=keyed, faking=False)
     flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
 
     scales = [cols for cols in columns.values() if cols]
@@ -351,41 +470,21 @@ def careless_indicators(
         flags["even_odd"] = even_odd < thresholds.even_odd_min
         flags["synonyms"] = synonyms < thresholds.synonym_min
         flags["mahalanobis"] = p < thresholds.mahalanobis_p
-    names = (*CARELESS_FLAGS, *SAMPLE_FLAGS)
-    # Plain Python lists first: indexing numpy arrays element by element costs seconds at
-    # 100,000 respondents.
-    ids = list(candidate_ids)
-    longstring = per_person.longstring.astype(np.int64).tolist()
-    irv = np.asarray(per_person.irv, dtype=np.float64).tolist()
-    even_odd_list = np.asarray(even_odd, dtype=np.float64).tolist()
-    synonyms_list = np.asarray(synonyms, dtype=np.float64).tolist()
-    disagreement = np.asarray(per_person.consistency_disagreement, dtype=np.float64).tolist()
-    attention = per_person.attention_checks_failed.astype(np.int64).tolist()
-    median_ms = np.asarray(per_person.median_ms, dtype=np.float64).tolist()
-    too_fast = np.asarray(per_person.too_fast_share, dtype=np.float64).tolist()
-    d2_list = np.asarray(d2, dtype=np.float64).tolist()
-    p_list = np.asarray(p, dtype=np.float64).tolist()
-    raised = np.column_stack([np.asarray(flags[name], dtype=bool) for name in names])
-    flagged: list[tuple[str, ...]] = [()] * n
-    for row in np.flatnonzero(raised.any(axis=1)).tolist():
-        on = raised[row].tolist()
-        flagged[row] = tuple(name for name, up in zip(names, on, strict=True) if up)
-    people = tuple(
-        RespondentCareless(
-            candidate_id=ids[row],
-            longstring=longstring[row],
-            irv=irv[row],
-            even_odd=even_odd_list[row],
-            synonyms=synonyms_list[row],
-            consistency_disagreement=disagreement[row],
-            attention_failed=attention[row],
-            median_ms=median_ms[row],
-            too_fast_share=too_fast[row],
-            mahalanobis_d2=d2_list[row],
-            mahalanobis_p=p_list[row],
-            flags=flagged[row],
-        )
-        for row in range(n)
+    people = CarelessArrays(
+        candidate_ids=list(candidate_ids),
+        longstring=per_person.longstring.astype(np.int64),
+        irv=np.asarray(per_person.irv, dtype=np.float64),
+        even_odd=np.asarray(even_odd, dtype=np.float64),
+        synonyms=np.asarray(synonyms, dtype=np.float64),
+        consistency_disagreement=np.asarray(per_person.consistency_disagreement, dtype=np.float64),
+        attention_failed=per_person.attention_checks_failed.astype(np.int64),
+        median_ms=np.asarray(per_person.median_ms, dtype=np.float64),
+        too_fast_share=np.asarray(per_person.too_fast_share, dtype=np.float64),
+        mahalanobis_d2=np.asarray(d2, dtype=np.float64),
+        mahalanobis_p=np.asarray(p, dtype=np.float64),
+        raised=np.column_stack(
+            [np.asarray(flags[name], dtype=bool).reshape(n) for name in FLAG_NAMES]
+        ).reshape(n, len(FLAG_NAMES)),
     )
     return people, df, tuple(warnings)
 
@@ -468,8 +567,6 @@ def analyze_sample(
     keying is applied here), ``NaN`` = unanswered. ``norms`` default to the questionnaire's."""
     options = options or AnalysisOptions()
     matrix = np.asarray(matrix, dtype=np.float64)
-    if times is None:
-        times = np.full(matrix.shape, np.nan)
     norms = norms if norms is not None else q.norms
     keyed = scoring.keyed_likert_matrix(q, matrix)
     item_ids = q.item_ids()
@@ -485,7 +582,9 @@ def analyze_sample(
         )
         traits[trait_id] = result
         warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
-    careless, df, careless_warnings = careless_indicators(q, matrix, times, candidate_ids, options)
+    careless, df, careless_warnings = careless_indicators(
+        q, matrix, times, candidate_ids, options, keyed=keyed
+    )
     warnings.extend(careless_warnings)
     fairness = (
         None
@@ -497,7 +596,7 @@ def analyze_sample(
         respondents=len(matrix),
         missing=options.missing,
         traits=traits,
-        careless=careless,
+        per_respondent=careless,
         mahalanobis_df=df,
         fairness=fairness,
         norms=norms,

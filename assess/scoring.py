@@ -199,11 +199,14 @@ def _check_ranges(q: Questionnaire, answers: Sequence[Answers], matrix: FloatArr
 def keyed_likert_matrix(q: Questionnaire, matrix: FloatArray) -> FloatArray:
     """Same shape as ``matrix``: Likert answers after reverse keying (``min + max − x`` for
     items keyed ``-``), situational columns NaN."""
-    keyed = np.full_like(matrix, np.nan)
-    for index, item in enumerate(q.items):
-        if isinstance(item, LikertItem):
-            values = matrix[:, index]
-            keyed[:, index] = q.scale.min + q.scale.max - values if item.keyed == "-" else values
+    # One pass over the whole matrix: x·1 + 0 is x, and x·(−1) + (min + max) is exactly
+    # min + max − x; a situational column gets x·NaN + NaN.
+    likert = [isinstance(item, LikertItem) for item in q.items]
+    reversed_ = [isinstance(item, LikertItem) and item.keyed == "-" for item in q.items]
+    sign = np.where(likert, np.where(reversed_, -1.0, 1.0), np.nan)
+    offset = np.where(likert, np.where(reversed_, float(q.scale.min + q.scale.max), 0.0), np.nan)
+    keyed: FloatArray = np.multiply(matrix, sign)
+    keyed += offset
     return keyed
 
 
@@ -537,17 +540,25 @@ def inside_risk_band(pole: str, interval: tuple[float, float]) -> bool:
 def validity_arrays(
     q: Questionnaire,
     matrix: FloatArray,
-    times: FloatArray,
+    times: FloatArray | None,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
     orders: Sequence[Sequence[str] | None] | None = None,
+    *,
+    keyed: FloatArray | None = None,
+    faking: bool = True,
 ) -> validity.ValidityArrays:
     """Every per-person validity indicator for a batch.
 
     ``orders`` gives, per respondent, the item ids in the order shown (the answers file's
     ``order``); the long-string index follows it, since a run of identical answers is a run
     in what the person saw. Without it (or for a respondent without one) questionnaire
-    order is used."""
-    keyed = keyed_likert_matrix(q, matrix)
+    order is used. ``times`` ``None``: nobody has answer times. ``keyed``: the
+    :func:`keyed_likert_matrix` of ``matrix``, when the caller has it already.
+    ``faking=False`` leaves out the faking indicators (``social_desirability`` and
+    ``faking_index`` are then NaN and ``desirability_answered`` 0), for callers that
+    look only at careless responding."""
+    if keyed is None:
+        keyed = keyed_likert_matrix(q, matrix)
     column = {item_id: index for index, item_id in enumerate(q.item_ids())}
     likert_columns = [column[item.id] for item in q.likert_items()]
     pairs = q.validity.consistency_pairs if q.validity is not None else []
@@ -563,32 +574,43 @@ def validity_arrays(
         column[item.id] for item in q.likert_items() if item.validity == "social_desirability"
     ]
     likert_raw = matrix[:, likert_columns]
-    share, median = validity.too_fast(times)
-    trait_items = [item for item in q.likert_items() if item.trait is not None]
-    sign = {trait.id: -1.0 if trait.risk_pole == "high" else 1.0 for trait in q.traits}
-    faking = validity.faking_index(
-        keyed[:, desirability_columns],
-        keyed[:, [column[item.id] for item in trait_items]],
-        [sign[item.trait] for item in trait_items if item.trait is not None],
-        q.scale.min,
-        q.scale.max,
-        thresholds.faking_trait_weight,
-    )
+    n = len(matrix)
+    if times is None:
+        share, median = np.full(n, np.nan), np.full(n, np.nan)
+    else:
+        share, median = validity.too_fast(times)
+    desirability = keyed[:, desirability_columns]
+    if faking:
+        trait_items = [item for item in q.likert_items() if item.trait is not None]
+        sign = {trait.id: -1.0 if trait.risk_pole == "high" else 1.0 for trait in q.traits}
+        faking_index = validity.faking_index(
+            desirability,
+            keyed[:, [column[item.id] for item in trait_items]],
+            [sign[item.trait] for item in trait_items if item.trait is not None],
+            q.scale.min,
+            q.scale.max,
+            thresholds.faking_trait_weight,
+        )
+        social_desirability = validity.social_desirability(desirability)
+        desirability_answered = (~np.isnan(desirability)).sum(axis=1).astype(np.int64)
+    else:
+        faking_index = social_desirability = np.full(n, np.nan)
+        desirability_answered = np.zeros(n, dtype=np.int64)
     return validity.ValidityArrays(
         consistency_disagreement=disagreement,
         consistency_pairs_answered=pairs_answered,
-        social_desirability=validity.social_desirability(keyed[:, desirability_columns]),
+        social_desirability=social_desirability,
         attention_checks_failed=failed,
         attention_checks_answered=checks_answered,
-        longstring=_longstring_as_shown(q, matrix, likert_columns, orders),
+        longstring=validity.longstring(likert_raw)
+        if orders is None
+        else _longstring_as_shown(q, matrix, likert_columns, orders),
         irv=validity.intra_individual_variability(likert_raw),
         likert_answered=(~np.isnan(likert_raw)).sum(axis=1).astype(np.int64),
         too_fast_share=share,
         median_ms=median,
-        faking_index=faking,
-        desirability_answered=(~np.isnan(keyed[:, desirability_columns]))
-        .sum(axis=1)
-        .astype(np.int64),
+        faking_index=faking_index,
+        desirability_answered=desirability_answered,
     )
 
 

@@ -120,9 +120,15 @@ def intra_individual_variability(matrix: FloatArray) -> FloatArray:
     """Sample standard deviation (ddof 1, n − 1 in the denominator) of each person's
     answered items; NaN below 2 answers. This is R ``careless::irv``, which uses ``sd``."""
     values = np.asarray(matrix, dtype=np.float64)
-    counts = _row_counts(values)
-    mean = _row_mean(values)
-    squared = np.nansum((values - mean[:, None]) ** 2, axis=1)
+    # _row_counts, _row_mean and nansum with the missing-answer mask made once: the same
+    # sums of the same numbers (NaN as 0), so the same figures.
+    answered = ~np.isnan(values)
+    counts = np.asarray(answered.sum(axis=1), dtype=np.int64)
+    sums = np.where(answered, values, 0.0).sum(axis=1)
+    mean = np.divide(sums, counts, out=np.full(len(counts), np.nan), where=counts > 0)
+    deviation_squared = values - mean[:, None]
+    np.square(deviation_squared, out=deviation_squared)
+    squared = np.where(answered, deviation_squared, 0.0).sum(axis=1)
     variance = np.divide(squared, counts - 1, out=np.full(len(counts), np.nan), where=counts >= 2)
     deviation: FloatArray = np.sqrt(variance)
     return deviation

@@ -137,7 +137,7 @@ def ramp(tenure: int, rp: np.ndarray) -> float:
     return float(rp[RAMP_START] + (1.0 - rp[RAMP_START]) * done)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def step_month(
     effects: bool,
     policy: int,
@@ -426,7 +426,7 @@ def step_month(
         sums[i, S_COST] = cost
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def count_new_logos(
     rp: np.ndarray,
     step: np.uint64,
@@ -461,7 +461,7 @@ def count_new_logos(
         needed[i] = total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def activate_new_logos(
     rp: np.ndarray,
     seed_word: np.uint64,

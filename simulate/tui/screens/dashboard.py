@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich import box
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -18,7 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Select, Static
 
 from simulate.assumptions import Assumption
@@ -35,7 +38,7 @@ from simulate.tui.view import (
     revenue_by_archetype,
 )
 from simulate.tui.widgets.fan import FanChart
-from simulate.tui.widgets.footer import SteadyFooter
+from simulate.tui.widgets.footer import KeyBar
 from simulate.tui.widgets.team import CandidateRow, TeamRow
 
 KPI_KEYS = ("revenue", "target", "accounts_lost", "new_logos", "wallet_share", "team_cost")
@@ -61,7 +64,7 @@ class KpiCard(Static):
                 text.append(" ≈", style="dim")
         else:
             text.append(kpi.detail, style="dim")
-        self.update(text)
+        self.update(text, layout=False)  # a card's size never depends on its text
 
 
 class FieldInput(Input):
@@ -81,6 +84,11 @@ class DashboardScreen(Screen[None]):
 
     AUTO_FOCUS = "TeamRow"
     """Focus starts on the first team row (not a text field, not a scroll container)."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """As :attr:`Screen.focused`, without repainting the whole screen on every focus move:
+    the widgets that gain and lose focus repaint themselves (their ``:focus`` styles), and
+    a full repaint made each Tab cost a whole-screen render (``python -m benchmarks tui``)."""
 
     class Edited(Message):
         """A field of the left panel was submitted: ``field`` is ``horizon_months``,
@@ -155,7 +163,12 @@ class DashboardScreen(Screen[None]):
                 with Vertical(id="tables"):
                     yield Static("", id="by-archetype")
                     yield Static("", id="quadrants")
-        yield SteadyFooter()
+        yield KeyBar()
+
+    def scroll_to_center(self, widget: Widget, animate: bool = True, **kwargs: Any) -> None:
+        """Bring a newly focused widget into view with a jump, not a glide: a glide repaints
+        the whole left panel for a dozen frames, which delayed the next key."""
+        super().scroll_to_center(widget, False, **kwargs)
 
     def on_mount(self) -> None:
         first = next(iter(self.query(TeamRow)), None)
@@ -214,7 +227,7 @@ class DashboardScreen(Screen[None]):
 
     def show_status(self, text: Text | str) -> None:
         """The line above the cards: run progress, baseline."""
-        self.query_one("#status", Static).update(text)
+        update_in_place(self.query_one("#status", Static), text)
 
     def show_stage(
         self,
@@ -226,10 +239,28 @@ class DashboardScreen(Screen[None]):
         for kpi in cards:
             self.query_one(f"#kpi-{kpi.key}", KpiCard).show(kpi, deltas.get(kpi.key))
         self.query_one(FanChart).show(Fan.of(data))
-        self.query_one("#accounts", Static).update(_accounts_line(data))
+        update_in_place(self.query_one("#accounts", Static), _accounts_line(data))
         month = key_month(data)
-        self.query_one("#by-archetype", Static).update(_archetype_table(data, month))
-        self.query_one("#quadrants", Static).update(_quadrant_table(data, month))
+        update_in_place(self.query_one("#by-archetype", Static), _archetype_table(data, month))
+        update_in_place(self.query_one("#quadrants", Static), _quadrant_table(data, month))
+
+
+def update_in_place(widget: Static, content: RenderableType) -> None:
+    """Show ``content`` in ``widget``, laying the screen out again only if its height changes.
+
+    :meth:`Static.update` lays out the whole screen by default (about 50–190 ms here
+    on every stage of a run, during which keys wait); the figures of a new stage
+    almost always take the lines the last ones took, so a repaint is enough.
+    """
+    widget.update(content, layout=False)
+    width = widget.size.width
+    parent = widget.parent
+    if not width or not isinstance(parent, Widget):
+        widget.refresh(layout=True)
+        return
+    height = widget.get_content_height(parent.size, widget.app.size, width)
+    if height != widget.size.height:
+        widget.refresh(layout=True)
 
 
 def _accounts_line(data: Mapping[str, Any]) -> Text:

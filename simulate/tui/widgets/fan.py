@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
@@ -52,7 +54,7 @@ class FanChart(Widget):
         for label, row in zip(picture.y_labels, picture.rows, strict=True):
             text.append("\n")
             text.append(f"{label:>{LABEL_WIDTH - 1}} ", style="dim")
-            for char in row:
-                text.append(char, style=STYLES.get(char, ""))
+            for char, run in groupby(row):  # one span per run: a span per cell made a stage's
+                text.append(char * len(list(run)), style=STYLES.get(char, ""))  # repaint slow
         text.append("\n" + " " * LABEL_WIDTH + picture.x_axis, style="dim")
         return text
