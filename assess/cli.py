@@ -194,12 +194,13 @@ def _csv_from_columns(
 def _export_chunks(batches: Iterator[list[Profile]], fmt: str) -> Iterator[str]:
     """YAML or JSON text, chunk by chunk, identical to assess.profiles.export_profiles."""
 
-    from assess.fileio import dump_yaml
+    from assess.profile_yaml import ProfileEmitter
     from assess.profiles import profile_to_data
 
     if fmt == "yaml":
+        emitter = ProfileEmitter()
         for batch in batches:
-            yield "".join(f"---\n{dump_yaml(profile_to_data(p))}" for p in batch)
+            yield "".join(f"---\n{emitter.dump(profile_to_data(p))}" for p in batch)
         return
     first = True
     for batch in batches:
@@ -387,7 +388,7 @@ def _write_folder(
     behaviour_role: str | None,
 ) -> None:
     """``assess score --out``: one profile per candidate, a manifest around them."""
-    from assess.fileio import dump_yaml
+    from assess.profile_yaml import ProfileEmitter
     from assess.profiles import profile_to_data
     from assess.score_output import FolderWriter, check_folder, plan_profile_files
 
@@ -403,11 +404,12 @@ def _write_folder(
     writer = FolderWriter(out_dir, names, provenance)
     writer.start()
     position = 0
+    emitter = ProfileEmitter()
     batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
     for batch in _with_progress(batches, len(names), "Scoring and writing"):
         files: list[tuple[str, str]] = []
         for profile in batch:
-            files.append((names[position], dump_yaml(profile_to_data(profile))))
+            files.append((names[position], emitter.dump(profile_to_data(profile))))
             if render is not None:
                 files.append((reports[position], render(profile)))
             position += 1

@@ -10,6 +10,7 @@ worked example, in ``docs/scoring.md``; the TUI and ``assess score`` both call
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -326,6 +327,30 @@ def _role_columns(
     return columns, target, weight, at_least, at_most
 
 
+def _fit_terms(
+    t: FloatArray,
+    target: FloatArray,
+    weight: FloatArray,
+    at_least: npt.NDArray[np.bool_],
+    at_most: npt.NDArray[np.bool_],
+) -> FloatArray:
+    """Each targeted trait's term w_i d_i² of the fit (d_i on the wrong side only)."""
+    difference = t - target
+    shortfall = np.where(
+        at_least,
+        np.minimum(difference, 0.0),
+        np.where(at_most, np.maximum(difference, 0.0), difference),
+    )
+    terms: FloatArray = weight * shortfall**2
+    return terms
+
+
+def _fit_of_sums(sums: FloatArray, weight: FloatArray) -> FloatArray:
+    rms = np.sqrt(sums / weight.sum())
+    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    return fit
+
+
 def _fit(
     t: FloatArray,
     target: FloatArray,
@@ -334,15 +359,37 @@ def _fit(
     at_most: npt.NDArray[np.bool_],
     clip: bool = True,
 ) -> FloatArray:
-    difference = t - target
-    shortfall = np.where(
-        at_least,
-        np.minimum(difference, 0.0),
-        np.where(at_most, np.maximum(difference, 0.0), difference),
-    )
-    rms = np.sqrt((weight * shortfall**2).sum(axis=-1) / weight.sum())
-    fit: FloatArray = 100.0 * (1.0 - rms / FIT_SCALE_T)
+    fit = _fit_of_sums(_fit_terms(t, target, weight, at_least, at_most).sum(axis=-1), weight)
     return np.maximum(fit, 0.0) if clip else fit
+
+
+def _moved_fits(
+    scores: FloatArray,
+    errors: FloatArray,
+    target: FloatArray,
+    weight: FloatArray,
+    at_least: npt.NDArray[np.bool_],
+    at_most: npt.NDArray[np.bool_],
+    sign: float,
+) -> FloatArray:
+    """Candidates × traits: the (unclipped) fit with trait i moved by ``sign`` × its SEM.
+
+    The same numbers as :func:`_fit` of ``scores[:, None, :] + sign * eye * errors`` (a
+    candidates × traits × traits array), for less work: only the moved trait's term
+    changes, so the other terms are copied rather than recomputed, and the sum runs over
+    the same values in the same layout (so it is the same to the last bit). A trait whose
+    error is not finite makes the other terms of its row NaN, as 0 × its error does there.
+    """
+    k = scores.shape[1]
+    base = _fit_terms(scores, target, weight, at_least, at_most)
+    terms = np.repeat(base[:, None, :], k, axis=1)
+    broken = ~np.isfinite(errors)
+    if broken.any():  # 0 × a non-finite error is NaN off the diagonal
+        terms[broken] = np.nan
+    diagonal = np.arange(k)
+    moved = scores - errors if sign < 0 else scores + errors
+    terms[:, diagonal, diagonal] = _fit_terms(moved, target, weight, at_least, at_most)
+    return _fit_of_sums(terms.sum(axis=-1), weight)
 
 
 def role_fit_matrix(q: Questionnaire, t: FloatArray) -> tuple[list[str], FloatArray]:
@@ -372,26 +419,46 @@ def role_fit_intervals(
     unclipped scale 100 × (1 − rms / 30), which keeps going below 0, so that two fits both
     held at 0 can still be told apart).
     """
+    low, high, low_unclipped, high_unclipped = _fit_interval_pairs(q, t, sem, z)
+    return (low, high) if clip else (low_unclipped, high_unclipped)
+
+
+def _fit_interval_pairs(
+    q: Questionnaire, t: FloatArray, sem: FloatArray, z: float = INTERVAL_Z
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`role_fit_intervals` with ``clip=True`` and with ``clip=False`` from one pass:
+    a clipped fit is ``max(0, unclipped)`` of the very same numbers, so both give exactly
+    what two separate calls give, for half the work."""
     role_ids = list(q.roles or {})
-    low = np.full((len(t), len(role_ids)), np.nan)
-    high = np.full((len(t), len(role_ids)), np.nan)
+    shape = (len(t), len(role_ids))
+    low, high = np.full(shape, np.nan), np.full(shape, np.nan)
+    low_unclipped, high_unclipped = np.full(shape, np.nan), np.full(shape, np.nan)
     for column, role_id in enumerate(role_ids):
         columns, target, weight, at_least, at_most = _role_columns(q, role_id)
         scores = t[:, columns]
         errors = sem[:, columns]
-        fit = _fit(scores, target, weight, at_least, at_most, clip)
+        fit = _fit(scores, target, weight, at_least, at_most, clip=False)
         # candidates × traits × (−, +): the fit with one trait moved by one SEM.
-        k = len(columns)
-        step = np.eye(k)[None, :, :] * errors[:, :, None]
-        minus = _fit(scores[:, None, :] - step, target, weight, at_least, at_most, clip)
-        plus = _fit(scores[:, None, :] + step, target, weight, at_least, at_most, clip)
-        down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
-        up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
-        low[:, column] = fit - z * np.sqrt((down**2).sum(axis=1))
-        high[:, column] = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
-        if clip:
-            low[:, column] = np.maximum(0.0, low[:, column])
-    return low, high
+        minus = _moved_fits(scores, errors, target, weight, at_least, at_most, -1.0)
+        plus = _moved_fits(scores, errors, target, weight, at_least, at_most, 1.0)
+        for clip in (False, True):
+            if clip:
+                fit, minus, plus = (
+                    np.maximum(fit, 0.0),
+                    np.maximum(minus, 0.0),
+                    np.maximum(plus, 0.0),
+                )
+            down = np.maximum(0.0, fit[:, None] - np.minimum(minus, plus))
+            up = np.maximum(0.0, np.maximum(minus, plus) - fit[:, None])
+            lower = fit - z * np.sqrt((down**2).sum(axis=1))
+            upper = np.minimum(100.0, fit + z * np.sqrt((up**2).sum(axis=1)))
+            if clip:
+                low[:, column] = np.maximum(0.0, lower)
+                high[:, column] = upper
+            else:
+                low_unclipped[:, column] = lower
+                high_unclipped[:, column] = upper
+    return low, high, low_unclipped, high_unclipped
 
 
 def trait_reliability(q: Questionnaire, norms: Norms | None) -> FloatArray:
@@ -676,8 +743,8 @@ def _checked_matrix(
 class ScoredColumns:
     """A batch of candidates scored, as columns rounded as profiles store them."""
 
-    columns: _Columns
-    """The scores (candidates × traits or roles; None where missing)."""
+    arrays: ScoreArrays
+    """The scores as arrays (candidates × traits or roles; NaN where missing)."""
     role_ids: list[str]
     """Roles of the fit columns, in questionnaire order (empty without norms or roles)."""
     norms_used: NormsUsed | None
@@ -686,6 +753,12 @@ class ScoredColumns:
     """Notes every profile of the batch carries."""
     order_taker: list[bool] | None
     """Per candidate: the order-taker rule on fit intervals (None without both roles)."""
+
+    @functools.cached_property
+    def columns(self) -> _Columns:
+        """The scores as Python lists (None where missing), made once when first asked for:
+        fast per-candidate access for profiles; bulk exports read :attr:`arrays`."""
+        return _Columns.of(self.arrays)
 
 
 def _score_columns(
@@ -735,10 +808,10 @@ def _score_columns(
             sem[drives] = posterior
             centre[drives] = normed.t[drives]
             half_width[drives] = INTERVAL_Z * posterior
-        fit_low, fit_high = (
-            role_fit_intervals(q, normed.t, sem) if fit is not None else (None, None)
-        )
-        order_taker = _order_taker_mask(q, normed.t, sem, role_ids)
+        fit_low = fit_high = None
+        if fit is not None:
+            fit_low, fit_high, low_unclipped, high_unclipped = _fit_interval_pairs(q, normed.t, sem)
+            order_taker = _order_taker_mask(role_ids, low_unclipped, high_unclipped)
         errors = _Errors(sem, centre - half_width, centre + half_width, fit_low, fit_high)
     orders = [getattr(record, "order", None) for record in respondents]
     indicators = validity_arrays(q, matrix, times, thresholds, orders if any(orders) else None)
@@ -750,7 +823,7 @@ def _score_columns(
         else None
     )
     scored = ScoredColumns(
-        columns=_Columns.of(traits, normed, fit, indicators, flags, errors),
+        arrays=ScoreArrays.of(traits, normed, fit, indicators, flags, errors),
         role_ids=role_ids,
         norms_used=norms_used,
         notes=_notes(q, norms),
@@ -840,25 +913,18 @@ def _with_irt(profile: Profile, block: Any, no_norms: bool) -> Profile:
 
 
 def _order_taker_mask(
-    q: Questionnaire, t: FloatArray, sem: FloatArray, role_ids: list[str]
+    role_ids: list[str], low: FloatArray, high: FloatArray
 ) -> npt.NDArray[np.bool_] | None:
     """:class:`OrderTakerRule` for a batch: the order-taker fit's 90 % interval lies wholly
-    above the farmer fit's, on the unclipped fit scale (None without both roles)."""
+    above the farmer fit's, on the unclipped fit scale (``low``, ``high``: the unclipped
+    interval ends, :func:`role_fit_intervals` with ``clip=False``; None without both roles)."""
     rule = ORDER_TAKER_RULE
     if rule.order_taker_role not in role_ids or rule.farmer_role not in role_ids:
         return None
-    low, high = role_fit_intervals(q, t, sem, clip=False)
     order_taker, farmer = role_ids.index(rule.order_taker_role), role_ids.index(rule.farmer_role)
     with np.errstate(invalid="ignore"):
         mask: npt.NDArray[np.bool_] = low[:, order_taker] > high[:, farmer]
     return mask
-
-
-def _rounded(values: npt.NDArray[Any], digits: int) -> list[Any]:
-    """Round a whole array once and turn it into Python lists with None for NaN."""
-    rounded = np.round(values, digits).astype(object)
-    rounded[np.isnan(values)] = None
-    return rounded.tolist()  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -870,6 +936,85 @@ class _Errors:
     t_high: FloatArray
     fit_low: FloatArray | None
     fit_high: FloatArray | None
+
+
+def _listed(values: npt.NDArray[Any]) -> list[Any]:
+    """An array (already rounded) as Python lists, with None for NaN."""
+    if values.dtype.kind != "f":
+        return values.tolist()  # type: ignore[no-any-return]
+    objects = values.astype(object)
+    objects[np.isnan(values)] = None
+    return objects.tolist()  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ScoreArrays:
+    """The batch's arrays, rounded as profiles store them (NaN where missing): what bulk
+    exports format whole columns from."""
+
+    likert: FloatArray
+    judgement: FloatArray
+    raw: FloatArray
+    answered: npt.NDArray[np.int64]
+    total: npt.NDArray[np.int64]
+    sufficient: npt.NDArray[np.bool_]
+    z: FloatArray | None
+    t: FloatArray | None
+    percentile: FloatArray | None
+    fit: FloatArray | None
+    indicators: dict[str, npt.NDArray[Any]]
+    """Validity indicators by name: floats rounded (NaN = missing), or whole numbers."""
+    flags: dict[str, npt.NDArray[np.bool_]]
+    sem: FloatArray | None
+    t_low: FloatArray | None
+    t_high: FloatArray | None
+    fit_low: FloatArray | None
+    fit_high: FloatArray | None
+
+    @classmethod
+    def of(
+        cls,
+        traits: TraitArrays,
+        normed: NormedArrays | None,
+        fit: FloatArray | None,
+        indicators: validity.ValidityArrays,
+        flags: dict[str, npt.NDArray[np.bool_]],
+        errors: _Errors | None,
+    ) -> ScoreArrays:
+        likert: FloatArray = np.where(~traits.sufficient, np.nan, traits.likert)
+        digits = {"median_ms": 1}
+        return cls(
+            likert=np.round(likert, 3),
+            judgement=np.round(traits.judgement, 3),
+            raw=np.round(traits.raw, 3),
+            answered=traits.answered,
+            total=traits.total,
+            sufficient=traits.sufficient,
+            z=np.round(normed.z, 3) if normed is not None else None,
+            t=np.round(normed.t, 1) if normed is not None else None,
+            percentile=np.round(normed.percentile, 1) if normed is not None else None,
+            fit=np.round(fit, 1) if fit is not None else None,
+            indicators={
+                name: (
+                    np.round(values, digits.get(name, 3)) if values.dtype.kind == "f" else values
+                )
+                for name, values in vars(indicators).items()
+            },
+            flags=dict(flags),
+            sem=np.round(errors.sem, 1) if errors is not None else None,
+            t_low=np.round(errors.t_low, 1) if errors is not None else None,
+            t_high=np.round(errors.t_high, 1) if errors is not None else None,
+            fit_low=(
+                np.round(errors.fit_low, 1)
+                if errors is not None and errors.fit_low is not None
+                else None
+            ),
+            fit_high=(
+                np.round(errors.fit_high, 1)
+                if errors is not None and errors.fit_high is not None
+                else None
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -896,50 +1041,28 @@ class _Columns:
     fit_high: list[list[float | None]] | None
 
     @classmethod
-    def of(
-        cls,
-        traits: TraitArrays,
-        normed: NormedArrays | None,
-        fit: FloatArray | None,
-        indicators: validity.ValidityArrays,
-        flags: dict[str, npt.NDArray[np.bool_]],
-        errors: _Errors | None,
-    ) -> _Columns:
-        insufficient = ~traits.sufficient
-        digits = {"median_ms": 1}
+    def of(cls, arrays: ScoreArrays) -> _Columns:
+        def maybe(values: FloatArray | None) -> list[Any] | None:
+            return _listed(values) if values is not None else None
+
         return cls(
-            likert=_rounded(np.where(insufficient, np.nan, traits.likert), 3),
-            judgement=_rounded(traits.judgement, 3),
-            raw=_rounded(traits.raw, 3),
-            answered=traits.answered.tolist(),
-            total=traits.total.tolist(),
-            sufficient=traits.sufficient.tolist(),
-            z=_rounded(normed.z, 3) if normed is not None else None,
-            t=_rounded(normed.t, 1) if normed is not None else None,
-            percentile=_rounded(normed.percentile, 1) if normed is not None else None,
-            fit=_rounded(fit, 1) if fit is not None else None,
-            indicators={
-                name: (
-                    _rounded(values, digits.get(name, 3))
-                    if values.dtype.kind == "f"
-                    else values.tolist()
-                )
-                for name, values in vars(indicators).items()
-            },
-            flags={name: mask.tolist() for name, mask in flags.items()},
-            sem=_rounded(errors.sem, 1) if errors is not None else None,
-            t_low=_rounded(errors.t_low, 1) if errors is not None else None,
-            t_high=_rounded(errors.t_high, 1) if errors is not None else None,
-            fit_low=(
-                _rounded(errors.fit_low, 1)
-                if errors is not None and errors.fit_low is not None
-                else None
-            ),
-            fit_high=(
-                _rounded(errors.fit_high, 1)
-                if errors is not None and errors.fit_high is not None
-                else None
-            ),
+            likert=_listed(arrays.likert),
+            judgement=_listed(arrays.judgement),
+            raw=_listed(arrays.raw),
+            answered=arrays.answered.tolist(),
+            total=arrays.total.tolist(),
+            sufficient=arrays.sufficient.tolist(),
+            z=maybe(arrays.z),
+            t=maybe(arrays.t),
+            percentile=maybe(arrays.percentile),
+            fit=maybe(arrays.fit),
+            indicators={name: _listed(values) for name, values in arrays.indicators.items()},
+            flags={name: mask.tolist() for name, mask in arrays.flags.items()},
+            sem=maybe(arrays.sem),
+            t_low=maybe(arrays.t_low),
+            t_high=maybe(arrays.t_high),
+            fit_low=maybe(arrays.fit_low),
+            fit_high=maybe(arrays.fit_high),
         )
 
 
@@ -972,6 +1095,9 @@ def _profile(
     forced: bool,
     order_taker: bool,
 ) -> Profile:
+    # The models are built with model_construct: every value comes from the arrays above,
+    # already of its field's type, and validating them again was 40 % of the time of a bulk
+    # --out (a test validates every profile of examples/answers.csv and finds them equal).
     trait_scores: dict[str, TraitScore] = {}
     t_of: dict[str, float] = {}
     band_by_trait: dict[str, Band] = {}
@@ -991,7 +1117,7 @@ def _profile(
         interpretation = (
             (q.interpretation or {}).get(trait.id, {}).get(band) if band is not None else None
         )
-        trait_scores[trait.id] = TraitScore(
+        trait_scores[trait.id] = TraitScore.model_construct(
             name=trait.name,
             risk_pole=trait.risk_pole,
             raw=c.raw[row][column],
@@ -1021,7 +1147,11 @@ def _profile(
                 low_fit, high_fit = c.fit_low[row][column], c.fit_high[row][column]
                 if low_fit is not None and high_fit is not None:
                     fit_interval = (low_fit, high_fit)
-            fits.append(RoleFit(role=role_id, name=role.name, fit=value, fit_interval=fit_interval))
+            fits.append(
+                RoleFit.model_construct(
+                    role=role_id, name=role.name, fit=value, fit_interval=fit_interval
+                )
+            )
         fits.sort(key=lambda fit: -fit.fit if fit.fit is not None else float("inf"))
     unscored = [fit.name for fit in fits if fit.fit is None]
     # A best fit among only some roles would mislead: name one only when every role is scored.
@@ -1035,7 +1165,7 @@ def _profile(
 
     ind = c.indicators
     raised = [name for name, mask in c.flags.items() if mask[row]]
-    indicators = ValidityIndicators(
+    indicators = ValidityIndicators.model_construct(
         consistency_disagreement=ind["consistency_disagreement"][row],
         consistency_pairs_answered=ind["consistency_pairs_answered"][row],
         social_desirability=ind["social_desirability"][row],
@@ -1051,7 +1181,7 @@ def _profile(
     red_flags = _red_flags(
         q, record, trait_scores, band_by_trait, t_of, fits, indicators, order_taker
     )
-    return Profile(
+    return Profile.model_construct(
         questionnaire=record.questionnaire,
         candidate=record.candidate,
         started=record.started,
@@ -1132,7 +1262,7 @@ def _red_flags(
     careless = _careless_reasons(indicators)
     if careless:
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="careless_responding",
                 reason="The answers look careless ("
                 + "; ".join(careless)
@@ -1153,7 +1283,7 @@ def _red_flags(
                 "nobody can truthfully make"
             )
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="socially_desirable_responding",
                 reason="The answers look polished (" + "; ".join(because) + "): the traits "
                 "and the role fit are probably too good. Read the fit as an upper bound and "
@@ -1163,7 +1293,7 @@ def _red_flags(
     for trait_id, score in traits.items():
         if score.status == "insufficient":
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code=f"insufficient:{trait_id}",
                     reason=f"Only {score.items_answered} of {score.items_total} "
                     f"{score.name.lower()} items were answered (70 % are needed), so this "
@@ -1192,7 +1322,7 @@ def _red_flags(
         and farmer.fit is not None
     ):
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
                 reason=f"Fits the {order_taker.name.lower()} profile better than the "
                 f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
@@ -1202,7 +1332,7 @@ def _red_flags(
         )
     elif _order_taker_bands(rule, traits):
         flags.append(
-            RedFlag(
+            RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
                 reason=f"Strong on {traits[rule.nurturing].name.lower()} but low on "
                 f"{traits[rule.asking].name.lower()} and {traits[rule.closing].name.lower()}, "
@@ -1225,7 +1355,7 @@ def _red_flags(
             low, high = score.t_interval
             for_role = " for this role" if score.risk_pole_applied is not None else ""
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code=f"{band}_{trait.id}",
                     reason=f"{trait.name} is {band} (T {t_of[trait.id]:.1f}, 90 % interval "
                     f"{low:.1f}–{high:.1f}, all of it {band}), the risky end of this "
@@ -1244,7 +1374,7 @@ def _red_flags(
             and best.fit - applied_fit >= ROLE_MISMATCH_GAP
         ):
             flags.append(
-                RedFlag(
+                RedFlag.model_construct(
                     code="best_fit_differs_from_role",
                     reason=f"Applied for the {by_role[applied].name} role (fit {applied_fit:.0f}), "
                     f"but fits {best.name} best (fit {best.fit:.0f}); discuss which role is meant.",

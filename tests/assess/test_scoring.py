@@ -460,3 +460,53 @@ def test_risk_poles_per_role() -> None:
     assert "low_relationship_nurturing" not in [f.code for f in as_hunter.red_flags]
     assert as_farmer.traits["relationship_nurturing"].risk_pole_applied == "low"
     assert as_hunter.traits["relationship_nurturing"].risk_pole == "none"
+
+
+def test_profiles_built_without_validation_are_what_validation_gives() -> None:
+    """_profile builds its models with model_construct: validating each profile again must
+    accept it and change nothing (types, rounding, order), flagged candidates included."""
+    from assess.model import Profile
+    from assess.profiles import irt_for, profile_to_data, read_answers_run
+    from tests.conftest import REPO_ROOT
+
+    q = load_questionnaire()
+    table = read_answers_run([REPO_ROOT / "examples" / "answers.csv"], q)
+    profiles = score_matrix(
+        q, table.respondents, table.matrix, table.times, irt=irt_for(None, None, q)
+    )
+    assert any(profile.red_flags for profile in profiles)
+    for profile in profiles:
+        data = profile_to_data(profile)
+        again = profile_to_data(Profile.model_validate(data))
+        assert repr(again) == repr(data)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=6),
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.booleans(),
+)
+def test_moved_fits_are_the_full_perturbation_to_the_last_bit(
+    k: int, seed: int, broken: bool
+) -> None:
+    """_moved_fits copies the unmoved terms instead of building candidates × traits × traits;
+    the result must be exactly that of the full array (NaN scores and errors included)."""
+    from assess.scoring import _fit, _moved_fits
+
+    rng = np.random.default_rng(seed)
+    scores = np.round(rng.uniform(10, 90, size=(30, k)), 1)
+    errors = rng.uniform(0, 8, size=(30, k))
+    scores[rng.random(scores.shape) < 0.05] = np.nan
+    if broken:
+        errors[rng.random(errors.shape) < 0.1] = rng.choice([np.nan, np.inf])
+    target = rng.uniform(30, 70, size=k)
+    weight = rng.uniform(0.5, 2, size=k)
+    at_least = rng.random(k) < 0.4
+    at_most = ~at_least & (rng.random(k) < 0.5)
+    with np.errstate(invalid="ignore"):  # 0 × inf off the diagonal, as in the full array
+        step = np.eye(k)[None, :, :] * errors[:, :, None]
+    for sign in (-1.0, 1.0):
+        full = _fit(scores[:, None, :] + sign * step, target, weight, at_least, at_most, False)
+        fast = _moved_fits(scores, errors, target, weight, at_least, at_most, sign)
+        np.testing.assert_array_equal(fast, full)  # exact; NaN where NaN (any sign bit)
