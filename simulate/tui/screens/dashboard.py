@@ -79,11 +79,24 @@ class FieldInput(Input):
         self.screen.focus_next(TeamRow)
 
 
+class ControlsPanel(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The left panel: scrolls to the focused field (and with the mouse wheel), and leaves
+    PageUp/PageDown to the screen, which scrolls the outcomes with them."""
+
+
 class DashboardScreen(Screen[None]):
     """Inputs left, outcomes right."""
 
     AUTO_FOCUS = "TeamRow"
     """Focus starts on the first team row (not a text field, not a scroll container)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "scroll_outcomes(-1)", "Scroll outcomes up", show=False),
+        Binding("pagedown", "scroll_outcomes(1)", "Scroll outcomes down", show=False),
+    ]
+    """The two panels are not Tab stops (focusing a panel restyled everything in it, the
+    slowest Tab there was); the left one scrolls to the focused field, the outcomes with
+    PageUp/PageDown from anywhere, and both with the mouse wheel."""
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     """As :attr:`Screen.focused`, without repainting the whole screen on every focus move:
@@ -121,7 +134,7 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            with VerticalScroll(id="controls"):
+            with ControlsPanel(id="controls"):
                 yield Label("Team (seats)", classes="section")
                 for archetype, count in self.edits.team.items():
                     yield TeamRow(archetype, count)
@@ -153,7 +166,7 @@ class DashboardScreen(Screen[None]):
                         format_value(value), id=f"field-assumptions-{name}", compact=True
                     )
                 yield Static("", id="field-error")
-            with VerticalScroll(id="main"):
+            with VerticalScroll(id="main", can_focus=False):
                 yield Static("starting…", id="status")
                 with Grid(id="kpis"):
                     for key in KPI_KEYS:
@@ -164,6 +177,14 @@ class DashboardScreen(Screen[None]):
                     yield Static("", id="by-archetype")
                     yield Static("", id="quadrants")
         yield KeyBar()
+
+    def action_scroll_outcomes(self, pages: int) -> None:
+        """Scroll the outcomes (cards, fan chart, tables) a page down (1) or up (-1)."""
+        outcomes = self.query_one("#main", VerticalScroll)
+        if pages > 0:
+            outcomes.scroll_page_down(animate=False)
+        else:
+            outcomes.scroll_page_up(animate=False)
 
     def scroll_to_center(self, widget: Widget, animate: bool = True, **kwargs: Any) -> None:
         """Bring a newly focused widget into view with a jump, not a glide: a glide repaints

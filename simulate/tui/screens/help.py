@@ -9,6 +9,7 @@ DASHBOARD_KEYS: tuple[tuple[str, str], ...] = (
     ("x / Delete", "on a candidate's row: remove the candidate (⚠ marks validity flags)"),
     ("Enter (in a field)", "apply the typed horizon, trials or assumption (checked first)"),
     ("Escape", "leave a text field (keys work again)"),
+    ("PageUp / PageDown", "scroll the outcomes (cards, fan chart, tables); the mouse wheel too"),
     ("b", "pin the current result as the baseline: cards then show Δ ± 95 % CI"),
     ("c", "clear the baseline"),
     ("r", "run again from the first trials"),

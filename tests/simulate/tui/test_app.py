@@ -111,6 +111,27 @@ async def test_q_quits_at_once_during_a_run() -> None:
 
 
 @run_async
+async def test_tab_stays_on_fields_and_page_keys_scroll_the_outcomes() -> None:
+    app = make_dashboard_app(example_scenario(64), None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_runs(pilot, app, 1)
+        outcomes = app.dashboard.query_one("#main")
+        assert outcomes.max_scroll_y > 0  # at 80×24 the outcomes do not fit
+        for _ in range(30):  # twice round the fields: never a whole panel
+            await pilot.press("tab")
+            assert app.focused is not None
+            assert app.focused.id not in ("main", "controls")
+        app.dashboard.query(TeamRow).first().focus()
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert outcomes.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert outcomes.scroll_y == 0
+
+
+@run_async
 async def test_q_asks_first_with_unsaved_edits(scenario_file: Path) -> None:
     app = make_dashboard_app(load_scenario(scenario_file), scenario_file)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -23,6 +23,7 @@ README_SPELLING = {
     "+ / − (or → / ←)": "| `+` / `−` (or `→` / `←`) |",
     "Enter (in a field)": "| `Enter` (in a field) |",
     "x / Delete": "| `x` / `Delete` |",
+    "PageUp / PageDown": "| `PageUp` / `PageDown` |",
 }
 """How keys whose README spelling is not simply `KEY` are written in the key table."""
 
