@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from pathlib import Path
@@ -105,9 +106,11 @@ async def test_q_quits_at_once_during_a_run() -> None:
         while app.stage is None:
             await pilot.pause(0.05)
         assert app.running
+        assert gc.get_freeze_count() > 0  # the screen's objects kept out of full collections
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+    assert gc.get_freeze_count() == 0  # and given back when the app ends
 
 
 @run_async
