@@ -8,7 +8,9 @@ random numbers every draw comes from; :mod:`simulate.engine.core` the monthly
 step's inputs and state; :mod:`simulate.engine.kernel` the compiled, fused
 monthly step; :mod:`simulate.engine.batching` how a run is cut into tasks of
 trial blocks and put back together; :mod:`simulate.engine.backends` where the
-tasks run (this process, local worker processes, a Dask cluster).
+tasks run (this process, local worker processes, a Dask cluster);
+:mod:`simulate.engine.jitcache` where numba caches the compiled code (a folder
+per version of the engine's source).
 """
 
 from simulate.engine.batching import run_simulation

@@ -32,6 +32,10 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike, NDArray
 
+from simulate.engine.jitcache import use_keyed_cache
+
+use_keyed_cache()  # before the first @njit(cache=True): the kernel inlines this file's code
+
 U64 = np.uint64
 MASK64 = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15

@@ -1,0 +1,65 @@
+"""Where numba keeps the engine's compiled code: one folder per version of the engine's source.
+
+numba reuses a function's cached machine code for as long as the file that defines
+it keeps its modification time and size; it keys nothing on the functions that
+function calls. The kernel (``kernel.py``) inlines the random streams of
+``streams.py``, so a change to ``streams.py`` alone, in a working copy or an
+editable install, would leave the kernel's stale code in use, silently, with the
+old random numbers. Pointing numba's cache at a folder named by a hash of every
+engine source file (and numba's version) makes any change compile afresh.
+
+The folder sits where numba would put it anyway (the engine's ``__pycache__``). If
+that folder cannot be written, or ``NUMBA_CACHE_DIR`` names one, numba's own choice
+stands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+ENGINE_DIR = Path(__file__).resolve().parent
+"""The engine's package folder: every ``*.py`` file in it is hashed."""
+
+
+def source_key(sources: Iterable[tuple[str, bytes]], numba_version: str) -> str:
+    """A short hash of (file name, contents) pairs and numba's version (pure)."""
+    digest = hashlib.sha256(numba_version.encode())
+    for name, text in sorted(sources):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(text).digest())
+    return digest.hexdigest()[:16]
+
+
+def keyed_cache_dir(engine_dir: Path, key: str) -> Path:
+    """The cache folder for the engine source hashed to ``key``."""
+    return engine_dir / "__pycache__" / f"numba-{key}"
+
+
+def engine_sources(engine_dir: Path = ENGINE_DIR) -> list[tuple[str, bytes]]:
+    """The engine's source files, as (name, contents)."""
+    return [(path.name, path.read_bytes()) for path in sorted(engine_dir.glob("*.py"))]
+
+
+def use_keyed_cache(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """Point numba's cache at this engine source's folder; the folder, or None if left alone.
+
+    Called before the first ``@njit(cache=True)`` of the engine is decorated (numba picks a
+    function's cache folder then).
+    """
+    import numba
+
+    config: Any = numba.config  # CACHE_DIR is set from the environment, untyped
+    if environ.get("NUMBA_CACHE_DIR"):
+        return None
+    folder = keyed_cache_dir(ENGINE_DIR, source_key(engine_sources(), numba.__version__))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    config.CACHE_DIR = str(folder)
+    return folder
