@@ -68,6 +68,12 @@ def _float_text(value: float) -> str:
     return text
 
 
+def _common_float_text(value: float) -> str:
+    """:func:`_float_text`, quicker for the usual plain decimals (whose repr it is)."""
+    text = repr(value)
+    return _float_text(value) if "e" in text or "n" in text else text
+
+
 class ProfileEmitter:
     """Emits profile data as YAML; remembers the strings it had PyYAML write."""
 
@@ -134,10 +140,7 @@ class ProfileEmitter:
             first_inline = False
             kind = type(value)
             if kind is float:
-                text = repr(value)
-                if "e" in text or "n" in text:
-                    text = _float_text(value)
-                append(f"{head} {text}\n")
+                append(f"{head} {_common_float_text(value)}\n")
             elif kind is str:
                 if plain.get(value) and column + len(value) <= PLAIN_COLUMNS:
                     append(f"{head} {value}\n")
@@ -173,10 +176,7 @@ class ProfileEmitter:
         for item in items:
             kind = type(item)
             if kind is float:
-                text = repr(item)
-                if "e" in text or "n" in text:
-                    text = _float_text(item)
-                append(f"{indent}- {text}\n")
+                append(f"{indent}- {_common_float_text(item)}\n")
             elif kind is str and plain.get(item) and column + len(item) <= PLAIN_COLUMNS:
                 append(f"{indent}- {item}\n")
             elif kind is dict and item:
