@@ -110,20 +110,11 @@ _INDENT = "  "
 
 
 def _key_text(key: Any) -> str:
-    # json.dumps' conversion of mapping keys.
-    if isinstance(key, str):
-        return encode_basestring(key)
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
-    if isinstance(key, float):
-        return encode_basestring(_float_text(key))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    """json.dumps' text of a mapping key: a string's own, any other scalar's text quoted."""
+    text = _scalar_text(key)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return text if isinstance(key, str) else f'"{text}"'
 
 
 def _float_text(value: float) -> str:
