@@ -18,20 +18,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulate.analysis.compare import CONFIDENCE, PairedDifference, paired_difference
-from simulate.analysis.metrics import Outcome, checkpoints, outcome_values
+from simulate.analysis.metrics import OUTCOMES, Outcome, checkpoints, outcome_values
 from simulate.errors import SimulateError
 from simulate.results import SimulationResult
 
-HIRE_OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("revenue", "revenue in the month", True, "money"),
-    Outcome("revenue_cumulative", "revenue to date", True, "money"),
-    Outcome("revenue_minus_cost", "revenue − team cost to date", True, "money"),
-    Outcome("accounts_lost", "accounts lost to date", False, "count"),
-    Outcome("reset_meetings", "reset meetings to date", True, "count"),
-    Outcome("wallet_share", "share of wallet", True, "share"),
-    Outcome("new_logos", "new logos to date", True, "count"),
+RESET_MEETINGS = Outcome("reset_meetings", "reset meetings to date", True, "count")
+"""The one outcome ``simulate hire`` adds to ``compare``'s: a hire's proactive conversations."""
+
+_KNOWN = {outcome.name: outcome for outcome in (*OUTCOMES, RESET_MEETINGS)}
+HIRE_OUTCOMES: tuple[Outcome, ...] = tuple(
+    _KNOWN[name]
+    for name in (
+        "revenue",
+        "revenue_cumulative",
+        "revenue_minus_cost",
+        "accounts_lost",
+        "reset_meetings",
+        "wallet_share",
+        "new_logos",
+    )
 )
-"""What ``simulate hire`` reports against the baseline, in order."""
+"""What ``simulate hire`` reports against the baseline, in order (``compare``'s outcomes,
+the same labels, and reset meetings)."""
 
 RANK_OUTCOME = "revenue_minus_cost"
 """Candidates are ranked by the paired difference of revenue − team cost to date ..."""
