@@ -1,4 +1,5 @@
-"""One archetype's seat count: focusable, ``+``/``-`` keys and clickable − and + buttons."""
+"""The team panel's rows: an archetype's seat count (``+``/``-`` keys and clickable − and +
+buttons) and an assessed candidate's seat (``x``/Delete or its × button)."""
 
 from __future__ import annotations
 
@@ -12,30 +13,37 @@ from textual.message import Message
 from textual.widgets import Button, Label
 
 
-class TeamRow(Horizontal, can_focus=True):
-    """``farmer  [−] 2 [+]``; posts :class:`TeamRow.Changed` with the requested change."""
+class SeatRow(Horizontal, can_focus=True):
+    """A focusable one-line row of the team panel, with small borderless buttons."""
 
     DEFAULT_CSS = """
-    TeamRow {
+    SeatRow {
         height: 1;
         width: 1fr;
     }
-    TeamRow:focus {
+    SeatRow:focus {
         background: $accent 40%;
     }
+    SeatRow Button {
+        min-width: 3;
+        width: 3;
+        height: 1;
+        border: none;
+        margin: 0 1;
+    }
+    """
+
+
+class TeamRow(SeatRow):
+    """``farmer  [−] 2 [+]``; posts :class:`TeamRow.Changed` with the requested change."""
+
+    DEFAULT_CSS = """
     TeamRow .name {
         width: 1fr;
     }
     TeamRow .count {
         width: 4;
         content-align: right middle;
-    }
-    TeamRow Button {
-        min-width: 3;
-        width: 3;
-        height: 1;
-        border: none;
-        margin: 0 1;
     }
     """
 
@@ -82,19 +90,12 @@ class TeamRow(Horizontal, can_focus=True):
         self.action_change(1 if (event.button.id or "").startswith("add-") else -1)
 
 
-class CandidateRow(Horizontal, can_focus=True):
+class CandidateRow(SeatRow):
     """``⚠ Ana Ruiz (c-003)  farmer  [×]``: an assessed candidate's seat; ``x``/Delete (or the
     × button) posts :class:`CandidateRow.Removed`. The ⚠ marks a profile with validity flags
     (they are in the row's tooltip)."""
 
     DEFAULT_CSS = """
-    CandidateRow {
-        height: 1;
-        width: 1fr;
-    }
-    CandidateRow:focus {
-        background: $accent 40%;
-    }
     CandidateRow .name {
         width: 1fr;
         text-wrap: nowrap;
@@ -108,13 +109,6 @@ class CandidateRow(Horizontal, can_focus=True):
         width: auto;
         margin-left: 1;
         color: $text-muted;
-    }
-    CandidateRow Button {
-        min-width: 3;
-        width: 3;
-        height: 1;
-        border: none;
-        margin: 0 1;
     }
     """
 
