@@ -404,27 +404,23 @@ def fit_one_factor(corr: FloatArray) -> OneFactorFit:
     """
     corr = np.asarray(corr, dtype=np.float64)
     k = corr.shape[0]
-    reduced = corr.copy()
-    try:
-        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
-    except np.linalg.LinAlgError:
-        smc = np.max(np.abs(corr - np.eye(k)), axis=0)
-    np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
-    values, vectors = np.linalg.eigh(reduced)
     bound = float(np.sqrt(MAX_COMMUNALITY))
-    start = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
-    from scipy import optimize  # imported when needed, like scipy.stats
+    start = _principal_axis_start(corr)
+    found = _interior_newton(start, corr, bound)
+    if found is None:
+        from scipy import optimize  # imported only when needed (about 0.25 s)
 
-    result = optimize.minimize(
-        minres_objective,
-        start,
-        args=(corr,),
-        jac=_minres_gradient,
-        method="L-BFGS-B",
-        bounds=[(-bound, bound)] * k,
-        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
-    )
-    loadings = _newton_polish(np.asarray(result.x, dtype=np.float64), corr, bound)
+        result = optimize.minimize(
+            minres_objective,
+            start,
+            args=(corr,),
+            jac=_minres_gradient,
+            method="L-BFGS-B",
+            bounds=[(-bound, bound)] * k,
+            options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
+        )
+        found = np.asarray(result.x, dtype=np.float64)
+    loadings = _newton_polish(found, corr, bound)
     if loadings.sum() < 0:
         loadings = -loadings
     gradient = _minres_gradient(loadings, corr)
@@ -444,6 +440,58 @@ def _minres_hessian(loadings: FloatArray, corr: FloatArray) -> FloatArray:
     squares = loadings**2
     np.fill_diagonal(hessian, 4.0 * (squares.sum() - squares))
     return hessian
+
+
+def _principal_axis_start(corr: FloatArray) -> FloatArray:
+    """Principal-axis loadings with squared multiple correlations on the diagonal, within
+    the communality bound: where the minres search starts."""
+    k = corr.shape[0]
+    reduced = corr.copy()
+    try:
+        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        smc = np.max(np.abs(corr - np.eye(k)), axis=0)
+    np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
+    values, vectors = np.linalg.eigh(reduced)
+    bound = float(np.sqrt(MAX_COMMUNALITY))
+    start: FloatArray = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
+    return start
+
+
+NEWTON_STEPS = 50
+"""Most Newton steps :func:`fit_one_factor` takes from its start before it hands the fit
+to L-BFGS-B (count); a typical scale's fit converges in five to ten."""
+
+
+def _interior_newton(start: FloatArray, corr: FloatArray, bound: float) -> FloatArray | None:
+    """The minres loadings by Newton's method from ``start`` with step halving, or ``None``
+    when that does not converge inside the bounds (a Heywood case at the communality bound,
+    a Hessian that is not positive definite on the way, no progress): :func:`fit_one_factor`
+    then uses L-BFGS-B with the bounds. An interior minimum is where the gradient vanishes,
+    whichever method finds it, so both give the same loadings (to round-off)."""
+    loadings = start
+    best = minres_objective(loadings, corr)
+    for _ in range(NEWTON_STEPS):
+        gradient = _minres_gradient(loadings, corr)
+        if np.max(np.abs(gradient)) < 1e-10:
+            return loadings if np.max(np.abs(loadings)) < bound else None
+        try:
+            step = np.linalg.solve(_minres_hessian(loadings, corr), gradient)
+        except np.linalg.LinAlgError:
+            return None
+        if not float(gradient @ step) > 0.0:  # not a descent direction
+            return None
+        length = 1.0
+        while True:
+            candidate = loadings - length * step
+            value = minres_objective(candidate, corr)
+            if np.max(np.abs(candidate)) < bound and value <= best:
+                break
+            length /= 2.0
+            if length < 1e-6:
+                return None
+        loadings, best = candidate, value
+    return None
 
 
 def _newton_polish(loadings: FloatArray, corr: FloatArray, bound: float) -> FloatArray:
