@@ -209,6 +209,10 @@ def test_rounded_texts_are_repr_of_round(digits: int) -> None:
         float.__repr__(round(v, digits)) if math.isfinite(v) else "null" for v in values.tolist()
     ]
     assert jsonout.rounded_texts(values, digits) == expected
+    repeated = np.concatenate([rng.integers(-40, 40, size=5_000) / 12.0, [math.nan, 0.0]])
+    assert jsonout.rounded_texts(repeated, digits) == [  # few distinct values: written once each
+        float.__repr__(round(v, digits)) if math.isfinite(v) else "null" for v in repeated.tolist()
+    ]
 
 
 def _straightforward(q: Questionnaire, matrix: np.ndarray) -> tuple[dict[str, Any], Any, Any]:
