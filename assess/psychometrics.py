@@ -251,6 +251,12 @@ def observed_means(rows: Callable[[int, int], FloatArray], n: int) -> FloatArray
     return means
 
 
+def block_means(block: FloatArray) -> FloatArray:
+    """Each column's mean over its answers in one block of rows, 0 for a column without any
+    (a shift for :class:`PairwiseSums` that needs no pass of its own)."""
+    return observed_means(lambda start, stop: block[start:stop], len(block))
+
+
 def covariance_to_correlation(cov: FloatArray) -> FloatArray:
     """R's ``cov2cor``: divide by the square roots of the diagonal."""
     scale = np.sqrt(np.diag(cov))

@@ -548,9 +548,9 @@ def _trait_item_sums(
     n = len(matrix)
     rows = _keyed_rows(q, matrix, trait_items)
     first_block = rows(0, min(psy.BLOCK_ROWS, n))
-    # The shift only reduces cancellation: the first block's means are as good as all rows'
-    # and spare a pass.
-    moments = psy.PairwiseSums.zeros(psy.observed_means(lambda _start, _stop: first_block, 1))
+    # The shift only reduces cancellation: the first block's means do that as well as all
+    # rows' means, without a pass of their own.
+    moments = psy.PairwiseSums.zeros(psy.block_means(first_block))
     values = list(range(q.scale.min, q.scale.max + 1))
     sizes = [len(cols) for cols in columns.values()]
     starts = np.cumsum([0, *sizes[:-1]])
