@@ -544,6 +544,8 @@ class _TraitItemSums:
 def _trait_item_sums(
     q: Questionnaire, matrix: FloatArray, columns: Mapping[str, Sequence[int]]
 ) -> _TraitItemSums:
+    """The pairwise moments, answer counts and answering respondents of every trait's keyed
+    items (``columns``: trait id -> its item columns), in one pass of blocks of rows."""
     trait_items = [col for cols in columns.values() for col in cols]
     n = len(matrix)
     rows = _keyed_rows(q, matrix, trait_items)
