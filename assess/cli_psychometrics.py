@@ -456,6 +456,8 @@ def _print_careless(analysis: SampleAnalysis, console: Console) -> None:
     import numpy as np
     from rich.table import Table
 
+    from assess.longtable import print_long_table
+
     people = analysis.per_respondent
     counts = people.flag_counts()
     summary = ", ".join(f"{name} {count}" for name, count in counts.items())
@@ -467,11 +469,18 @@ def _print_careless(analysis: SampleAnalysis, console: Console) -> None:
     if not flagged:
         console.print()
         return
-    table = Table()
-    for header in ("candidate", "long-string", "irv", "even-odd", "synonyms", "D²", "p", "flags"):
-        table.add_column(header, justify="left" if header in ("candidate", "flags") else "right")
-    for person in flagged:
-        table.add_row(
+
+    headers = ("candidate", "long-string", "irv", "even-odd", "synonyms", "D²", "p", "flags")
+
+    def careless_table() -> Table:
+        table = Table()
+        for header in headers:
+            left = header in ("candidate", "flags")
+            table.add_column(header, justify="left" if left else "right")
+        return table
+
+    rows = [
+        [
             person.candidate_id,
             str(person.longstring),
             _fmt(person.irv),
@@ -480,8 +489,12 @@ def _print_careless(analysis: SampleAnalysis, console: Console) -> None:
             _fmt(person.mahalanobis_d2, 1),
             _fmt(person.mahalanobis_p, 4),
             ", ".join(person.flags),
-        )
-    console.print(table)
+        ]
+        for person in flagged
+    ]
+    # Thousands of rows at 100,000 respondents: printed to the character as rich prints
+    # them, without rendering every cell through rich (issue 14).
+    print_long_table(console, careless_table, rows)
     console.print()
 
 

@@ -183,6 +183,14 @@ def rounded_texts(values: npt.ArrayLike, digits: int) -> list[str]:
     the rest (NaN, tiny or huge numbers) take the ``round`` and ``repr`` path.
     """
     array = np.asarray(values, dtype=np.float64)
+    if len(array) >= _FEW_VALUES and not (np.signbit(array) & (array == 0.0)).any():
+        # Many values, few of them distinct (a mean of a dozen small integers): each
+        # distinct value is written once. (−0.0 would be merged with 0.0; NaN are merged.)
+        distinct, inverse = np.unique(array, return_inverse=True)
+        if len(distinct) * 4 <= len(array):
+            unique_texts = np.array(rounded_texts(distinct, digits), dtype=object)
+            repeated: list[str] = unique_texts[inverse.ravel()].tolist()
+            return repeated
     texts = np.full(len(array), "null", dtype=object)
     magnitude = np.abs(array)
     with np.errstate(invalid="ignore"):
@@ -202,6 +210,9 @@ def rounded_texts(values: npt.ArrayLike, digits: int) -> list[str]:
 
 
 _TRAILING_ZEROS = re.compile("0+\n")
+
+_FEW_VALUES = 1000
+"""From this many values :func:`rounded_texts` looks for repeated ones first (count)."""
 
 
 def _column_texts(values: Sequence[Any] | Rounded, level: int) -> list[str]:

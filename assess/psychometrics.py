@@ -14,9 +14,9 @@ deliberately differs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -128,6 +128,133 @@ def _correlation_from_moments(
     corr[(counts < 2) | constant | constant.T] = np.nan
     np.fill_diagonal(corr, np.where(np.diag(constant) | (np.diag(counts) < 2), np.nan, 1.0))
     return np.clip(corr, -1.0, 1.0)
+
+
+BLOCK_ROWS = 4096
+"""Rows per block when a large sample is worked through in blocks of rows (count).
+
+A block of 4,096 respondents × 140 items of float64 is 4.6 MB: its temporaries stay in the
+processor's cache and reuse the same memory block after block, where whole-sample
+temporaries (100 MB each at 100,000 respondents) cost more in page faults than in
+arithmetic (issue 14). Every per-respondent figure is computed row by row, so the block
+size does not change any result."""
+
+
+@dataclass
+class PairwiseSums:
+    """Pairwise-complete moments of a sample's columns, added up block by block of rows.
+
+    ``shift`` is subtracted from every answer first (any constant per column; the column
+    means reduce cancellation and do not change (co)variances). Entry (i, j) of each sum
+    covers the rows where items i and j were both answered, so the moments of any subset
+    of columns are the matching sub-matrices (:meth:`take`)."""
+
+    shift: FloatArray
+    """Subtracted from each column's answers."""
+    counts: FloatArray
+    """[i, j]: rows with both i and j answered."""
+    sums: FloatArray
+    """[i, j]: sum of x_i − shift_i over those rows."""
+    squares: FloatArray
+    """[i, j]: sum of (x_i − shift_i)² over those rows."""
+    products: FloatArray
+    """[i, j]: sum of (x_i − shift_i)(x_j − shift_j) over those rows."""
+
+    @classmethod
+    def zeros(cls, shift: npt.ArrayLike) -> PairwiseSums:
+        """No rows yet, for columns shifted by ``shift``."""
+        centre = np.asarray(shift, dtype=np.float64)
+        k = len(centre)
+        return cls(centre, *(np.zeros((k, k)) for _ in range(4)))
+
+    @classmethod
+    def of(cls, rows: Callable[[int, int], FloatArray], n: int) -> PairwiseSums:
+        """The moments of ``n`` rows, fetched block by block (``rows(start, stop)``), shifted
+        by the observed column means (two passes over the rows)."""
+        moments = cls.zeros(observed_means(rows, n))
+        for start in range(0, n, BLOCK_ROWS):
+            moments.add(rows(start, min(start + BLOCK_ROWS, n)))
+        return moments
+
+    def add(self, block: FloatArray) -> None:
+        """Add the rows of ``block`` (rows × the same columns, ``NaN`` = unanswered)."""
+        observed = ~np.isnan(block)
+        centred = block - self.shift
+        centred[~observed] = 0.0
+        mask = observed.astype(np.float64)
+        self.counts += mask.T @ mask
+        self.sums += centred.T @ mask
+        self.products += centred.T @ centred
+        np.square(centred, out=centred)
+        self.squares += centred.T @ mask
+
+    def take(self, columns: Sequence[int] | npt.NDArray[np.intp]) -> PairwiseSums:
+        """The moments of a subset of the columns."""
+        chosen = np.asarray(columns, dtype=np.intp)
+        index = np.ix_(chosen, chosen)
+        return PairwiseSums(
+            self.shift[chosen],
+            self.counts[index],
+            self.sums[index],
+            self.squares[index],
+            self.products[index],
+        )
+
+    def covariance(self) -> FloatArray:
+        """The pairwise-complete covariance matrix (``NaN`` where fewer than two pairs)."""
+        return _covariance_from_moments(self.counts, self.sums, self.products)
+
+    def correlation(self) -> FloatArray:
+        """The pairwise-complete correlation matrix (as :func:`pairwise_correlation`)."""
+        return _correlation_from_moments(self.counts, self.sums, self.squares, self.products)
+
+    def answered(self) -> IntArray:
+        """Answers per column."""
+        return np.diag(self.counts).astype(np.int64)
+
+    def means(self) -> FloatArray:
+        """Mean of each column's answers (``NaN`` without any)."""
+        counts = np.diag(self.counts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means: FloatArray = np.where(
+                counts > 0, self.shift + np.diag(self.sums) / np.maximum(counts, 1.0), np.nan
+            )
+        return means
+
+    def sds(self) -> FloatArray:
+        """Standard deviation of each column's answers (n − 1; ``NaN`` below two answers)."""
+        counts = np.diag(self.counts)
+        sums = np.diag(self.sums)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            spread = np.maximum(np.diag(self.squares) - sums * sums / counts, 0.0)
+            sds: FloatArray = np.where(
+                counts > 1, np.sqrt(spread / np.maximum(counts - 1.0, 1.0)), np.nan
+            )
+        return sds
+
+
+def observed_means(rows: Callable[[int, int], FloatArray], n: int) -> FloatArray:
+    """Each column's mean over its answers, 0 for a column without any, from ``n`` rows
+    fetched block by block (``rows(start, stop)``)."""
+    totals: FloatArray | None = None
+    counts: FloatArray | None = None
+    for start in range(0, max(n, 1), BLOCK_ROWS):  # no rows: one empty block, for the width
+        block = rows(start, min(start + BLOCK_ROWS, n))
+        observed = ~np.isnan(block)
+        total = np.where(observed, block, 0.0).sum(axis=0)
+        count = observed.sum(axis=0).astype(np.float64)
+        totals = total if totals is None else totals + total
+        counts = count if counts is None else counts + count
+    assert totals is not None
+    assert counts is not None
+    means: FloatArray = np.divide(totals, counts, out=np.zeros(len(totals)), where=counts > 0)
+    return means
+
+
+def block_means(block: FloatArray) -> FloatArray:
+    """Each column's mean over its answers in one block of rows, 0 for a column without any
+    (a shift for :class:`PairwiseSums` that needs no pass of its own)."""
+    return observed_means(lambda start, stop: block[start:stop], len(block))
 
 
 def covariance_to_correlation(cov: FloatArray) -> FloatArray:
@@ -283,27 +410,23 @@ def fit_one_factor(corr: FloatArray) -> OneFactorFit:
     """
     corr = np.asarray(corr, dtype=np.float64)
     k = corr.shape[0]
-    reduced = corr.copy()
-    try:
-        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
-    except np.linalg.LinAlgError:
-        smc = np.max(np.abs(corr - np.eye(k)), axis=0)
-    np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
-    values, vectors = np.linalg.eigh(reduced)
     bound = float(np.sqrt(MAX_COMMUNALITY))
-    start = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
-    from scipy import optimize  # imported when needed, like scipy.stats
+    start = _principal_axis_start(corr)
+    found = _interior_newton(start, corr, bound)
+    if found is None:
+        from scipy import optimize  # imported only when needed (about 0.25 s)
 
-    result = optimize.minimize(
-        minres_objective,
-        start,
-        args=(corr,),
-        jac=_minres_gradient,
-        method="L-BFGS-B",
-        bounds=[(-bound, bound)] * k,
-        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
-    )
-    loadings = _newton_polish(np.asarray(result.x, dtype=np.float64), corr, bound)
+        result = optimize.minimize(
+            minres_objective,
+            start,
+            args=(corr,),
+            jac=_minres_gradient,
+            method="L-BFGS-B",
+            bounds=[(-bound, bound)] * k,
+            options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
+        )
+        found = np.asarray(result.x, dtype=np.float64)
+    loadings = _newton_polish(found, corr, bound)
     if loadings.sum() < 0:
         loadings = -loadings
     gradient = _minres_gradient(loadings, corr)
@@ -323,6 +446,58 @@ def _minres_hessian(loadings: FloatArray, corr: FloatArray) -> FloatArray:
     squares = loadings**2
     np.fill_diagonal(hessian, 4.0 * (squares.sum() - squares))
     return hessian
+
+
+def _principal_axis_start(corr: FloatArray) -> FloatArray:
+    """Principal-axis loadings with squared multiple correlations on the diagonal, within
+    the communality bound: where the minres search starts."""
+    k = corr.shape[0]
+    reduced = corr.copy()
+    try:
+        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
+    except np.linalg.LinAlgError:
+        smc = np.max(np.abs(corr - np.eye(k)), axis=0)
+    np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
+    values, vectors = np.linalg.eigh(reduced)
+    bound = float(np.sqrt(MAX_COMMUNALITY))
+    start: FloatArray = np.clip(vectors[:, -1] * np.sqrt(max(values[-1], 1e-6)), -bound, bound)
+    return start
+
+
+NEWTON_STEPS = 50
+"""Most Newton steps :func:`fit_one_factor` takes from its start before it hands the fit
+to L-BFGS-B (count); a typical scale's fit converges in five to ten."""
+
+
+def _interior_newton(start: FloatArray, corr: FloatArray, bound: float) -> FloatArray | None:
+    """The minres loadings by Newton's method from ``start`` with step halving, or ``None``
+    when that does not converge inside the bounds (a Heywood case at the communality bound,
+    a Hessian that is not positive definite on the way, no progress): :func:`fit_one_factor`
+    then uses L-BFGS-B with the bounds. An interior minimum is where the gradient vanishes,
+    whichever method finds it, so both give the same loadings (to round-off)."""
+    loadings = start
+    best = minres_objective(loadings, corr)
+    for _ in range(NEWTON_STEPS):
+        gradient = _minres_gradient(loadings, corr)
+        if np.max(np.abs(gradient)) < 1e-10:
+            return loadings if np.max(np.abs(loadings)) < bound else None
+        try:
+            step = np.linalg.solve(_minres_hessian(loadings, corr), gradient)
+        except np.linalg.LinAlgError:
+            return None
+        if not float(gradient @ step) > 0.0:  # not a descent direction
+            return None
+        length = 1.0
+        while True:
+            candidate = loadings - length * step
+            value = minres_objective(candidate, corr)
+            if np.max(np.abs(candidate)) < bound and value <= best:
+                break
+            length /= 2.0
+            if length < 1e-6:
+                return None
+        loadings, best = candidate, value
+    return None
 
 
 def _newton_polish(loadings: FloatArray, corr: FloatArray, bound: float) -> FloatArray:
@@ -424,7 +599,9 @@ class ScaleReliability:
         return not (np.isfinite(self.alpha) and self.alpha >= LOW_ALPHA)
 
 
-def _distribution(column: FloatArray, values: Sequence[int] | None) -> dict[int, int]:
+def answer_distribution(column: FloatArray, values: Sequence[int] | None) -> dict[int, int]:
+    """How many answers of each value a column holds: every one of ``values`` (default: the
+    values seen) first, then any other value seen, truncated to an integer."""
     answered = column[~np.isnan(column)]
     if values is None:
         values = sorted({int(v) for v in np.unique(answered)})
@@ -460,7 +637,6 @@ def scale_reliability(
     data = data[~np.isnan(data).all(axis=1)]
     if missing == "listwise":
         data = _complete_rows(data)
-    warnings: list[str] = []
     answered = (~np.isnan(data)).sum(axis=0)
     with np.errstate(invalid="ignore"):
         means = np.where(answered > 0, np.nansum(data, axis=0) / np.maximum(answered, 1), np.nan)
@@ -471,8 +647,69 @@ def scale_reliability(
                 np.nan,
             )
         )
-    # A relative tolerance: a constant column of non-integers can leave round-off in its sd.
-    keep = np.isfinite(sds) & (sds > 1e-12 * np.maximum(np.abs(means), 1.0))
+    keep = _varying(means, sds)
+    # pairwise_covariance and pairwise_correlation of the kept items, from one set of moments.
+    counts, sums, squares, products, _ = _pairwise_moments(data[:, keep])
+    return _scale_reliability(
+        item_ids,
+        int(data.shape[0]),
+        answered,
+        means,
+        sds,
+        keep,
+        (counts, sums, squares, products),
+        [answer_distribution(data[:, column], answer_values) for column in range(len(item_ids))],
+    )
+
+
+def scale_reliability_from_sums(
+    moments: PairwiseSums,
+    item_ids: Sequence[str],
+    n: int,
+    distributions: Sequence[Mapping[int, int]],
+) -> ScaleReliability:
+    """:func:`scale_reliability` (pairwise) from the scale's moments, added up block by
+    block (:class:`PairwiseSums`, e.g. taken from those of every item of a questionnaire):
+    the same statistics without another pass over the answers. ``n``: respondents with at
+    least one answer to the scale; ``distributions``: each item's answer counts."""
+    answered = moments.answered()
+    means = moments.means()
+    sds = moments.sds()
+    keep = _varying(means, sds)
+    kept = moments.take(np.flatnonzero(keep))
+    return _scale_reliability(
+        item_ids,
+        n,
+        answered,
+        means,
+        sds,
+        keep,
+        (kept.counts, kept.sums, kept.squares, kept.products),
+        distributions,
+    )
+
+
+def _varying(means: FloatArray, sds: FloatArray) -> npt.NDArray[np.bool_]:
+    """The items with variance (a relative tolerance: a constant column of non-integers
+    can leave round-off in its sd)."""
+    keep: npt.NDArray[np.bool_] = np.isfinite(sds) & (sds > 1e-12 * np.maximum(np.abs(means), 1.0))
+    return keep
+
+
+def _scale_reliability(
+    item_ids: Sequence[str],
+    n: int,
+    answered: npt.NDArray[np.integer[Any]],
+    means: FloatArray,
+    sds: FloatArray,
+    keep: npt.NDArray[np.bool_],
+    moments: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    distributions: Sequence[Mapping[int, int]],
+) -> ScaleReliability:
+    """The statistics of :func:`scale_reliability` from the items' answer counts, means and
+    sds, which of them vary, and the pairwise moments of those (counts, sums, squares,
+    products)."""
+    warnings: list[str] = []
     for index in map(int, np.flatnonzero(~keep)):
         item_id = item_ids[index]
         if answered[index] < 2:
@@ -485,12 +722,9 @@ def scale_reliability(
                 f"Item {item_id} has no variance (everybody answered {means[index]:g}) and was "
                 "left out of alpha, omega and the item-total correlations."
             )
-    kept = data[:, keep]
-    k = kept.shape[1]
-    # pairwise_covariance and pairwise_correlation of kept, from one set of moments.
-    counts, sums, squares, products, _ = _pairwise_moments(kept)
+    counts, sums, squares, products = moments
+    k = counts.shape[0]
     cov = _covariance_from_moments(counts, sums, products)
-    n = int(data.shape[0])
     alpha = alpha_from_covariance(cov)
     std_corr = covariance_to_correlation(cov)
     corr = _correlation_from_moments(counts, sums, squares, products)
@@ -534,7 +768,7 @@ def scale_reliability(
                 sd=float(sds[column]),
                 r_drop=float(r_drop[position]) if inside else float("nan"),
                 alpha_if_dropped=float(alpha_dropped[position]) if inside else float("nan"),
-                distribution=_distribution(data[:, column], answer_values),
+                distribution=distributions[column],
                 no_variance=not inside,
             )
         )
@@ -724,7 +958,7 @@ respondents who skipped more are measured with their own block's inverse."""
 
 
 def _few_missing_d2(
-    cov: FloatArray,
+    precision: FloatArray,
     centred: FloatArray,
     answered: npt.NDArray[np.bool_],
     d2: FloatArray,
@@ -733,8 +967,8 @@ def _few_missing_d2(
 ) -> None:
     """D² of every respondent who skipped at most :data:`FEW_MISSING` items, in place.
 
-    With P = S⁻¹ (S of full rank) and a respondent's skipped items m, the inverse of the
-    answered block is P_oo − P_om P_mm⁻¹ P_mo (Schur complement), so
+    With P = S⁻¹ (``precision``, S of full rank) and a respondent's skipped items m, the
+    inverse of the answered block is P_oo − P_om P_mm⁻¹ P_mo (Schur complement), so
     D² = x̃ᵀP x̃ − z_mᵀ P_mm⁻¹ z_m with x̃ the centred answers (0 where skipped) and
     z = P x̃: one matrix product for everyone and an m × m solve per respondent, instead
     of inverting a k × k block per answer pattern (tens of thousands of patterns at
@@ -742,8 +976,7 @@ def _few_missing_d2(
     definite, so df is the number of answered items, as the block's rank would be.
     Marks the respondents it measured as not ``slow``.
     """
-    k = cov.shape[0]
-    precision = np.linalg.inv(cov)
+    k = precision.shape[0]
     filled = np.where(answered, centred, 0.0)
     z = filled @ precision
     full = np.einsum("ij,ij->i", z, filled)
@@ -781,37 +1014,55 @@ def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
     one (e.g. duplicated items) uses the pseudo-inverse and df = its rank.
     """
     data = _as_matrix(matrix)
-    k = data.shape[1]
-    cov, _ = pairwise_covariance(data)
+
+    def rows(start: int, stop: int) -> FloatArray:
+        return data[start:stop]
+
+    return mahalanobis_from_sums(PairwiseSums.of(rows, len(data)), rows, len(data))
+
+
+def mahalanobis_from_sums(
+    moments: PairwiseSums,
+    rows: Callable[[int, int], FloatArray],
+    n: int,
+) -> MahalanobisResult:
+    """:func:`mahalanobis` of ``n`` respondents from the items' pairwise moments
+    (:class:`PairwiseSums`) and the answers, fetched block by block of rows:
+    ``rows(start, stop)`` gives rows ``start`` to ``stop`` (respondents × the same items),
+    so no whole-sample temporary is made. Raises ``ValueError`` when some pair of items was
+    never answered together."""
+    cov = moments.covariance()
+    k = cov.shape[0]
     if not np.isfinite(cov).all():
         raise ValueError("some pairs of items were never answered together")
     cov, repaired = nearest_psd(cov)
     rank = int(np.linalg.matrix_rank(cov, hermitian=True))
     singular = rank < k
-    means = np.nanmean(data, axis=0)
-    centred = data - means
-    answered = ~np.isnan(data)
-    d2 = np.full(data.shape[0], np.nan)
-    df_each = np.zeros(data.shape[0], dtype=np.int64)
-    slow = np.ones(data.shape[0], dtype=bool)
-    if not singular:
-        _few_missing_d2(cov, centred, answered, d2, df_each, slow)
-    patterns, which = np.unique(answered[slow], axis=0, return_inverse=True)
-    slow_rows = np.flatnonzero(slow)
-    for number, pattern in enumerate(patterns):
-        rows = slow_rows[which.ravel() == number]
-        if not pattern.any():
-            continue
-        block = cov[np.ix_(pattern, pattern)]
-        block_rank = int(np.linalg.matrix_rank(block, hermitian=True))
-        inverse = (
-            np.linalg.inv(block)
-            if block_rank == block.shape[0]
-            else np.linalg.pinv(block, hermitian=True)
-        )
-        x = centred[np.ix_(rows, np.flatnonzero(pattern))]
-        d2[rows] = np.maximum(np.einsum("ij,ij->i", x @ inverse, x), 0.0)
-        df_each[rows] = block_rank
+    means = moments.means()
+    precision = None if singular else np.asarray(np.linalg.inv(cov), dtype=np.float64)
+    d2 = np.full(n, np.nan)
+    df_each = np.zeros(n, dtype=np.int64)
+    slow_rows: list[IntArray] = []
+    slow_centred: list[FloatArray] = []
+    for start in range(0, n, BLOCK_ROWS):
+        block = rows(start, min(start + BLOCK_ROWS, n))
+        answered = ~np.isnan(block)
+        centred = block - means
+        slow = np.ones(len(block), dtype=bool)
+        if precision is not None:
+            _few_missing_d2(
+                precision,
+                centred,
+                answered,
+                d2[start : start + len(block)],
+                df_each[start : start + len(block)],
+                slow,
+            )
+        if slow.any():
+            slow_rows.append(start + np.flatnonzero(slow))
+            slow_centred.append(centred[slow])
+    if slow_rows:
+        _pattern_d2(cov, np.concatenate(slow_rows), np.concatenate(slow_centred), d2, df_each)
     with np.errstate(invalid="ignore"):
         p = np.where(df_each > 0, chi2_sf(d2, np.maximum(df_each, 1)), np.nan)
     return MahalanobisResult(
@@ -822,6 +1073,31 @@ def mahalanobis(matrix: npt.ArrayLike) -> MahalanobisResult:
         singular=singular,
         repaired=repaired,
     )
+
+
+def _pattern_d2(
+    cov: FloatArray, rows: IntArray, centred: FloatArray, d2: FloatArray, df_each: IntArray
+) -> None:
+    """D² of the respondents ``rows`` (``centred``: their answers less the item means, NaN
+    where skipped) from the inverse of the covariance block of each answer pattern, in
+    place; df = the block's rank. For respondents who skipped many items, or a singular
+    covariance."""
+    answered = ~np.isnan(centred)
+    patterns, which = np.unique(answered, axis=0, return_inverse=True)
+    for number, pattern in enumerate(patterns):
+        if not pattern.any():
+            continue
+        mine = which.ravel() == number
+        block = cov[np.ix_(pattern, pattern)]
+        block_rank = int(np.linalg.matrix_rank(block, hermitian=True))
+        inverse = (
+            np.linalg.inv(block)
+            if block_rank == block.shape[0]
+            else np.linalg.pinv(block, hermitian=True)
+        )
+        x = centred[np.ix_(np.flatnonzero(mine), np.flatnonzero(pattern))]
+        d2[rows[mine]] = np.maximum(np.einsum("ij,ij->i", x @ inverse, x), 0.0)
+        df_each[rows[mine]] = block_rank
 
 
 # --------------------------------------------------------------------------

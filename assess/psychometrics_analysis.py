@@ -13,8 +13,9 @@ distance needs the sample, so it lives here and never in a profile.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -403,6 +404,20 @@ def _trait_columns(q: Questionnaire) -> dict[str, list[int]]:
     }
 
 
+def _keyed_rows(
+    q: Questionnaire, matrix: FloatArray, columns: Sequence[int]
+) -> Callable[[int, int], FloatArray]:
+    """``rows(start, stop)``: the keyed answers of those rows to the items ``columns`` (a
+    block at a time, so that the whole keyed matrix is never made)."""
+    index = np.asarray(columns, dtype=np.intp)
+
+    def rows(start: int, stop: int) -> FloatArray:
+        block: FloatArray = scoring.keyed_likert_matrix(q, matrix[start:stop])[:, index]
+        return block
+
+    return rows
+
+
 def careless_indicators(
     q: Questionnaire,
     matrix: FloatArray,
@@ -410,25 +425,20 @@ def careless_indicators(
     candidate_ids: Sequence[str],
     options: AnalysisOptions,
     *,
-    keyed: FloatArray | None = None,
+    moments: psy.PairwiseSums | None = None,
 ) -> tuple[CarelessArrays, int | None, tuple[str, ...]]:
     """Every careless-responding indicator per respondent, its flags, the Mahalanobis df and
     warnings. ``matrix`` holds raw answers (questionnaire item order); ``times`` ``None``:
-    nobody has answer times; ``keyed``: its keyed Likert matrix, when already made."""
-    if keyed is None:
-        keyed = scoring.keyed_likert_matrix(q, matrix)
+    nobody has answer times; ``moments``: the pairwise moments of the keyed trait items
+    (questionnaire order), when already added up.
+
+    Worked through in blocks of :data:`~assess.psychometrics.BLOCK_ROWS` respondents: every
+    indicator is computed row by row, so the figures are those of the whole matrix at once."""
     columns = _trait_columns(q)
     n = len(matrix)
     warnings: list[str] = []
-    # Faking is not careless responding: its indicators are not computed here.
-    per_person = scoring.validity_arrays(q, matrix, times, keyed=keyed, faking=False)
-    flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
-
     scales = [cols for cols in columns.values() if cols]
-    if len(scales) >= psy.MIN_EVEN_ODD_TRAITS:
-        even_odd = psy.even_odd_consistency(keyed, scales)
-    else:
-        even_odd = np.full(n, np.nan)
+    if len(scales) < psy.MIN_EVEN_ODD_TRAITS:
         warnings.append(
             f"Even-odd consistency needs at least {psy.MIN_EVEN_ODD_TRAITS} traits (with "
             f"{len(scales)}, the correlation of the half scores across traits is always ±1 or "
@@ -436,7 +446,24 @@ def careless_indicators(
         )
     index = {item_id: i for i, item_id in enumerate(q.item_ids())}
     pairs = [(index[a], index[b]) for a, b in (q.validity.consistency_pairs if q.validity else [])]
-    synonyms = psy.synonym_consistency(keyed, pairs, options.careless.min_pairs)
+    even_odd = np.full(n, np.nan)
+    synonyms = np.full(n, np.nan)
+    blocks: list[validity.ValidityArrays] = []
+    for start in range(0, max(n, 1), psy.BLOCK_ROWS):
+        stop = min(start + psy.BLOCK_ROWS, n)
+        raw = matrix[start:stop]
+        keyed = scoring.keyed_likert_matrix(q, raw)
+        # Faking is not careless responding: its indicators are not computed here.
+        blocks.append(
+            scoring.validity_arrays(
+                q, raw, None if times is None else times[start:stop], keyed=keyed, faking=False
+            )
+        )
+        if len(scales) >= psy.MIN_EVEN_ODD_TRAITS:
+            even_odd[start:stop] = psy.even_odd_consistency(keyed, scales)
+        synonyms[start:stop] = psy.synonym_consistency(keyed, pairs, options.careless.min_pairs)
+    per_person = _joined(blocks)
+    flags = validity.validity_flags(per_person, q.scale.min, q.scale.max, options.validity)
 
     trait_items = [col for cols in columns.values() for col in cols]
     d2 = np.full(n, np.nan)
@@ -448,8 +475,11 @@ def careless_indicators(
             f"({len(trait_items)}) plus one; it is left empty."
         )
     else:
+        rows = _keyed_rows(q, matrix, trait_items)
         try:
-            result = psy.mahalanobis(keyed[:, trait_items])
+            result = psy.mahalanobis_from_sums(
+                moments if moments is not None else psy.PairwiseSums.of(rows, n), rows, n
+            )
         except ValueError as exc:
             warnings.append(f"Mahalanobis distance is left empty: {exc}.")
         else:
@@ -487,6 +517,66 @@ def careless_indicators(
         ).reshape(n, len(FLAG_NAMES)),
     )
     return people, df, tuple(warnings)
+
+
+def _joined(blocks: Sequence[validity.ValidityArrays]) -> validity.ValidityArrays:
+    """The indicators of consecutive blocks of respondents as one batch."""
+    return validity.ValidityArrays(
+        **{
+            name.name: np.concatenate([getattr(block, name.name) for block in blocks])
+            for name in dataclasses.fields(validity.ValidityArrays)
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _TraitItemSums:
+    """What reliability needs of every keyed trait item, added up in one pass of blocks."""
+
+    moments: psy.PairwiseSums
+    """Pairwise moments of the trait items (questionnaire order)."""
+    answering: npt.NDArray[np.int64]
+    """Per trait: respondents with at least one answer to its items."""
+    distributions: list[dict[int, int]]
+    """Per trait item: how many gave each answer value."""
+
+
+def _trait_item_sums(
+    q: Questionnaire, matrix: FloatArray, columns: Mapping[str, Sequence[int]]
+) -> _TraitItemSums:
+    """The pairwise moments, answer counts and answering respondents of every trait's keyed
+    items (``columns``: trait id -> its item columns), in one pass of blocks of rows."""
+    trait_items = [col for cols in columns.values() for col in cols]
+    n = len(matrix)
+    rows = _keyed_rows(q, matrix, trait_items)
+    first_block = rows(0, min(psy.BLOCK_ROWS, n))
+    # The shift only reduces cancellation: the first block's means do that as well as all
+    # rows' means, without a pass of their own.
+    moments = psy.PairwiseSums.zeros(psy.block_means(first_block))
+    values = list(range(q.scale.min, q.scale.max + 1))
+    sizes = [len(cols) for cols in columns.values()]
+    starts = np.cumsum([0, *sizes[:-1]])
+    answering = np.zeros(len(sizes), dtype=np.int64)
+    counts = np.zeros((len(values), len(trait_items)), dtype=np.int64)
+    answered = np.zeros(len(trait_items), dtype=np.int64)
+    for start in range(0, n, psy.BLOCK_ROWS):
+        block = first_block if start == 0 else rows(start, min(start + psy.BLOCK_ROWS, n))
+        moments.add(block)
+        observed = ~np.isnan(block)
+        answered += observed.sum(axis=0)
+        for position, value in enumerate(values):
+            counts[position] += (block == value).sum(axis=0)
+        for trait, (first, size) in enumerate(zip(starts.tolist(), sizes, strict=True)):
+            if size:
+                answering[trait] += int(observed[:, first : first + size].any(axis=1).sum())
+    distributions: list[dict[int, int]] = []
+    for position, column in enumerate(trait_items):
+        if counts[:, position].sum() == answered[position]:
+            distributions.append(dict(zip(values, counts[:, position].tolist(), strict=True)))
+        else:  # an answer off the scale's whole points: counted as the straightforward way
+            keyed = _keyed_rows(q, matrix, [column])(0, n)[:, 0]
+            distributions.append(psy.answer_distribution(keyed, values))
+    return _TraitItemSums(moments, answering, distributions)
 
 
 def _fairness(
@@ -566,24 +656,44 @@ def analyze_sample(
     fairness. ``matrix``: respondents × items in questionnaire order, raw answers (reverse
     keying is applied here), ``NaN`` = unanswered. ``norms`` default to the questionnaire's."""
     options = options or AnalysisOptions()
-    matrix = np.asarray(matrix, dtype=np.float64)
+    matrix = np.ascontiguousarray(matrix, dtype=np.float64)
     norms = norms if norms is not None else q.norms
-    keyed = scoring.keyed_likert_matrix(q, matrix)
     item_ids = q.item_ids()
     answer_values = list(range(q.scale.min, q.scale.max + 1))
     traits: dict[str, psy.ScaleReliability] = {}
     warnings: list[str] = []
-    for trait_id, columns in _trait_columns(q).items():
-        result = psy.scale_reliability(
-            keyed[:, columns],
-            [item_ids[c] for c in columns],
-            missing=options.missing,
-            answer_values=answer_values,
-        )
-        traits[trait_id] = result
-        warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
+    columns_of = _trait_columns(q)
+    moments: psy.PairwiseSums | None = None
+    if options.missing == "pairwise":
+        # One pass of blocks adds up the moments of every trait item; each trait's are a
+        # sub-matrix of them, and Mahalanobis distance uses them all.
+        sums = _trait_item_sums(q, matrix, columns_of)
+        moments = sums.moments
+        first = 0
+        for trait, (trait_id, columns) in enumerate(columns_of.items()):
+            positions = list(range(first, first + len(columns)))
+            first += len(columns)
+            result = psy.scale_reliability_from_sums(
+                moments.take(positions),
+                [item_ids[c] for c in columns],
+                int(sums.answering[trait]),
+                [sums.distributions[position] for position in positions],
+            )
+            traits[trait_id] = result
+            warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
+    else:
+        keyed = scoring.keyed_likert_matrix(q, matrix)
+        for trait_id, columns in columns_of.items():
+            result = psy.scale_reliability(
+                keyed[:, columns],
+                [item_ids[c] for c in columns],
+                missing=options.missing,
+                answer_values=answer_values,
+            )
+            traits[trait_id] = result
+            warnings.extend(f"{trait_id}: {message}" for message in result.warnings)
     careless, df, careless_warnings = careless_indicators(
-        q, matrix, times, candidate_ids, options, keyed=keyed
+        q, matrix, times, candidate_ids, options, moments=moments
     )
     warnings.extend(careless_warnings)
     fairness = (

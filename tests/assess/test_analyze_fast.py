@@ -209,3 +209,94 @@ def test_rounded_texts_are_repr_of_round(digits: int) -> None:
         float.__repr__(round(v, digits)) if math.isfinite(v) else "null" for v in values.tolist()
     ]
     assert jsonout.rounded_texts(values, digits) == expected
+    repeated = np.concatenate([rng.integers(-40, 40, size=5_000) / 12.0, [math.nan, 0.0]])
+    assert jsonout.rounded_texts(repeated, digits) == [  # few distinct values: written once each
+        float.__repr__(round(v, digits)) if math.isfinite(v) else "null" for v in repeated.tolist()
+    ]
+
+
+def _straightforward(q: Questionnaire, matrix: np.ndarray) -> tuple[dict[str, Any], Any, Any]:
+    """Reliability, per-person indicators and Mahalanobis distance of the whole matrix at
+    once, through the plain functions (no blocks, no shared moments)."""
+    from assess import psychometrics as psy
+    from assess import scoring
+    from assess.psychometrics_analysis import _trait_columns
+
+    keyed = scoring.keyed_likert_matrix(q, matrix)
+    columns = _trait_columns(q)
+    ids = q.item_ids()
+    values = list(range(q.scale.min, q.scale.max + 1))
+    traits = {
+        trait_id: psy.scale_reliability(
+            keyed[:, cols], [ids[c] for c in cols], answer_values=values
+        )
+        for trait_id, cols in columns.items()
+    }
+    per_person = scoring.validity_arrays(q, matrix, None, keyed=keyed, faking=False)
+    distance = psy.mahalanobis(keyed[:, [c for cols in columns.values() for c in cols]])
+    return traits, per_person, distance
+
+
+def test_blocks_and_shared_moments_give_the_straightforward_figures(
+    bundled: Questionnaire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """analyze_sample works in blocks of rows and takes every trait's reliability from one
+    set of moments of all trait items: the same figures as each function on the whole
+    matrix (per-person ones exactly, sums to round-off), with blocks of 64 rows here."""
+    from assess import psychometrics as psy
+    from assess import scoring
+    from assess.psychometrics_analysis import _trait_columns
+
+    q = bundled
+    matrix = _answers(q, 500, seed=11)
+    likert = [i for i, item in enumerate(q.items) if item.type == "likert"]
+    matrix[6, likert[:60]] = np.nan  # skipped many items: measured on its own answer pattern
+    matrix[7, likert[3]] = 2.5  # off the scale's whole points: counted the plain way
+    traits, per_person, distance = _straightforward(q, matrix)
+    monkeypatch.setattr(psy, "BLOCK_ROWS", 64)
+    analysis = analyze_sample(q, matrix, [f"r{i}" for i in range(len(matrix))])
+
+    for trait_id, expected in traits.items():
+        got = analysis.traits[trait_id]
+        assert (got.n, got.n_items, got.warnings) == (
+            expected.n,
+            expected.n_items,
+            expected.warnings,
+        )
+        figures = ["alpha", "alpha_standardized", "omega_total", "mean_inter_item_r"]
+        for name in figures:
+            assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-10)
+        assert got.alpha_ci95 == pytest.approx(expected.alpha_ci95, rel=1e-10)
+        for item, reference in zip(got.items, expected.items, strict=True):
+            assert (item.item_id, item.n, item.distribution, item.no_variance) == (
+                reference.item_id,
+                reference.n,
+                reference.distribution,
+                reference.no_variance,
+            )
+            for name in ("mean", "sd", "r_drop", "alpha_if_dropped"):
+                assert getattr(item, name) == pytest.approx(
+                    getattr(reference, name), rel=1e-10, nan_ok=True
+                )
+    people = analysis.per_respondent
+    np.testing.assert_array_equal(people.longstring, per_person.longstring)
+    np.testing.assert_array_equal(people.irv, per_person.irv)
+    np.testing.assert_array_equal(
+        people.consistency_disagreement, per_person.consistency_disagreement
+    )
+    np.testing.assert_array_equal(people.attention_failed, per_person.attention_checks_failed)
+    keyed = scoring.keyed_likert_matrix(q, matrix)
+    scales = [cols for cols in _trait_columns(q).values() if cols]
+    np.testing.assert_array_equal(people.even_odd, psy.even_odd_consistency(keyed, scales))
+    np.testing.assert_allclose(people.mahalanobis_d2, distance.d2, rtol=1e-10)
+    np.testing.assert_allclose(people.mahalanobis_p, distance.p, rtol=1e-9, atol=1e-300)
+    assert analysis.mahalanobis_df == distance.df
+    assert np.isnan(people.mahalanobis_d2[0])  # answered nothing
+    assert np.isfinite(people.mahalanobis_d2[6])
+    odd_item = next(
+        item
+        for result in analysis.traits.values()
+        for item in result.items
+        if item.item_id == q.items[likert[3]].id
+    )
+    assert sum(odd_item.distribution.values()) == odd_item.n  # the 2.5 is counted too

@@ -240,6 +240,31 @@ def test_minres_matches_an_independent_implementation_on_real_data(likert: pd.Da
     )
 
 
+def test_newton_fit_agrees_with_l_bfgs_b_and_leaves_heywood_cases_to_it(
+    likert: pd.DataFrame,
+) -> None:
+    """fit_one_factor solves by Newton's method inside the bounds and falls back to
+    L-BFGS-B (scipy.optimize, slow to import) only when that fails: both find the same
+    interior minimum."""
+    corr = psy.pairwise_correlation(likert.to_numpy())
+    bound = float(np.sqrt(psy.MAX_COMMUNALITY))
+    start = psy._principal_axis_start(corr)
+    newton = psy._interior_newton(start, corr, bound)
+    assert newton is not None
+    result = optimize.minimize(
+        psy.minres_objective,
+        start,
+        args=(corr,),
+        jac=psy._minres_gradient,
+        method="L-BFGS-B",
+        bounds=[(-bound, bound)] * len(corr),
+        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 10_000},
+    )
+    assert_allclose(np.abs(newton), np.abs(result.x), atol=1e-8)
+    heywood = np.array([[1.0, 0.95, 0.95], [0.95, 1.0, 0.9], [0.95, 0.9, 1.0]])
+    assert psy._interior_newton(np.full(3, 0.9), heywood, bound) is None
+
+
 def test_heywood_case_stops_at_the_communality_bound() -> None:
     corr = np.array([[1.0, 0.95, 0.95], [0.95, 1.0, 0.9], [0.95, 0.9, 1.0]])
     fit = psy.fit_one_factor(corr)
