@@ -267,11 +267,21 @@ class CsvExport:
         elif roles != self.roles:  # every batch of a run is scored against the same roles
             raise ValueError("batches scored against different roles")
         norms = scored.norms_used
+        # A bulk CSV's rows (assess.profiles.BulkRespondent) carry their cells as they are:
+        # read those, so that no pydantic Candidate is made per row.
+        if all(hasattr(record, "candidate_id") for record in respondents):
+            ids = [getattr(record, "candidate_id") for record in respondents]  # noqa: B009
+            names = [getattr(record, "name") for record in respondents]  # noqa: B009
+            roles = [getattr(record, "role") for record in respondents]  # noqa: B009
+        else:
+            ids = [record.candidate.id for record in respondents]
+            names = [record.candidate.name for record in respondents]
+            roles = [record.candidate.role for record in respondents]
         self._batches.append(
             _Batch(
-                ids=[record.candidate.id for record in respondents],
-                names=[record.candidate.name for record in respondents],
-                roles=[record.candidate.role for record in respondents],
+                ids=ids,
+                names=names,
+                roles=roles,
                 questionnaires=[
                     f"{record.questionnaire.id} {record.questionnaire.version}"
                     for record in respondents

@@ -43,7 +43,9 @@ from assess.model import (
 
 if TYPE_CHECKING:
     from assess.irt_params import IrtParameters
+    from assess.profile_yaml import ProfileEmitter
     from assess.profiles import AnswersTable
+    from assess.score_output import FolderWriter
 
 _SCORER_VERSION = "1.2.0"
 """The scorer version printed by ``--version`` (kept equal to assess.scoring.SCORER_VERSION by
@@ -59,7 +61,42 @@ SCORE_BATCH = 5000
 progress bar)."""
 
 
+LAZY_COMMANDS = {
+    "analyze": "assess.cli_psychometrics:analyze",
+    "norms": "assess.cli_psychometrics:norms",
+    "calibrate-irt": "assess.cli_irt:calibrate_irt",
+    "criterion": "assess.cli_criterion:criterion",
+    "take": "assess.tui.commands:take",
+    "review": "assess.tui.commands:review",
+    "invite": "assess.remote.commands:invite",
+    "invites": "assess.remote.commands:invites",
+    "serve": "assess.remote.commands:serve",
+}
+"""Commands defined in other modules, by name: each module is imported only when its
+command runs or help lists the commands (``assess score`` imports none of them)."""
+
+
+class _LazyGroup(click.Group):
+    """A group whose :data:`LAZY_COMMANDS` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            found = getattr(importlib.import_module(module), attribute)
+            if not isinstance(found, click.Command):
+                raise TypeError(f"{LAZY_COMMANDS[cmd_name]} is not a click command")
+            self.add_command(found, cmd_name)
+        return found
+
+
 @click.group(
+    cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: assess score examples/answers.csv --out profiles/",
 )
@@ -405,6 +442,11 @@ def _write_folder(
     writer.start()
     position = 0
     emitter = ProfileEmitter()
+    if render is None and behaviour_role is None:
+        _write_texts(q, table, norms, irt, forced, provenance, names, writer, emitter)
+        writer.finish()
+        click.echo(f"wrote {len(names)} profiles to {out_dir}/", err=True)
+        return
     batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
     for batch in _with_progress(batches, len(names), "Scoring and writing"):
         files: list[tuple[str, str]] = []
@@ -421,6 +463,60 @@ def _write_folder(
         + f" to {out_dir}/",
         err=True,
     )
+
+
+def _write_texts(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+    provenance: ScoreProvenance,
+    names: list[str],
+    writer: FolderWriter,
+    emitter: ProfileEmitter,
+) -> None:
+    """``assess score --out`` without reports or ``--as``: each profile's text written
+    straight from the batch's score columns (assess.profile_text), and built as a profile
+    only where that text cannot be (and, as a check, for the first row of each batch)."""
+    from assess.profile_text import ProfileTexts
+    from assess.profiles import profile_to_data
+    from assess.scoring import batch_profiles, score_matrix_batch
+
+    maker = ProfileTexts(q, provenance, irt, emitter)
+    total = len(table.respondents)
+    with _progress(total, "Scoring and writing") as advance:
+        for start, stop in _batches(total):
+            respondents = table.respondents[start:stop]
+            times = table.times[start:stop] if table.times is not None else None
+            batch = score_matrix_batch(q, respondents, table.matrix[start:stop], times, norms, irt=irt)
+            flags = forced[start:stop]
+            texts = maker.texts(
+                respondents, batch.scored, flags, batch.irt_scores, batch.drives, batch.classical_t
+            )
+            general = [row for row, text in enumerate(texts) if text is None]
+            checked = next((row for row, text in enumerate(texts) if text is not None), None)
+            rows = general if checked is None else [checked, *general]
+            for row, profile in zip(
+                rows, batch_profiles(q, respondents, batch, norms, rows, irt=irt), strict=True
+            ):
+                profile.forced = flags[row]
+                profile.provenance = provenance
+                text = emitter.dump(profile_to_data(profile))
+                if row == checked and text != texts[row]:  # never expected: write all generally
+                    texts = [None] * len(texts)
+                    rows = list(range(len(texts)))
+                    return_to_general = batch_profiles(q, respondents, batch, norms, rows, irt=irt)
+                    for again, made in zip(rows, return_to_general, strict=True):
+                        made.forced = flags[again]
+                        made.provenance = provenance
+                        texts[again] = emitter.dump(profile_to_data(made))
+                    break
+                texts[row] = text
+            writer.write(
+                [(names[start + row], text) for row, text in enumerate(texts) if text is not None]
+            )
+            advance(stop - start)
 
 
 def _applied_fit(profile: Profile) -> float:
@@ -721,24 +817,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_cli(cli, argv, "assess")
 
 
-from assess.cli_irt import calibrate_irt  # noqa: E402
-from assess.cli_psychometrics import analyze, norms  # noqa: E402
-
-cli.add_command(analyze)
-cli.add_command(norms)
-cli.add_command(calibrate_irt)
-
-from assess.cli_criterion import criterion  # noqa: E402
-
-cli.add_command(criterion)
-
-from assess.tui.commands import review, take  # noqa: E402
-
-cli.add_command(take)
-cli.add_command(review)
-
-from assess.remote.commands import invite, invites, serve  # noqa: E402
-
-cli.add_command(invite)
-cli.add_command(invites)
-cli.add_command(serve)

@@ -68,14 +68,24 @@ def _float_text(value: float) -> str:
     return text
 
 
+float_text = _float_text
+
+
 def _common_float_text(value: float) -> str:
     """:func:`_float_text`, quicker for the usual plain decimals (whose repr it is)."""
     text = repr(value)
     return _float_text(value) if "e" in text or "n" in text else text
 
 
+class UnsureError(ValueError):
+    """:meth:`ProfileEmitter.scalar_text` was given a value it does not write itself."""
+
+
 class ProfileEmitter:
     """Emits profile data as YAML; remembers the strings it had PyYAML write."""
+
+    SEQUENCE_STEP = _SEQ
+    """A step into a sequence item, in the ``path`` of :meth:`scalar_text`."""
 
     def __init__(self) -> None:
         import yaml
@@ -98,6 +108,19 @@ class ProfileEmitter:
         except _Unsure:
             return dump_yaml(data)
         return "".join(out)
+
+    def scalar_text(self, value: Any, path: tuple[object, ...], column: int) -> str:
+        """The text :meth:`dump` gives a scalar ``value`` (``None``, bool, number or
+        string) reached from the root by ``path`` (keys, and :data:`SEQUENCE_STEP` for a
+        sequence item), starting at ``column``. Raises :class:`UnsureError` where
+        :meth:`dump` would hand the whole document to PyYAML."""
+        try:
+            for step in path:
+                if step is not _SEQ:
+                    self._key(step)
+            return self._scalar(value, path, column)
+        except _Unsure:
+            raise UnsureError(repr(value)) from None
 
     # ------------------------------------------------------------ containers
 
