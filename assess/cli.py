@@ -383,14 +383,20 @@ def score(
     with _no_gc():
         if out_dir is not None:
             _write_folder(
-                q, table, norms, irt, forced, provenance, out_dir, with_reports, overwrite,
+                q,
+                table,
+                norms,
+                irt,
+                forced,
+                provenance,
+                out_dir,
+                with_reports,
+                overwrite,
                 behaviour_role,
             )
             return
         if fmt == "table":
-            _print_summary(
-                _all_profiles(q, table, norms, irt, forced, behaviour_role), output, top
-            )
+            _print_summary(_all_profiles(q, table, norms, irt, forced, behaviour_role), output, top)
             return
         if fmt == "csv":
             chunks: Iterator[str] = iter([_csv_from_columns(q, table, norms, irt, forced)])
@@ -489,7 +495,9 @@ def _write_texts(
         for start, stop in _batches(total):
             respondents = table.respondents[start:stop]
             times = table.times[start:stop] if table.times is not None else None
-            batch = score_matrix_batch(q, respondents, table.matrix[start:stop], times, norms, irt=irt)
+            batch = score_matrix_batch(
+                q, respondents, table.matrix[start:stop], times, norms, irt=irt
+            )
             flags = forced[start:stop]
             texts = maker.texts(
                 respondents, batch.scored, flags, batch.irt_scores, batch.drives, batch.classical_t
@@ -815,5 +823,3 @@ def _check_report_path(path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     return run_cli(cli, argv, "assess")
-
-

@@ -153,11 +153,11 @@ _RepfitLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestam
 _RepfitLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-_CLoader: type[yaml.SafeLoader] | None = None
+_CLoader: Any = None
 _CBase: Any = getattr(yaml, "CSafeLoader", None)
 if _CBase is not None:  # libyaml's parser with the same resolvers and constructors
 
-    class _RepfitCLoader(_CBase):  # type: ignore[misc,valid-type]
+    class _RepfitCLoader(_CBase):  # type: ignore[misc]
         """:class:`_RepfitLoader`'s rules on libyaml's C parser (for trusted files)."""
 
     _RepfitCLoader.yaml_implicit_resolvers = _RepfitLoader.yaml_implicit_resolvers
@@ -310,14 +310,14 @@ def parse_yaml_text(text: str, path: Path, *, trusted: bool = False) -> YamlDocu
     parameters), parsed with libyaml's C parser when PyYAML has it (ten times faster); on
     any problem the pure-Python parser reads it again, so the message is the usual one."""
     if trusted and _CLoader is not None:
-        fast = _CLoader(text)  # type: ignore[arg-type]
+        fast = _CLoader(text)
         try:
             root = fast.get_single_node()
-            if root is not None:
-                if _expanded_size(root, {}) <= MAX_EXPANDED_NODES:  # else: the usual refusal
-                    data = fast.construct_document(root)
-                    return YamlDocument(path=path, data=data, root=root)
-        except Exception:  # noqa: BLE001, S110 - read again below for the exact message
+            # A document past the expansion limit is refused by the usual path below.
+            if root is not None and _expanded_size(root, {}) <= MAX_EXPANDED_NODES:
+                data = fast.construct_document(root)
+                return YamlDocument(path=path, data=data, root=root)
+        except Exception:
             pass
         finally:
             fast.dispose()

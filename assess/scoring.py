@@ -1550,9 +1550,7 @@ def careless_reason_parts(
     if "low_irv" in flags and irv is not None:
         reasons.append(f"almost no variation in the answers (SD {irv:.2f})")
     if "inconsistent" in flags and disagreement is not None:
-        reasons.append(
-            f"paired statements answered {disagreement:.1f} points apart on average"
-        )
+        reasons.append(f"paired statements answered {disagreement:.1f} points apart on average")
     if "too_fast" in flags and too_fast_share is not None:
         reasons.append(f"{too_fast_share:.0%} of the answers too fast to have been read")
     return reasons
