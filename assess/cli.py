@@ -448,20 +448,22 @@ def _write_folder(
     writer.start()
     position = 0
     emitter = ProfileEmitter()
-    if render is None and behaviour_role is None:
-        _write_texts(q, table, norms, irt, forced, provenance, names, writer, emitter)
-        writer.finish()
-        click.echo(f"wrote {len(names)} profiles to {out_dir}/", err=True)
-        return
-    batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
-    for batch in _with_progress(batches, len(names), "Scoring and writing"):
-        files: list[tuple[str, str]] = []
-        for profile in batch:
-            files.append((names[position], emitter.dump(profile_to_data(profile))))
-            if render is not None:
-                files.append((reports[position], render(profile)))
-            position += 1
-        writer.write(files)
+    try:
+        if render is None and behaviour_role is None:
+            _write_texts(q, table, norms, irt, forced, provenance, names, writer, emitter)
+        else:
+            batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
+            for batch in _with_progress(batches, len(names), "Scoring and writing"):
+                files: list[tuple[str, str]] = []
+                for profile in batch:
+                    files.append((names[position], emitter.dump(profile_to_data(profile))))
+                    if render is not None:
+                        files.append((reports[position], render(profile)))
+                    position += 1
+                writer.write(files)
+    except BaseException:
+        writer.close()  # on an error or Ctrl+C: no file is started after this
+        raise
     writer.finish()
     click.echo(
         f"wrote {len(names)} profiles"
