@@ -380,7 +380,13 @@ def score(
     forced = _forced_flags(q, table, force)
     provenance = score_provenance(q, norms if norms is not None else q.norms, irt)
 
-    with _no_gc():
+    # One BLAS thread: scoring's products are small (candidates × items by items × traits,
+    # the EAP posterior by its grid), and more threads on two busy cores cost a third more
+    # CPU for nothing (issue 14). The classical products sum whole numbers (exact in any
+    # order); OpenBLAS splits a product's rows, not its sums, between threads.
+    from threadpoolctl import threadpool_limits
+
+    with _no_gc(), threadpool_limits(limits=1, user_api="blas"):
         if out_dir is not None:
             _write_folder(
                 q,
