@@ -255,16 +255,19 @@ def trait_arrays(q: Questionnaire, matrix: FloatArray) -> TraitArrays:
     for index, item in enumerate(q.items):
         if isinstance(item, LikertItem):
             continue
-        weights = np.zeros((len(item.options), n_traits))
+        # One row per option, then a row of zeros for "not answered": each candidate's row
+        # is looked up and added (adding the zeros is adding 0.0, as before).
+        weights = np.zeros((len(item.options) + 1, n_traits))
         for option_index, option in enumerate(item.options):
             for trait_id, weight in option.weights.items():
                 weights[option_index, trait_index[trait_id]] = weight
-        best_of_item = np.abs(weights).max(axis=0)
+        best_of_item = np.zeros((2, n_traits))
+        best_of_item[0] = np.abs(weights).max(axis=0)
         values = matrix[:, index]
         was_answered = ~np.isnan(values)
-        chosen_option = np.where(was_answered, values, 1).astype(np.int64) - 1
-        chosen += np.where(was_answered[:, None], weights[chosen_option], 0.0)
-        best += np.where(was_answered[:, None], best_of_item[None, :], 0.0)
+        chosen_option = np.where(was_answered, values, len(item.options) + 1).astype(np.int64) - 1
+        chosen += weights[chosen_option]
+        best += best_of_item[(~was_answered).view(np.int8)]
     judgement = np.divide(chosen, best, out=np.full(chosen.shape, np.nan), where=best > 0)
 
     half_range = (q.scale.max - q.scale.min) / 2
