@@ -59,6 +59,9 @@ from assess.scoring import (
 _SEQ = ProfileEmitter.SEQUENCE_STEP
 _SEQ_PATH = ("red_flags", _SEQ)
 
+BAND_FLAGS_KEPT = 50_000
+"""Risky-band red flags remembered by their values before the memory is cleared."""
+
 _INDICATORS = [name for name in ValidityIndicators.model_fields if name != "flags"]
 """The validity indicators of a profile, in its order."""
 
@@ -99,6 +102,7 @@ class ProfileTexts:
             else ""
         )
         self._head: dict[tuple[Any, ...], str] = {}
+        self._band_flags: dict[tuple[Any, ...], str] = {}
         self._plain_candidate = list(Candidate.model_fields) == ["id", "name", "role"] and all(
             field.alias is None for field in Candidate.model_fields.values()
         )
@@ -605,7 +609,19 @@ class ProfileTexts:
     def _band_flag(
         self, trait_id: str, band: str, t: float, low: float, high: float, role: str | None
     ) -> str:
-        """One risky-band red flag."""
+        """One risky-band red flag (remembered: the same T and interval recur)."""
+        key = (trait_id, band, t, low, high, role)
+        found = self._band_flags.get(key)
+        if found is None:
+            found = self._band_flag_text(trait_id, band, t, low, high, role)
+            if len(self._band_flags) > BAND_FLAGS_KEPT:
+                self._band_flags.clear()
+            self._band_flags[key] = found
+        return found
+
+    def _band_flag_text(
+        self, trait_id: str, band: str, t: float, low: float, high: float, role: str | None
+    ) -> str:
         q = self.q
         trait = next(x for x in q.traits if x.id == trait_id)
         roles = q.roles or {}

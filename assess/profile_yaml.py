@@ -102,6 +102,7 @@ class ProfileEmitter:
         self._quoted: dict[tuple[tuple[object, ...], str], str] = {}
         self._prefix: dict[tuple[object, ...], str] = {}
         self._head: dict[tuple[str, object], tuple[str, str, int]] = {}
+        self._paths: set[tuple[object, ...]] = set()
 
     def dump(self, data: Any) -> str:
         """The YAML text of ``data``: identical to :func:`assess.fileio.dump_yaml`."""
@@ -120,9 +121,11 @@ class ProfileEmitter:
         sequence item), starting at ``column``. Raises :class:`UnsureError` where
         :meth:`dump` would hand the whole document to PyYAML."""
         try:
-            for step in path:
-                if step is not _SEQ:
-                    self._key(step)
+            if path not in self._paths:
+                for step in path:
+                    if step is not _SEQ:
+                        self._key(step)
+                self._paths.add(path)
             return self._scalar(value, path, column)
         except _Unsure:
             raise UnsureError(repr(value)) from None
