@@ -495,10 +495,22 @@ def _write_texts(
     only where that text cannot be (and, as a check, for the first row of each batch)."""
     from assess.profile_text import ProfileTexts
     from assess.profiles import profile_to_data
-    from assess.scoring import batch_profiles, score_matrix_batch
+    from assess.scoring import ScoredBatch, batch_profiles, score_matrix_batch
 
     maker = ProfileTexts(q, provenance, irt, emitter)
     total = len(table.respondents)
+
+    def general(
+        start: int, respondents: Sequence[object], batch: ScoredBatch, rows: list[int]
+    ) -> list[str]:
+        """The general way: the profiles of ``rows`` of the batch, emitted."""
+        flags = forced[start : start + len(respondents)]
+        made = batch_profiles(q, respondents, batch, norms, rows, irt=irt)  # type: ignore[arg-type]
+        for row, profile in zip(rows, made, strict=True):
+            profile.forced = flags[row]
+            profile.provenance = provenance
+        return [emitter.dump(profile_to_data(profile)) for profile in made]
+
     with _progress(total, "Scoring and writing") as advance:
         for start, stop in _batches(total):
             respondents = table.respondents[start:stop]
@@ -506,32 +518,25 @@ def _write_texts(
             batch = score_matrix_batch(
                 q, respondents, table.matrix[start:stop], times, norms, irt=irt
             )
-            flags = forced[start:stop]
             texts = maker.texts(
-                respondents, batch.scored, flags, batch.irt_scores, batch.drives, batch.classical_t
+                respondents,
+                batch.scored,
+                forced[start:stop],
+                batch.irt_scores,
+                batch.drives,
+                batch.classical_t,
             )
-            general = [row for row, text in enumerate(texts) if text is None]
+            rows = [row for row, text in enumerate(texts) if text is None]
             checked = next((row for row, text in enumerate(texts) if text is not None), None)
-            rows = general if checked is None else [checked, *general]
-            for row, profile in zip(
-                rows, batch_profiles(q, respondents, batch, norms, rows, irt=irt), strict=True
-            ):
-                profile.forced = flags[row]
-                profile.provenance = provenance
-                text = emitter.dump(profile_to_data(profile))
-                if row == checked and text != texts[row]:  # never expected: write all generally
-                    texts = [None] * len(texts)
-                    rows = list(range(len(texts)))
-                    return_to_general = batch_profiles(q, respondents, batch, norms, rows, irt=irt)
-                    for again, made in zip(rows, return_to_general, strict=True):
-                        made.forced = flags[again]
-                        made.provenance = provenance
-                        texts[again] = emitter.dump(profile_to_data(made))
-                    break
+            if checked is not None:
+                rows.insert(0, checked)
+            made = general(start, respondents, batch, rows)
+            if checked is not None and made[0] != texts[checked]:  # never expected: be safe
+                rows = list(range(len(texts)))
+                made = general(start, respondents, batch, rows)
+            for row, text in zip(rows, made, strict=True):
                 texts[row] = text
-            writer.write(
-                [(names[start + row], text) for row, text in enumerate(texts) if text is not None]
-            )
+            writer.write([(names[start + row], text or "") for row, text in enumerate(texts)])
             advance(stop - start)
 
 

@@ -9,12 +9,15 @@ questionnaire, norms, notes, provenance, names of traits and roles, interpretati
 are emitted once by :class:`~assess.profile_yaml.ProfileEmitter`, and each profile is
 a join of those strings.
 
-It does this for the rows it is sure of: a bulk CSV's rows whose traits are all scored,
-whose fits and intervals are all there, that raise no validity flag and no red flag
-other than a risky trait band, and that IRT does not drive. For any other row it gives
-``None`` and the caller builds that profile the general way. The text is the general
-way's byte for byte (``tests/assess/test_profile_text.py`` compares the two on varied
-answers with hypothesis; the CLI also compares the first row of every batch).
+It does this for the rows it is sure of: rows of a bulk CSV (no start or finish time, no
+order shown) whose traits are all scored and whose fits and intervals are all there, that
+IRT does not drive; their validity flags and every red flag but ``insufficient:<trait>``
+are written here, worded by the same helpers as the profile's
+(:func:`assess.scoring.band_reason` and its siblings). For any other row it gives ``None``
+and the caller builds that profile the general way. The text is the general way's byte for
+byte (``tests/assess/test_profile_text.py`` compares the two on odd and on varied answers
+with hypothesis; ``assess score --out`` also compares the first row of every batch, and
+writes the whole batch the general way should they ever differ).
 
 Pure: columns in, text out.
 """
@@ -220,6 +223,8 @@ class ProfileTexts:
 
             blocks = block_arrays(irt_scores, classical_t)
             irt_traits = [k for k in range(len(trait_ids)) if irt_scores.has_parameters[k]]
+            if not irt_traits:  # an empty block ("traits: {}"): the general way
+                return [None] * count
             for name in ("t_low", "t_high"):
                 regular &= ~np.isnan(blocks[name][:, irt_traits]).any(axis=1)
 

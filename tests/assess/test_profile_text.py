@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -129,3 +130,26 @@ def test_a_folder_written_from_columns_holds_the_yaml_export(tmp_path: Path) -> 
     for candidate_id, document in zip(ids, documents, strict=True):
         assert (folder / f"{candidate_id}.profile.yaml").read_text("utf-8") == document
         assert (folder / f"{candidate_id}.profile.yaml").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_batch_whose_checked_row_differs_is_written_the_general_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI compares the first row written from columns with its profile; should they
+    differ, the whole batch is written the general way."""
+    original = ProfileTexts.texts
+
+    def wrong(self: ProfileTexts, *args: object, **kwargs: object) -> list[str | None]:
+        texts = original(self, *args, **kwargs)  # type: ignore[arg-type]
+        return [None if text is None else text.replace("forced:", "forced: x") for text in texts]
+
+    monkeypatch.setattr(ProfileTexts, "texts", wrong)
+    answers = _odd_answers(tmp_path, with_nul=False)
+    runner = CliRunner()
+    folder = tmp_path / "profiles"
+    done = runner.invoke(cli, ["score", str(answers), "--out", str(folder)])
+    assert done.exit_code == 0, done.output
+    stream = runner.invoke(cli, ["score", str(answers), "--format", "yaml"])
+    written = sorted(folder.glob("*.profile.yaml"))
+    assert len(written) == len(stream.stdout.split("---\n")) - 1
+    assert all("forced: x" not in path.read_text("utf-8") for path in written)
