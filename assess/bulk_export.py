@@ -267,11 +267,24 @@ class CsvExport:
         elif roles != self.roles:  # every batch of a run is scored against the same roles
             raise ValueError("batches scored against different roles")
         norms = scored.norms_used
+        # A bulk CSV's rows (assess.profiles.BulkRespondent) carry their cells as they are:
+        # read those, so that no pydantic Candidate is made per row.
+        row_ids: list[str]
+        row_names: list[str | None]
+        row_roles: list[str | None]
+        if all(hasattr(record, "candidate_id") for record in respondents):
+            row_ids = [getattr(record, "candidate_id") for record in respondents]  # noqa: B009
+            row_names = [getattr(record, "name") for record in respondents]  # noqa: B009
+            row_roles = [getattr(record, "role") for record in respondents]  # noqa: B009
+        else:
+            row_ids = [record.candidate.id for record in respondents]
+            row_names = [record.candidate.name for record in respondents]
+            row_roles = [record.candidate.role for record in respondents]
         self._batches.append(
             _Batch(
-                ids=[record.candidate.id for record in respondents],
-                names=[record.candidate.name for record in respondents],
-                roles=[record.candidate.role for record in respondents],
+                ids=row_ids,
+                names=row_names,
+                roles=row_roles,
                 questionnaires=[
                     f"{record.questionnaire.id} {record.questionnaire.version}"
                     for record in respondents

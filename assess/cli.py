@@ -43,7 +43,9 @@ from assess.model import (
 
 if TYPE_CHECKING:
     from assess.irt_params import IrtParameters
+    from assess.profile_yaml import ProfileEmitter
     from assess.profiles import AnswersTable
+    from assess.score_output import FolderWriter
 
 _SCORER_VERSION = "1.2.0"
 """The scorer version printed by ``--version`` (kept equal to assess.scoring.SCORER_VERSION by
@@ -59,7 +61,42 @@ SCORE_BATCH = 5000
 progress bar)."""
 
 
+LAZY_COMMANDS = {
+    "analyze": "assess.cli_psychometrics:analyze",
+    "norms": "assess.cli_psychometrics:norms",
+    "calibrate-irt": "assess.cli_irt:calibrate_irt",
+    "criterion": "assess.cli_criterion:criterion",
+    "take": "assess.tui.commands:take",
+    "review": "assess.tui.commands:review",
+    "invite": "assess.remote.commands:invite",
+    "invites": "assess.remote.commands:invites",
+    "serve": "assess.remote.commands:serve",
+}
+"""Commands defined in other modules, by name: each module is imported only when its
+command runs or help lists the commands (``assess score`` imports none of them)."""
+
+
+class _LazyGroup(click.Group):
+    """A group whose :data:`LAZY_COMMANDS` are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in LAZY_COMMANDS:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[cmd_name].partition(":")
+            found = getattr(importlib.import_module(module), attribute)
+            if not isinstance(found, click.Command):
+                raise TypeError(f"{LAZY_COMMANDS[cmd_name]} is not a click command")
+            self.add_command(found, cmd_name)
+        return found
+
+
 @click.group(
+    cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: assess score examples/answers.csv --out profiles/",
 )
@@ -343,17 +380,29 @@ def score(
     forced = _forced_flags(q, table, force)
     provenance = score_provenance(q, norms if norms is not None else q.norms, irt)
 
-    with _no_gc():
+    # One BLAS thread: scoring's products are small (candidates × items by items × traits,
+    # the EAP posterior by its grid), and more threads on two busy cores cost a third more
+    # CPU for nothing (issue 14). The classical products sum whole numbers (exact in any
+    # order); OpenBLAS splits a product's rows, not its sums, between threads.
+    from threadpoolctl import threadpool_limits
+
+    with _no_gc(), threadpool_limits(limits=1, user_api="blas"):
         if out_dir is not None:
             _write_folder(
-                q, table, norms, irt, forced, provenance, out_dir, with_reports, overwrite,
+                q,
+                table,
+                norms,
+                irt,
+                forced,
+                provenance,
+                out_dir,
+                with_reports,
+                overwrite,
                 behaviour_role,
             )
             return
         if fmt == "table":
-            _print_summary(
-                _all_profiles(q, table, norms, irt, forced, behaviour_role), output, top
-            )
+            _print_summary(_all_profiles(q, table, norms, irt, forced, behaviour_role), output, top)
             return
         if fmt == "csv":
             chunks: Iterator[str] = iter([_csv_from_columns(q, table, norms, irt, forced)])
@@ -405,15 +454,22 @@ def _write_folder(
     writer.start()
     position = 0
     emitter = ProfileEmitter()
-    batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
-    for batch in _with_progress(batches, len(names), "Scoring and writing"):
-        files: list[tuple[str, str]] = []
-        for profile in batch:
-            files.append((names[position], emitter.dump(profile_to_data(profile))))
-            if render is not None:
-                files.append((reports[position], render(profile)))
-            position += 1
-        writer.write(files)
+    try:
+        if render is None and behaviour_role is None:
+            _write_texts(q, table, norms, irt, forced, provenance, names, writer, emitter)
+        else:
+            batches = _score_batches(q, table, norms, irt, forced, provenance, behaviour_role)
+            for batch in _with_progress(batches, len(names), "Scoring and writing"):
+                files: list[tuple[str, str]] = []
+                for profile in batch:
+                    files.append((names[position], emitter.dump(profile_to_data(profile))))
+                    if render is not None:
+                        files.append((reports[position], render(profile)))
+                    position += 1
+                writer.write(files)
+    except BaseException:
+        writer.close()  # on an error or Ctrl+C: no file is started after this
+        raise
     writer.finish()
     click.echo(
         f"wrote {len(names)} profiles"
@@ -421,6 +477,67 @@ def _write_folder(
         + f" to {out_dir}/",
         err=True,
     )
+
+
+def _write_texts(
+    q: Questionnaire,
+    table: AnswersTable,
+    norms: Norms | None,
+    irt: IrtParameters | None,
+    forced: list[bool],
+    provenance: ScoreProvenance,
+    names: list[str],
+    writer: FolderWriter,
+    emitter: ProfileEmitter,
+) -> None:
+    """``assess score --out`` without reports or ``--as``: each profile's text written
+    straight from the batch's score columns (assess.profile_text), and built as a profile
+    only where that text cannot be (and, as a check, for the first row of each batch)."""
+    from assess.profile_text import ProfileTexts
+    from assess.profiles import profile_to_data
+    from assess.scoring import ScoredBatch, batch_profiles, score_matrix_batch
+
+    maker = ProfileTexts(q, provenance, irt, emitter)
+    total = len(table.respondents)
+
+    def general(
+        start: int, respondents: Sequence[object], batch: ScoredBatch, rows: list[int]
+    ) -> list[str]:
+        """The general way: the profiles of ``rows`` of the batch, emitted."""
+        flags = forced[start : start + len(respondents)]
+        made = batch_profiles(q, respondents, batch, norms, rows, irt=irt)  # type: ignore[arg-type]
+        for row, profile in zip(rows, made, strict=True):
+            profile.forced = flags[row]
+            profile.provenance = provenance
+        return [emitter.dump(profile_to_data(profile)) for profile in made]
+
+    with _progress(total, "Scoring and writing") as advance:
+        for start, stop in _batches(total):
+            respondents = table.respondents[start:stop]
+            times = table.times[start:stop] if table.times is not None else None
+            batch = score_matrix_batch(
+                q, respondents, table.matrix[start:stop], times, norms, irt=irt
+            )
+            texts = maker.texts(
+                respondents,
+                batch.scored,
+                forced[start:stop],
+                batch.irt_scores,
+                batch.drives,
+                batch.classical_t,
+            )
+            rows = [row for row, text in enumerate(texts) if text is None]
+            checked = next((row for row, text in enumerate(texts) if text is not None), None)
+            if checked is not None:
+                rows.insert(0, checked)
+            made = general(start, respondents, batch, rows)
+            if checked is not None and made[0] != texts[checked]:  # never expected: be safe
+                rows = list(range(len(texts)))
+                made = general(start, respondents, batch, rows)
+            for row, text in zip(rows, made, strict=True):
+                texts[row] = text
+            writer.write([(names[start + row], text or "") for row, text in enumerate(texts)])
+            advance(stop - start)
 
 
 def _applied_fit(profile: Profile) -> float:
@@ -719,26 +836,3 @@ def _check_report_path(path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
     return run_cli(cli, argv, "assess")
-
-
-from assess.cli_irt import calibrate_irt  # noqa: E402
-from assess.cli_psychometrics import analyze, norms  # noqa: E402
-
-cli.add_command(analyze)
-cli.add_command(norms)
-cli.add_command(calibrate_irt)
-
-from assess.cli_criterion import criterion  # noqa: E402
-
-cli.add_command(criterion)
-
-from assess.tui.commands import review, take  # noqa: E402
-
-cli.add_command(take)
-cli.add_command(review)
-
-from assess.remote.commands import invite, invites, serve  # noqa: E402
-
-cli.add_command(invite)
-cli.add_command(invites)
-cli.add_command(serve)

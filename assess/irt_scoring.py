@@ -113,6 +113,21 @@ def _value(x: float) -> float | None:
     return None if x != x else x  # NaN is the only value unequal to itself
 
 
+def block_arrays(arrays: IrtArrays, classical_t: FloatArray | None) -> dict[str, Any]:
+    """The numbers of the ``irt`` blocks, candidates × traits, rounded as stored (NaN =
+    null): ``theta``, ``sd``, ``t``, ``t_low``, ``t_high`` (the 90 % interval),
+    ``answered`` and ``classical_t`` (None without norms)."""
+    return {
+        "theta": np.round(arrays.theta, 3),
+        "sd": np.round(arrays.sd, 3),
+        "t": np.round(arrays.t, 1),
+        "t_low": np.round(theta_to_t(arrays.theta - INTERVAL_Z * arrays.sd), 1),
+        "t_high": np.round(theta_to_t(arrays.theta + INTERVAL_Z * arrays.sd), 1),
+        "answered": arrays.answered,
+        "classical_t": np.round(classical_t, 1) if classical_t is not None else None,
+    }
+
+
 def irt_blocks(
     q: Questionnaire,
     arrays: IrtArrays,
@@ -121,13 +136,14 @@ def irt_blocks(
     params: IrtParameters,
 ) -> list[IrtScores]:
     """The profile's ``irt`` block for each candidate."""
-    t = np.round(arrays.t, 1).tolist()
-    low = np.round(theta_to_t(arrays.theta - INTERVAL_Z * arrays.sd), 1).tolist()
-    high = np.round(theta_to_t(arrays.theta + INTERVAL_Z * arrays.sd), 1).tolist()
-    theta = np.round(arrays.theta, 3).tolist()
-    sd = np.round(arrays.sd, 3).tolist()
-    answered = arrays.answered.tolist()
-    classical = np.round(classical_t, 1).tolist() if classical_t is not None else None
+    columns = block_arrays(arrays, classical_t)
+    t = columns["t"].tolist()
+    low = columns["t_low"].tolist()
+    high = columns["t_high"].tolist()
+    theta = columns["theta"].tolist()
+    sd = columns["sd"].tolist()
+    answered = columns["answered"].tolist()
+    classical = columns["classical_t"].tolist() if columns["classical_t"] is not None else None
     sha = params.sha256()
     out = []
     for row in range(arrays.theta.shape[0]):

@@ -46,6 +46,11 @@ _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.()/-]*(?: [A-Za-z0-9_.()/-]+)*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _STR_TAG = "tag:yaml.org,2002:str"
 
+_ZEROS = str.maketrans("123456789", "000000000")
+"""Every ASCII digit to 0 (the shape of a text, see :meth:`ProfileEmitter._by_pyyaml`)."""
+_ZERO = re.compile("0")
+_DIGIT = re.compile("[0-9]")
+
 _SEQ = object()
 """A step into a sequence item on a path from the root."""
 
@@ -68,14 +73,24 @@ def _float_text(value: float) -> str:
     return text
 
 
+float_text = _float_text
+
+
 def _common_float_text(value: float) -> str:
     """:func:`_float_text`, quicker for the usual plain decimals (whose repr it is)."""
     text = repr(value)
     return _float_text(value) if "e" in text or "n" in text else text
 
 
+class UnsureError(ValueError):
+    """:meth:`ProfileEmitter.scalar_text` was given a value it does not write itself."""
+
+
 class ProfileEmitter:
     """Emits profile data as YAML; remembers the strings it had PyYAML write."""
+
+    SEQUENCE_STEP = _SEQ
+    """A step into a sequence item, in the ``path`` of :meth:`scalar_text`."""
 
     def __init__(self) -> None:
         import yaml
@@ -87,6 +102,7 @@ class ProfileEmitter:
         self._quoted: dict[tuple[tuple[object, ...], str], str] = {}
         self._prefix: dict[tuple[object, ...], str] = {}
         self._head: dict[tuple[str, object], tuple[str, str, int]] = {}
+        self._paths: set[tuple[object, ...]] = set()
 
     def dump(self, data: Any) -> str:
         """The YAML text of ``data``: identical to :func:`assess.fileio.dump_yaml`."""
@@ -98,6 +114,21 @@ class ProfileEmitter:
         except _Unsure:
             return dump_yaml(data)
         return "".join(out)
+
+    def scalar_text(self, value: Any, path: tuple[object, ...], column: int) -> str:
+        """The text :meth:`dump` gives a scalar ``value`` (``None``, bool, number or
+        string) reached from the root by ``path`` (keys, and :data:`SEQUENCE_STEP` for a
+        sequence item), starting at ``column``. Raises :class:`UnsureError` where
+        :meth:`dump` would hand the whole document to PyYAML."""
+        try:
+            if path not in self._paths:
+                for step in path:
+                    if step is not _SEQ:
+                        self._key(step)
+                self._paths.add(path)
+            return self._scalar(value, path, column)
+        except _Unsure:
+            raise UnsureError(repr(value)) from None
 
     # ------------------------------------------------------------ containers
 
@@ -225,7 +256,33 @@ class ProfileEmitter:
         return dump_yaml(node)
 
     def _by_pyyaml(self, value: str, path: tuple[object, ...]) -> str:
-        """The text PyYAML gives ``value`` at ``path`` (cut out of a skeleton document)."""
+        """The text PyYAML gives ``value`` at ``path`` (cut out of a skeleton document).
+
+        Texts that differ only in their digits (the same sentence with other scores) are
+        written alike: PyYAML's choice of style and its line breaks depend on the kinds of
+        characters and the lengths of words, and a digit is a digit to them, so the text of
+        the same sentence with every digit 0 is made once and the digits are put back.
+        That holds only when the resolver reads both as strings alike (``08`` is a
+        string, ``00`` an octal number), the style is plain or single-quoted (no escapes)
+        and every 0 of the made text is one of the sentence's digits (checked)."""
+        found = self._quoted.get((path, value))
+        if found is not None:
+            return found
+        shape = value.translate(_ZEROS)
+        if shape != value and self._resolves_to_str(shape) == self._resolves_to_str(value):
+            made = self._by_pyyaml_exact(shape, path)
+            digits = _DIGIT.findall(value)
+            if not made.startswith('"') and made.count("0") == len(digits):
+                refilled = iter(digits)
+                scalar = _ZERO.sub(lambda _match: next(refilled), made)
+                if len(self._quoted) > CACHE_LIMIT:
+                    self._quoted.clear()
+                self._quoted[(path, value)] = scalar
+                return scalar
+        return self._by_pyyaml_exact(value, path)
+
+    def _by_pyyaml_exact(self, value: str, path: tuple[object, ...]) -> str:
+        """:meth:`_by_pyyaml` without the shortcut for digits."""
         found = self._quoted.get((path, value))
         if found is not None:
             return found

@@ -168,7 +168,7 @@ def load_questionnaire(ref: str | os.PathLike[str] | None = None) -> Questionnai
                 "give a questionnaire id or the path of a questionnaire YAML file."
             )
         with as_file(questionnaires.bundled(text_ref)) as path:
-            return _load_questionnaire_path(Path(path))
+            return _load_questionnaire_path(Path(path), trusted=True)
     return _load_questionnaire_path(Path(text_ref))
 
 
@@ -177,8 +177,9 @@ def bundled_questionnaire_ids() -> list[str]:
     return questionnaires.bundled_ids()
 
 
-def _load_questionnaire_path(path: Path) -> Questionnaire:
-    return validate_yaml(load_yaml(path, "questionnaire"), Questionnaire, QUESTIONNAIRE_SCHEMA)
+def _load_questionnaire_path(path: Path, *, trusted: bool = False) -> Questionnaire:
+    document = load_yaml(path, "questionnaire", trusted=trusted)
+    return validate_yaml(document, Questionnaire, QUESTIONNAIRE_SCHEMA)
 
 
 # ------------------------------------------------------------------ Answers
@@ -267,19 +268,37 @@ def _is_csv(path: Path) -> bool:
     return "candidate_id" in first and "," in first
 
 
-@dataclass(frozen=True)
 class BulkRespondent:
     """Who answered one row of a bulk answers CSV (the answers are that row of the table's
-    matrix). Has the header fields of :class:`Answers` that scoring reads."""
+    matrix). Has the header fields of :class:`Answers` that scoring reads; its pydantic
+    :class:`Candidate` is made only when asked for (bulk scoring to CSV never asks)."""
 
-    questionnaire: QuestionnaireRef
-    """The questionnaire answered (the one the CSV was read with)."""
-    candidate: Candidate
-    """Who answered."""
+    __slots__ = ("_candidate", "candidate_id", "name", "questionnaire", "role")
+
     started: datetime | None = None
     """A bulk CSV records no start time."""
     finished: datetime | None = None
     """A bulk CSV records no finish time."""
+
+    def __init__(
+        self, questionnaire: QuestionnaireRef, candidate_id: str, name: str, role: str
+    ) -> None:
+        self.questionnaire = questionnaire
+        """The questionnaire answered (the one the CSV was read with)."""
+        self.candidate_id = candidate_id
+        """The row's candidate id."""
+        self.name = name or None
+        """The row's name cell (None when empty)."""
+        self.role = role or None
+        """The row's role cell (None when empty)."""
+        self._candidate: Candidate | None = None
+
+    @property
+    def candidate(self) -> Candidate:
+        """Who answered."""
+        if self._candidate is None:
+            self._candidate = Candidate(id=self.candidate_id, name=self.name, role=self.role)
+        return self._candidate
 
 
 class BulkRespondents(Sequence[BulkRespondent]):
@@ -319,10 +338,7 @@ class BulkRespondents(Sequence[BulkRespondent]):
         if made is None:
             name, role = self._names[index], self._roles[index]
             made = self._made[index] = BulkRespondent(
-                questionnaire=self._questionnaire,
-                candidate=Candidate(
-                    id=self.candidate_ids[index], name=name or None, role=role or None
-                ),
+                self._questionnaire, self.candidate_ids[index], name, role
             )
         return made
 
@@ -829,9 +845,13 @@ def load_norms_for(path: str | os.PathLike[str], q: Questionnaire) -> Norms:
 # ------------------------------------------------------------------ IRT item parameters
 
 
-def load_irt_parameters(path: str | os.PathLike[str]) -> IrtParametersFile:
-    """An item-parameter file (``repfit.irt/1``), as written by ``assess calibrate-irt``."""
-    return validate_yaml(load_yaml(path, "item-parameter file"), IrtParametersFile, IRT_SCHEMA)
+def load_irt_parameters(
+    path: str | os.PathLike[str], *, trusted: bool = False
+) -> IrtParametersFile:
+    """An item-parameter file (``repfit.irt/1``), as written by ``assess calibrate-irt``
+    (``trusted``: bundled with repfit, see :func:`assess.fileio.parse_yaml_text`)."""
+    document = load_yaml(path, "item-parameter file", trusted=trusted)
+    return validate_yaml(document, IrtParametersFile, IRT_SCHEMA)
 
 
 def save_irt_parameters(path: str | os.PathLike[str], params: IrtParametersFile) -> None:
@@ -893,7 +913,7 @@ def bundled_irt_for(q: Questionnaire) -> IrtParameters | None:
     if not resource.is_file():
         return None
     with as_file(resource) as path:
-        params = load_irt_parameters(path)
+        params = load_irt_parameters(path, trusted=True)
         if params.questionnaire.id != q.id or params.items_sha256 != items_sha256(q):
             return None
         check_irt_match(q, params, str(path))

@@ -255,16 +255,19 @@ def trait_arrays(q: Questionnaire, matrix: FloatArray) -> TraitArrays:
     for index, item in enumerate(q.items):
         if isinstance(item, LikertItem):
             continue
-        weights = np.zeros((len(item.options), n_traits))
+        # One row per option, then a row of zeros for "not answered": each candidate's row
+        # is looked up and added (adding the zeros is adding 0.0, as before).
+        weights = np.zeros((len(item.options) + 1, n_traits))
         for option_index, option in enumerate(item.options):
             for trait_id, weight in option.weights.items():
                 weights[option_index, trait_index[trait_id]] = weight
-        best_of_item = np.abs(weights).max(axis=0)
+        best_of_item = np.zeros((2, n_traits))
+        best_of_item[0] = np.abs(weights).max(axis=0)
         values = matrix[:, index]
         was_answered = ~np.isnan(values)
-        chosen_option = np.where(was_answered, values, 1).astype(np.int64) - 1
-        chosen += np.where(was_answered[:, None], weights[chosen_option], 0.0)
-        best += np.where(was_answered[:, None], best_of_item[None, :], 0.0)
+        chosen_option = np.where(was_answered, values, len(item.options) + 1).astype(np.int64) - 1
+        chosen += weights[chosen_option]
+        best += best_of_item[(~was_answered).view(np.int8)]
     judgement = np.divide(chosen, best, out=np.full(chosen.shape, np.nan), where=best > 0)
 
     half_range = (q.scale.max - q.scale.min) / 2
@@ -842,14 +845,57 @@ def _score(
     thresholds: ValidityThresholds,
     irt: IrtParameters | None = None,
 ) -> list[Profile]:
-    scored, irt_scores, drives, classical_t = _score_columns(
-        q, respondents, matrix, times, norms, thresholds, irt
-    )
+    batch = ScoredBatch(*_score_columns(q, respondents, matrix, times, norms, thresholds, irt))
+    return batch_profiles(q, respondents, batch, norms, range(len(respondents)), forced, irt)
+
+
+@dataclass(frozen=True)
+class ScoredBatch:
+    """A batch scored as columns, with what its profiles' ``irt`` blocks are made from."""
+
+    scored: ScoredColumns
+    """The scores as columns."""
+    irt_scores: Any
+    """The EAP scores (:class:`assess.irt_scoring.IrtArrays`), or None without parameters."""
+    drives: npt.NDArray[np.bool_]
+    """Per candidate: whether the IRT T drives the scores."""
+    classical_t: FloatArray | None
+    """The classical T-scores beside the IRT ones (None without norms)."""
+
+
+def score_matrix_batch(
+    questionnaire: Questionnaire,
+    respondents: Sequence[Respondent],
+    matrix: FloatArray,
+    times: FloatArray | None = None,
+    norms: Norms | None = None,
+    *,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    irt: IrtParameters | None = None,
+) -> ScoredBatch:
+    """:func:`score_matrix` up to the columns: profiles are then made only for the rows
+    that need one (:func:`batch_profiles`); the others are written from the columns."""
+    q = questionnaire
+    matrix, times = _checked_matrix(q, respondents, matrix, times)
+    return ScoredBatch(*_score_columns(q, respondents, matrix, times, norms, thresholds, irt))
+
+
+def batch_profiles(
+    q: Questionnaire,
+    respondents: Sequence[Respondent],
+    batch: ScoredBatch,
+    norms: Norms | None,
+    rows: Sequence[int],
+    forced: bool = False,
+    irt: IrtParameters | None = None,
+) -> list[Profile]:
+    """The profiles of ``rows`` of a scored batch (as :func:`score_matrix` makes them)."""
+    scored, irt_scores = batch.scored, batch.irt_scores
     order_taker = scored.order_taker
     profiles = [
         _profile(
             q,
-            record,
+            respondents[row],
             row,
             scored.columns,
             scored.role_ids,
@@ -858,12 +904,21 @@ def _score(
             forced,
             order_taker[row] if order_taker is not None else False,
         )
-        for row, record in enumerate(respondents)
+        for row in rows
     ]
     if irt is not None and irt_scores is not None:
         from assess import irt_scoring
 
-        blocks = irt_scoring.irt_blocks(q, irt_scores, classical_t, drives, irt)
+        picked = list(rows)
+        if picked != list(range(len(respondents))):
+            irt_scores = dataclasses.replace(
+                irt_scores,
+                theta=irt_scores.theta[picked],
+                sd=irt_scores.sd[picked],
+                answered=irt_scores.answered[picked],
+            )
+        classical_t = batch.classical_t[picked] if batch.classical_t is not None else None
+        blocks = irt_scoring.irt_blocks(q, irt_scores, classical_t, batch.drives[picked], irt)
         no_norms = (norms if norms is not None else q.norms) is None
         profiles = [
             _with_irt(profile, block, no_norms)
@@ -1262,32 +1317,15 @@ def _red_flags(
     careless = _careless_reasons(indicators)
     if careless:
         flags.append(
-            RedFlag.model_construct(
-                code="careless_responding",
-                reason="The answers look careless ("
-                + "; ".join(careless)
-                + "), so every score in this profile is doubtful. Re-assess or discuss "
-                "the answers before relying on them.",
-            )
+            RedFlag.model_construct(code="careless_responding", reason=careless_reason(careless))
         )
     if "faking" in indicators.flags or "social_desirability" in indicators.flags:
-        because = []
-        if "faking" in indicators.flags and indicators.faking_index is not None:
-            because.append(
-                f"the faking index is {indicators.faking_index:+.2f} (flagged from "
-                f"{DEFAULT_THRESHOLDS.faking_share_of_range * (q.scale.max - q.scale.min):+.2f})"
-            )
-        if "social_desirability" in indicators.flags:
-            because.append(
-                f"agreed on average ({indicators.social_desirability:.1f}) with claims almost "
-                "nobody can truthfully make"
-            )
         flags.append(
             RedFlag.model_construct(
                 code="socially_desirable_responding",
-                reason="The answers look polished (" + "; ".join(because) + "): the traits "
-                "and the role fit are probably too good. Read the fit as an upper bound and "
-                "probe the strongest traits with examples in the interview.",
+                reason=polished_reason(
+                    q, indicators.flags, indicators.faking_index, indicators.social_desirability
+                ),
             )
         )
     for trait_id, score in traits.items():
@@ -1304,15 +1342,12 @@ def _red_flags(
     rule = ORDER_TAKER_RULE
     by_role = {fit.role: fit for fit in fits}
     order_taker, farmer = by_role.get(rule.order_taker_role), by_role.get(rule.farmer_role)
-    shown = [
-        f"{traits[trait_id].name.lower()} T {t_of[trait_id]:.1f}"
-        for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
-        if trait_id in t_of
-    ]
-    traits_text = f" ({', '.join(shown)})" if shown else ""
-    consequence = (
-        ": placed as a farmer, this person is likely to service accounts without asking "
-        "for growth, introductions or referrals."
+    traits_text = order_taker_traits_text(
+        [
+            (traits[trait_id].name, t_of[trait_id])
+            for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
+            if trait_id in t_of
+        ]
     )
     if (
         order_taker_flag
@@ -1324,20 +1359,22 @@ def _red_flags(
         flags.append(
             RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
-                reason=f"Fits the {order_taker.name.lower()} profile better than the "
-                f"{farmer.name.lower()} profile (fit {order_taker.fit:.0f} against "
-                f"{farmer.fit:.0f}, a difference beyond the measurement error){traits_text}"
-                + consequence,
+                reason=order_taker_fit_reason(
+                    order_taker.name, farmer.name, order_taker.fit, farmer.fit, traits_text
+                ),
             )
         )
     elif _order_taker_bands(rule, traits):
         flags.append(
             RedFlag.model_construct(
                 code="likely_order_taker_as_farmer",
-                reason=f"Strong on {traits[rule.nurturing].name.lower()} but low on "
-                f"{traits[rule.asking].name.lower()} and {traits[rule.closing].name.lower()}, "
-                f"with a high {traits[rule.approval].name.lower()}, each beyond the "
-                f"measurement error{traits_text}" + consequence,
+                reason=order_taker_band_reason(
+                    [
+                        traits[trait_id].name
+                        for trait_id in (rule.nurturing, rule.asking, rule.closing, rule.approval)
+                    ],
+                    traits_text,
+                ),
             )
         )
 
@@ -1351,15 +1388,18 @@ def _red_flags(
             and score.t_interval is not None
             and inside_risk_band(pole, score.t_interval)
         ):
-            interpretation = score.interpretation or trait.description
             low, high = score.t_interval
-            for_role = " for this role" if score.risk_pole_applied is not None else ""
             flags.append(
                 RedFlag.model_construct(
                     code=f"{band}_{trait.id}",
-                    reason=f"{trait.name} is {band} (T {t_of[trait.id]:.1f}, 90 % interval "
-                    f"{low:.1f}–{high:.1f}, all of it {band}), the risky end of this "
-                    f"trait{for_role}. {interpretation}".strip(),
+                    reason=band_reason(
+                        trait.name,
+                        band,
+                        t_of[trait.id],
+                        (low, high),
+                        score.risk_pole_applied is not None,
+                        score.interpretation or trait.description,
+                    ),
                 )
             )
 
@@ -1376,28 +1416,144 @@ def _red_flags(
             flags.append(
                 RedFlag.model_construct(
                     code="best_fit_differs_from_role",
-                    reason=f"Applied for the {by_role[applied].name} role (fit {applied_fit:.0f}), "
-                    f"but fits {best.name} best (fit {best.fit:.0f}); discuss which role is meant.",
+                    reason=mismatch_reason(by_role[applied].name, applied_fit, best.name, best.fit),
                 )
             )
     return flags
 
 
+# The wording of each red flag, from plain values: profiles (above) and the profile text
+# written straight from score columns (assess.profile_text) both use these.
+
+
+def careless_reason(reasons: Sequence[str]) -> str:
+    """The reason of ``careless_responding`` (``reasons``: :func:`careless_reason_parts`)."""
+    return (
+        "The answers look careless ("
+        + "; ".join(reasons)
+        + "), so every score in this profile is doubtful. Re-assess or discuss "
+        "the answers before relying on them."
+    )
+
+
+def polished_reason(
+    q: Questionnaire,
+    flags: Sequence[str],
+    faking_index: float | None,
+    social_desirability: float | None,
+) -> str:
+    """The reason of ``socially_desirable_responding`` (``flags``: the validity flags)."""
+    because = []
+    if "faking" in flags and faking_index is not None:
+        because.append(
+            f"the faking index is {faking_index:+.2f} (flagged from "
+            f"{DEFAULT_THRESHOLDS.faking_share_of_range * (q.scale.max - q.scale.min):+.2f})"
+        )
+    if "social_desirability" in flags:
+        because.append(
+            f"agreed on average ({social_desirability:.1f}) with claims almost "
+            "nobody can truthfully make"
+        )
+    return (
+        "The answers look polished (" + "; ".join(because) + "): the traits "
+        "and the role fit are probably too good. Read the fit as an upper bound and "
+        "probe the strongest traits with examples in the interview."
+    )
+
+
+def order_taker_traits_text(shown: Sequence[tuple[str, float]]) -> str:
+    """`` (name T 61.0, …)`` for the order-taker rule's traits that have a T (name, T)."""
+    parts = [f"{name.lower()} T {t:.1f}" for name, t in shown]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+_ORDER_TAKER_CONSEQUENCE = (
+    ": placed as a farmer, this person is likely to service accounts without asking "
+    "for growth, introductions or referrals."
+)
+
+
+def order_taker_fit_reason(
+    order_taker_name: str, farmer_name: str, order_taker_fit: float, farmer_fit: float, traits: str
+) -> str:
+    """The reason of ``likely_order_taker_as_farmer`` raised by the two fits."""
+    return (
+        f"Fits the {order_taker_name.lower()} profile better than the "
+        f"{farmer_name.lower()} profile (fit {order_taker_fit:.0f} against "
+        f"{farmer_fit:.0f}, a difference beyond the measurement error){traits}"
+        + _ORDER_TAKER_CONSEQUENCE
+    )
+
+
+def order_taker_band_reason(names: Sequence[str], traits: str) -> str:
+    """The reason of ``likely_order_taker_as_farmer`` raised by the four bands (``names``:
+    nurturing, asking, closing and approval traits' names)."""
+    nurturing, asking, closing, approval = names
+    return (
+        f"Strong on {nurturing.lower()} but low on "
+        f"{asking.lower()} and {closing.lower()}, "
+        f"with a high {approval.lower()}, each beyond the "
+        f"measurement error{traits}" + _ORDER_TAKER_CONSEQUENCE
+    )
+
+
+def band_reason(
+    name: str,
+    band: str,
+    t: float,
+    interval: tuple[float, float],
+    for_role: bool,
+    interpretation: str,
+) -> str:
+    """The reason of a risky-band red flag (``low_<trait>`` or ``high_<trait>``)."""
+    low, high = interval
+    role_text = " for this role" if for_role else ""
+    return (
+        f"{name} is {band} (T {t:.1f}, 90 % interval "
+        f"{low:.1f}–{high:.1f}, all of it {band}), the risky end of this "
+        f"trait{role_text}. {interpretation}"
+    ).strip()
+
+
+def mismatch_reason(applied_name: str, applied_fit: float, best_name: str, best_fit: float) -> str:
+    """The reason of ``best_fit_differs_from_role``."""
+    return (
+        f"Applied for the {applied_name} role (fit {applied_fit:.0f}), "
+        f"but fits {best_name} best (fit {best_fit:.0f}); discuss which role is meant."
+    )
+
+
 def _careless_reasons(ind: ValidityIndicators) -> list[str]:
+    return careless_reason_parts(
+        ind.flags,
+        ind.attention_checks_failed,
+        ind.attention_checks_answered,
+        ind.longstring,
+        ind.irv,
+        ind.consistency_disagreement,
+        ind.too_fast_share,
+    )
+
+
+def careless_reason_parts(
+    flags: Sequence[str],
+    attention_failed: int | None,
+    attention_answered: int | None,
+    longstring: int | None,
+    irv: float | None,
+    disagreement: float | None,
+    too_fast_share: float | None,
+) -> list[str]:
+    """Why the answers look careless, one phrase per careless flag raised (none: not)."""
     reasons = []
-    if "attention" in ind.flags:
-        reasons.append(
-            f"failed {ind.attention_checks_failed} of {ind.attention_checks_answered} "
-            "attention checks"
-        )
-    if "longstring" in ind.flags:
-        reasons.append(f"{ind.longstring} identical answers in a row")
-    if "low_irv" in ind.flags and ind.irv is not None:
-        reasons.append(f"almost no variation in the answers (SD {ind.irv:.2f})")
-    if "inconsistent" in ind.flags and ind.consistency_disagreement is not None:
-        reasons.append(
-            f"paired statements answered {ind.consistency_disagreement:.1f} points apart on average"
-        )
-    if "too_fast" in ind.flags and ind.too_fast_share is not None:
-        reasons.append(f"{ind.too_fast_share:.0%} of the answers too fast to have been read")
+    if "attention" in flags:
+        reasons.append(f"failed {attention_failed} of {attention_answered} attention checks")
+    if "longstring" in flags:
+        reasons.append(f"{longstring} identical answers in a row")
+    if "low_irv" in flags and irv is not None:
+        reasons.append(f"almost no variation in the answers (SD {irv:.2f})")
+    if "inconsistent" in flags and disagreement is not None:
+        reasons.append(f"paired statements answered {disagreement:.1f} points apart on average")
+    if "too_fast" in flags and too_fast_share is not None:
+        reasons.append(f"{too_fast_share:.0%} of the answers too fast to have been read")
     return reasons

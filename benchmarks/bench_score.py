@@ -3,7 +3,8 @@
 Each figure is one ``assess score`` command in a child process, as a user runs it
 (start-up, reading and checking the CSV, scoring, writing), with its wall-clock
 time, its CPU time (user + system, from ``os.wait4``: the steadier figure on a
-shared machine) and its peak resident memory:
+shared machine), the system part of it (creating files, faulting in large arrays)
+and its peak resident memory:
 
 * ``--format csv -o FILE`` for 100,000 candidates (10,000 with ``--quick``): the flat
   CSV written straight from score columns (issue 14's target: under 3 s and 1 GiB);
@@ -38,8 +39,9 @@ QUICK_SHARE = 10
 """A quick run uses this fraction (1/n) of each size."""
 
 
-def _run(*args: str) -> tuple[float, float, float]:
-    """Run ``assess ARGS`` in a child; wall seconds, CPU seconds and peak MiB."""
+def _run(*args: str) -> tuple[float, float, float, float]:
+    """Run ``assess ARGS`` in a child; wall seconds, CPU seconds, of which system time
+    (creating files, faulting in large arrays), and peak MiB."""
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "assess", *args],
@@ -54,7 +56,7 @@ def _run(*args: str) -> tuple[float, float, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"assess {' '.join(args)} failed ({child.returncode}): {error}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main(quick: bool = False) -> None:
@@ -72,8 +74,8 @@ def main(quick: bool = False) -> None:
         with answers.open(encoding="utf-8") as handle:
             few.write_text("".join(next(handle) for _ in range(profile_count + 1)), "utf-8")
         print(
-            f"{'assess score (end to end)':34} {'wall s':>7} {'CPU s':>7} {'per s':>8} "
-            f"{'per CPU-s':>10}  MiB"
+            f"{'assess score (end to end)':34} {'wall s':>7} {'CPU s':>7} {'sys s':>6} "
+            f"{'per s':>8} {'per CPU-s':>10}  MiB"
         )
         runs: list[tuple[str, int, list[str]]] = [
             (
@@ -88,8 +90,8 @@ def main(quick: bool = False) -> None:
             ),
         ]
         for label, count, arguments in runs:
-            wall, cpu, mib = _run("score", *arguments)
+            wall, cpu, system, mib = _run("score", *arguments)
             print(
-                f"{label:34} {wall:7.1f} {cpu:7.1f} {count / wall:8,.0f} {count / cpu:10,.0f} "
-                f"{mib:5.0f}"
+                f"{label:34} {wall:7.1f} {cpu:7.1f} {system:6.1f} {count / wall:8,.0f} "
+                f"{count / cpu:10,.0f} {mib:5.0f}"
             )

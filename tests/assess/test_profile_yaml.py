@@ -156,3 +156,26 @@ def test_plain_words_around_the_wrapping_column() -> None:
         for word in ("ab", "abcdefg"):
             text = " ".join([word] * 60)[:length].strip()
             _same({"notes": [text], "a": {"interpretation": text}, "k": text}, emitter)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["T", "is", "low", "(fit", "90 %", "–", ":", "'", "a,", "#"]), max_size=25
+    ),
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=2, max_size=4),
+)
+def test_sentences_that_differ_only_in_digits_are_each_emitted_as_pyyaml_emits_them(
+    words: list[str], numbers: list[int]
+) -> None:
+    """The emitter writes a sentence from the text of the same sentence with other digits
+    (assess.profile_yaml: the digit shortcut); each is still exactly PyYAML's."""
+    emitter = ProfileEmitter()
+    for number in numbers:
+        for text in (
+            " ".join([*words, str(number), *words]),
+            f"{number:02d}",  # 08 is a string, 00 an octal number
+            f"{number % 24:02d}:{number % 60:02d}",  # sexagesimal or not
+            f"{number}-{number % 13:02d}-{number % 32:02d}",
+        ):
+            _same({"red_flags": [{"code": "x", "reason": text}], "k": {"t": text}}, emitter)

@@ -429,3 +429,33 @@ def test_profile_yaml_round_trip_property(
     path = tmp_path / "p.profile.yaml"
     save_profile(path, profile)
     assert load_profile(path) == profile
+
+
+def test_bundled_files_read_with_libyaml_give_the_same_data_and_errors(tmp_path: Path) -> None:
+    """parse_yaml_text(trusted=True) uses libyaml's parser for the bundled questionnaire
+    and item parameters: the same data (types and source text of numbers too), and on a
+    problem the message of the pure-Python parser."""
+    import questionnaires
+    from assess.fileio import FileFormatError, parse_yaml_text
+
+    def deep(value: object) -> object:
+        if isinstance(value, dict):
+            return [(key, deep(item)) for key, item in value.items()]
+        if isinstance(value, list):
+            return [deep(item) for item in value]
+        return (type(value).__name__, value, getattr(value, "source", None))
+
+    bundled = ("sales-traits", questionnaires.bundled, questionnaires.bundled_irt)
+    for resource in (bundled[1](bundled[0]), bundled[2](bundled[0])):
+        text = resource.read_text(encoding="utf-8")
+        path = Path(str(resource))
+        slow, fast = parse_yaml_text(text, path), parse_yaml_text(text, path, trusted=True)
+        assert deep(fast.data) == deep(slow.data)
+        assert fast.line_of(["traits", 0]) == slow.line_of(["traits", 0])
+    for broken in ("a: [1, 2\n", "a: 1\na: 2\n", "a: b: c\n", "x: \x07\n", "- a\nb: c\n"):
+        messages = []
+        for trusted in (False, True):
+            with pytest.raises(FileFormatError) as caught:
+                parse_yaml_text(broken, tmp_path / "q.yaml", trusted=trusted)
+            messages.append(str(caught.value))
+        assert messages[0] == messages[1]
