@@ -23,7 +23,7 @@ from assess.clikit import refuse_overwriting_command_inputs, run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
-from simulate.commands import register
+from simulate.commands import CommandGroup
 from simulate.commands.common import (
     command_overrides,
     load_with_overrides,
@@ -58,7 +58,11 @@ FILE_REPORT_WIDTH = 100
 """Width of a table report written with ``-o`` (no terminal to measure)."""
 
 
-@click.group(context_settings=CONTEXT, epilog="Example: simulate run examples/scenario.yaml")
+@click.group(
+    cls=CommandGroup,
+    context_settings=CONTEXT,
+    epilog="Example: simulate run examples/scenario.yaml",
+)
 @click.version_option(__version__, "--version", prog_name="simulate")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
@@ -215,9 +219,10 @@ def run_command(
     try:
         # The backend starts before the progress bar (worker processes fork without its
         # thread) and stops every worker on the way out, Ctrl+C included.
-        with open_backend(workers, dask_address, scenario) as backend, _progress(
-            scenario.trials, "simulating"
-        ) as progress:
+        with (
+            open_backend(workers, dask_address, scenario) as backend,
+            _progress(scenario.trials, "simulating") as progress,
+        ):
             simulation = run_simulation(scenario, progress=progress, backend=backend)
     except SimulationInterrupted:
         raise KeyboardInterrupt from None
@@ -351,6 +356,3 @@ def init_command(output: Path, force: bool) -> None:
         f"  2. simulate run {output}   (a table and a fan chart of revenue)\n"
         "  3. simulate assumptions   (every model constant the scenario can override)"
     )
-
-
-register(cli)

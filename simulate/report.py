@@ -22,7 +22,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import plotext
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -517,8 +516,11 @@ def render_fan_chart(
 
     Returns the chart as text (ANSI colour codes only when ``color``). The chart
     is built with plotext, whose figure state is global: it is cleared before
-    and after, so the function has no side effects.
+    and after, so the function has no side effects. (plotext is imported here, not with
+    the module: a run that writes JSON or CSV draws no chart.)
     """
+    import plotext
+
     revenue: Mapping[str, Sequence[float | None]] = result["metrics"]["revenue"]
     months = [int(month) for month in result["months"]]
     plotext.clear_figure()
