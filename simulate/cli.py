@@ -12,11 +12,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console, RenderableType
-from rich.text import Text
 
 from assess import jsonout
 from assess.clikit import refuse_overwriting_command_inputs, run_cli
@@ -49,7 +47,11 @@ from simulate.reports.headline import run_headline
 from simulate.reports.html import render_run_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import overridden_assumptions, run_document
-from simulate.reports.terminal import headline_block
+
+if TYPE_CHECKING:
+    # rich draws tables and progress bars: a run that writes JSON or CSV without a
+    # terminal to show a bar on does not import it.
+    from rich.console import Console, RenderableType
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 STARTER_SCENARIO = "starter-scenario.yaml"
@@ -78,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -88,6 +92,8 @@ def _note(message: str) -> None:
 
 def _show(renderable: RenderableType, console: Console | None = None) -> None:
     """Print a report on stdout: styled on a terminal, plain text without trailing blanks else."""
+    from rich.console import Console
+
     console = console or Console(highlight=False)
     if console.is_terminal:
         console.print(renderable)
@@ -240,6 +246,8 @@ def run_command(
     elif output_format == "csv":
         _emit(result_to_csv(result), output, "the CSV")
     elif output is not None:
+        from simulate.reports.terminal import headline_block
+
         shown = result if show_assumptions else _without_assumptions(result)
         _emit(
             render_text(headline_block(run_headline(result)), width=FILE_REPORT_WIDTH)
@@ -248,6 +256,11 @@ def run_command(
             "the report",
         )
     else:
+        from rich.console import Console
+        from rich.text import Text
+
+        from simulate.reports.terminal import headline_block
+
         console = Console(highlight=False)
         color = console.is_terminal and not console.no_color
         chart = render_fan_chart(result, width=min(console.width, 100), color=color)

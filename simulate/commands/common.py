@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console, RenderableType
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from assess.clikit import refuse_outputs_that_are_inputs, refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
@@ -31,6 +24,8 @@ from simulate.variants import apply_to_scenario
 if TYPE_CHECKING:
     # The engine is imported where a command runs it: importing it loads numba (seconds),
     # which `simulate assumptions`, `init`, `book`, `calibrate` and --help do not need.
+    from rich.console import RenderableType
+
     from simulate.engine.backends import Backend
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -143,6 +138,8 @@ def show(renderable: RenderableType, output: Path | None, what: str = "the repor
     if output is not None:
         emit(render_text(renderable, width=FILE_REPORT_WIDTH), output, what)
         return
+    from rich.console import Console
+
     console = Console(highlight=False)
     if console.is_terminal:
         console.print(renderable)
@@ -256,11 +253,40 @@ class Runner:
         return result
 
 
+def stderr_may_be_terminal() -> bool:
+    """False only where rich's ``Console(stderr=True).is_terminal`` is False too.
+
+    rich sees a terminal only if ``TTY_COMPATIBLE=1``, ``FORCE_COLOR`` is set and not
+    empty, or stderr says it is a tty; when none of these holds there is no bar to draw,
+    and rich (about 0.07 CPU-s to import) is not imported to find that out.
+    """
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream, as rich says
+        return False
+
+
 @contextmanager
 def progress_runner(
     total_trials: int, label: str, backend: Backend | None = None
 ) -> Iterator[Runner]:
     """A :class:`Runner` with a transient progress bar over ``total_trials`` (on a terminal)."""
+    if not stderr_may_be_terminal():
+        yield Runner(lambda done, total: None, total_trials, backend)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
         yield Runner(lambda done, total: None, total_trials, backend)
