@@ -42,15 +42,14 @@ from simulate.report import (
     result_to_json,
     run_report_text,
 )
-from simulate.reports.charts import fan_chart
 from simulate.reports.headline import run_headline
-from simulate.reports.html import render_run_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import overridden_assumptions, run_document
 
 if TYPE_CHECKING:
-    # rich draws tables and progress bars: a run that writes JSON or CSV without a
-    # terminal to show a bar on does not import it.
+    # rich draws tables and progress bars, matplotlib charts: a run that writes JSON or
+    # CSV without a terminal to show a bar on imports neither.
+    from matplotlib.figure import Figure
     from rich.console import Console, RenderableType
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -272,9 +271,18 @@ def run_command(
                 f"({len(result.get('assumptions') or {})} assumptions used: --assumptions lists "
                 "them; --report FILE.html writes them with units and sources)"
             )
-    write_outputs(
-        report_path, lambda: render_run_html(result), plot_path, lambda: fan_chart(result), "fan"
-    )
+
+    def html() -> str:
+        from simulate.reports.html import render_run_html
+
+        return render_run_html(result)
+
+    def figure() -> Figure | None:
+        from simulate.reports.charts import fan_chart
+
+        return fan_chart(result)
+
+    write_outputs(report_path, html, plot_path, figure, "fan")
 
 
 def _without_assumptions(result: dict[str, Any]) -> dict[str, Any]:
