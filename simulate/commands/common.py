@@ -184,11 +184,13 @@ def load_kernels(scenario: Scenario) -> None:
     processes forked afterwards inherit the loaded kernels.
     """
     from simulate.engine.batching import warm_up
+    from simulate.engine.jitcache import typing_deferred_while_loading
 
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
-        warm_up(scenario)
+        with typing_deferred_while_loading():
+            warm_up(scenario)
     finally:
         signal.signal(signal.SIGINT, previous)
     if received:
