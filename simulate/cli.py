@@ -227,19 +227,20 @@ def run_command(
         f"{scenario.horizon_months} months, {accounts:,} accounts, "
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
-    from simulate.engine import SimulationInterrupted, run_simulation
-
     started = time.perf_counter()
-    try:
-        # The backend starts before the progress bar (worker processes fork without its
-        # thread) and stops every worker on the way out, Ctrl+C included.
-        with (
-            open_backend(workers, dask_address, scenario) as backend,
-            _progress(scenario.trials, "simulating") as progress,
-        ):
+    # The backend starts before the progress bar (worker processes fork without its
+    # thread) and stops every worker on the way out, Ctrl+C included. It imports the
+    # engine and loads the kernels first, holding Ctrl+C back meanwhile (load_kernels).
+    with (
+        open_backend(workers, dask_address, scenario) as backend,
+        _progress(scenario.trials, "simulating") as progress,
+    ):
+        from simulate.engine import SimulationInterrupted, run_simulation
+
+        try:
             simulation = run_simulation(scenario, progress=progress, backend=backend)
-    except SimulationInterrupted:
-        raise KeyboardInterrupt from None
+        except SimulationInterrupted:
+            raise KeyboardInterrupt from None
     elapsed = time.perf_counter() - started
     account_months = scenario.trials * accounts * scenario.horizon_months
     _note(

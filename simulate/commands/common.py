@@ -176,23 +176,35 @@ def workers_options(function: F) -> F:
     return function
 
 
-def load_kernels(scenario: Scenario) -> None:
-    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
+@contextmanager
+def interrupts_held() -> Iterator[list[int]]:
+    """Hold Ctrl+C back for a short step that must not be cut; the list says if it came.
 
-    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
-    exit instead of exiting 130, so it is held back for the second this takes. Worker
-    processes forked afterwards inherit the loaded kernels.
+    The caller raises :class:`KeyboardInterrupt` once the step is over (and what it made
+    is safe to clean up). Main thread only, like every signal handler.
     """
-    from simulate.engine.batching import warm_up
-    from simulate.engine.jitcache import typing_deferred_while_loading
-
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
-        with typing_deferred_while_loading():
-            warm_up(scenario)
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def load_kernels(scenario: Scenario) -> None:
+    """Import the engine and load the compiled kernels before any worker starts; Ctrl+C
+    waits until they are loaded.
+
+    An interrupt inside numba's import or its loading of the cache could leave the process
+    to die by SIGINT at exit instead of exiting 130, so it is held back for the second
+    this takes. Worker processes forked afterwards inherit the loaded kernels.
+    """
+    with interrupts_held() as received:
+        from simulate.engine.batching import warm_up
+        from simulate.engine.jitcache import typing_deferred_while_loading
+
+        with typing_deferred_while_loading():
+            warm_up(scenario)
     if received:
         raise KeyboardInterrupt
 
@@ -205,18 +217,27 @@ def open_backend(
 
     With ``scenario``, the compiled kernels are loaded first so that forked workers share
     them. Open it before the progress bar (workers fork without the bar's thread). A
-    cluster that cannot be reached is a clear ``--dask:`` error (exit 2).
+    cluster that cannot be reached is a clear ``--dask:`` error (exit 2). Ctrl+C is held
+    back while local workers fork: one that came in the middle of a fork was lost (raised
+    in an at-fork handler, where Python ignores it) or left the process to die by SIGINT.
     """
     from simulate.engine.backends import open_backend as engine_backend
 
     refuse_outputs_that_are_inputs()  # before the run, not after it
     if scenario is not None:
         load_kernels(scenario)
+    received: list[int] = []
     try:
-        backend = engine_backend(workers, dask_address)
+        if dask_address is None:
+            with interrupts_held() as received:
+                backend = engine_backend(workers, None)
+        else:  # reaching a cluster may take seconds: Ctrl+C stops it at once
+            backend = engine_backend(workers, dask_address)
     except (ValueError, RuntimeError) as error:
         raise SimulateError(f"--dask: {error}.") from None
     with backend:
+        if received:
+            raise KeyboardInterrupt
         yield backend
 
 
