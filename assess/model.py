@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -30,56 +29,10 @@ from pydantic import (
 )
 
 from assess import jsonout
-
-
-def _keep_text(value: Any) -> Any:
-    # The shared YAML loader (assess.fileio) gives numbers a ``source`` attribute holding
-    # the text as written; read it by duck typing so this module stays free of YAML.
-    source = getattr(value, "source", None)
-    if isinstance(value, int | float) and isinstance(source, str):
-        return source
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_keep_text)]
-"""A text field (ids, versions, labels): numbers and booleans keep their text as written.
-
-Same rule as :data:`assess.fileio.Text`, defined here so the pure modules that use
-these models never import the YAML layer.
-"""
-
-
-def _no_boolean(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number; found {'true' if value else 'false'}")
-    return value
-
-
-MAX_DIGITS = 30
-"""Longest whole number a file may give (digits): far above any count, amount or seed."""
-
-
-def _whole_number(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number; found {'true' if value else 'false'}")
-    text = value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-    digits = sum(character.isdigit() for character in text[: MAX_DIGITS * 10])
-    if digits > MAX_DIGITS:
-        shown = f"{len(text):,} characters" if len(text) > MAX_DIGITS * 10 else f"{digits} digits"
-        raise ValueError(f"expected a whole number of at most {MAX_DIGITS} digits; found {shown}")
-    return value
-
-
-Integer = Annotated[int, BeforeValidator(_whole_number)]
-"""An integer field that refuses ``true``/``false`` (YAML's booleans are not numbers here)."""
-
-Number = Annotated[float, BeforeValidator(_no_boolean)]
-"""A number field that refuses ``true``/``false``; models also refuse NaN and ±infinity
-(``allow_inf_nan=False``), so every number read from a file is finite."""
+from assess.fields import MAX_DIGITS as MAX_DIGITS
+from assess.fields import Integer as Integer
+from assess.fields import Number as Number
+from assess.fields import Text as Text
 
 Location = tuple[str | int, ...]
 """A field path inside a document, e.g. ``("items", 12, "trait")``."""
@@ -893,6 +846,7 @@ class BehaviourBlock(_Model):
     """Parameter name -> value, in the simulation's archetype units (proactive_rate, close_rate,
     ask_rate, service_quality, neglect, prospecting_rate; and from the role: hunting_time,
     capacity, cost_annual)."""
+
 
 class ScoreProvenance(_Model):
     """Where a profile written by ``assess score`` comes from (profiles made before this

@@ -11,9 +11,10 @@ not interpreted either: the commands print with ``markup=False``.)
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assess.model import Profile
+if TYPE_CHECKING:
+    from assess.model import Profile
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
@@ -41,6 +42,8 @@ def _visible_data(value: Any) -> Any:
 
 def visible_profile(profile: Profile) -> Profile:
     """A copy of ``profile`` whose texts are :func:`visible` (itself when nothing changes)."""
+    from assess.model import Profile  # not on import: the simulator needs only visible()
+
     data = profile.model_dump(mode="json", by_alias=True)
     cleaned = _visible_data(data)
     if cleaned == data:

@@ -7,23 +7,23 @@ report (table, JSON or CSV); progress and notes go to stderr.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console, RenderableType
-from rich.text import Text
 
 from assess import jsonout
 from assess.clikit import refuse_overwriting_command_inputs, run_cli
 from assess.fileio import atomic_write
 from simulate import __version__
 from simulate.assumptions import DEFAULT_ASSUMPTIONS, Assumption
-from simulate.commands import register
+from simulate.commands import CommandGroup
 from simulate.commands.common import (
     command_overrides,
     load_with_overrides,
@@ -44,12 +44,15 @@ from simulate.report import (
     result_to_json,
     run_report_text,
 )
-from simulate.reports.charts import fan_chart
 from simulate.reports.headline import run_headline
-from simulate.reports.html import render_run_html
 from simulate.reports.options import check_outputs, report_options, write_outputs
 from simulate.reports.provenance import overridden_assumptions, run_document
-from simulate.reports.terminal import headline_block
+
+if TYPE_CHECKING:
+    # rich draws tables and progress bars, matplotlib charts: a run that writes JSON or
+    # CSV without a terminal to show a bar on imports neither.
+    from matplotlib.figure import Figure
+    from rich.console import Console, RenderableType
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 STARTER_SCENARIO = "starter-scenario.yaml"
@@ -58,7 +61,11 @@ FILE_REPORT_WIDTH = 100
 """Width of a table report written with ``-o`` (no terminal to measure)."""
 
 
-@click.group(context_settings=CONTEXT, epilog="Example: simulate run examples/scenario.yaml")
+@click.group(
+    cls=CommandGroup,
+    context_settings=CONTEXT,
+    epilog="Example: simulate run examples/scenario.yaml",
+)
 @click.version_option(__version__, "--version", prog_name="simulate")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def cli(debug: bool) -> None:
@@ -67,6 +74,13 @@ def cli(debug: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point."""
+    # At exit, Python's cyclic collector walks every object left, numba's typing and
+    # lowering tables included: about 0.3 CPU-s once the kernels are loaded, a fifth of
+    # a short run, to free memory the process is about to hand back anyway. Freezing
+    # the heap first (in an exit handler, once the command is over) skips that walk;
+    # files are closed and streams flushed as before.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     return run_cli(cli, argv, "simulate")
 
 
@@ -74,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False)
 
 
@@ -84,6 +100,8 @@ def _note(message: str) -> None:
 
 def _show(renderable: RenderableType, console: Console | None = None) -> None:
     """Print a report on stdout: styled on a terminal, plain text without trailing blanks else."""
+    from rich.console import Console
+
     console = console or Console(highlight=False)
     if console.is_terminal:
         console.print(renderable)
@@ -209,18 +227,20 @@ def run_command(
         f"{scenario.horizon_months} months, {accounts:,} accounts, "
         f"{len(scenario.seats)} seats; {_describe_overrides(scenario)}"
     )
-    from simulate.engine import SimulationInterrupted, run_simulation
-
     started = time.perf_counter()
-    try:
-        # The backend starts before the progress bar (worker processes fork without its
-        # thread) and stops every worker on the way out, Ctrl+C included.
-        with open_backend(workers, dask_address, scenario) as backend, _progress(
-            scenario.trials, "simulating"
-        ) as progress:
+    # The backend starts before the progress bar (worker processes fork without its
+    # thread) and stops every worker on the way out, Ctrl+C included. It imports the
+    # engine and loads the kernels first, holding Ctrl+C back meanwhile (load_kernels).
+    with (
+        open_backend(workers, dask_address, scenario) as backend,
+        _progress(scenario.trials, "simulating") as progress,
+    ):
+        from simulate.engine import SimulationInterrupted, run_simulation
+
+        try:
             simulation = run_simulation(scenario, progress=progress, backend=backend)
-    except SimulationInterrupted:
-        raise KeyboardInterrupt from None
+        except SimulationInterrupted:
+            raise KeyboardInterrupt from None
     elapsed = time.perf_counter() - started
     account_months = scenario.trials * accounts * scenario.horizon_months
     _note(
@@ -235,6 +255,8 @@ def run_command(
     elif output_format == "csv":
         _emit(result_to_csv(result), output, "the CSV")
     elif output is not None:
+        from simulate.reports.terminal import headline_block
+
         shown = result if show_assumptions else _without_assumptions(result)
         _emit(
             render_text(headline_block(run_headline(result)), width=FILE_REPORT_WIDTH)
@@ -243,6 +265,11 @@ def run_command(
             "the report",
         )
     else:
+        from rich.console import Console
+        from rich.text import Text
+
+        from simulate.reports.terminal import headline_block
+
         console = Console(highlight=False)
         color = console.is_terminal and not console.no_color
         chart = render_fan_chart(result, width=min(console.width, 100), color=color)
@@ -254,9 +281,18 @@ def run_command(
                 f"({len(result.get('assumptions') or {})} assumptions used: --assumptions lists "
                 "them; --report FILE.html writes them with units and sources)"
             )
-    write_outputs(
-        report_path, lambda: render_run_html(result), plot_path, lambda: fan_chart(result), "fan"
-    )
+
+    def html() -> str:
+        from simulate.reports.html import render_run_html
+
+        return render_run_html(result)
+
+    def figure() -> Figure | None:
+        from simulate.reports.charts import fan_chart
+
+        return fan_chart(result)
+
+    write_outputs(report_path, html, plot_path, figure, "fan")
 
 
 def _without_assumptions(result: dict[str, Any]) -> dict[str, Any]:
@@ -351,6 +387,3 @@ def init_command(output: Path, force: bool) -> None:
         f"  2. simulate run {output}   (a table and a fan chart of revenue)\n"
         "  3. simulate assumptions   (every model constant the scenario can override)"
     )
-
-
-register(cli)

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from assess.errors import did_you_mean
+from assess.fields import Integer, Number
 from assess.fileio import (
     FileFormatError,
     RepfitError,
@@ -40,7 +41,6 @@ from assess.fileio import (
     load_yaml,
     parse_yaml_text,
 )
-from assess.model import Integer, Number
 from assess.termsafe import visible
 from simulate.assumptions import Assumption, monthly_probability, resolve_assumptions
 from simulate.behaviour import BUNDLED_ARCHETYPES, NUMERIC_FIELDS, Archetype, Role

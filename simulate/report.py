@@ -20,17 +20,17 @@ import json
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import plotext
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from assess import csvsafe
 from simulate.quadrants import QUADRANT_LABELS
+
+if TYPE_CHECKING:
+    # rich is imported by the functions that draw: a run that writes JSON or CSV (through
+    # this module's writers) does not import it.
+    from rich.console import Group, RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 STATISTICS = ("mean", "se", "p10", "p50", "p90")
 """The per-month statistics of every metric, in the order of the CSV columns."""
@@ -159,6 +159,8 @@ def _header(result: Mapping[str, Any]) -> Text:
     seed = result.get("seed")
     parts = [f"{trials:,} trials", f"seed {seed}" if seed is not None else "no seed"]
     parts.append(f"{_horizon(result)} months")
+    from rich.text import Text
+
     text = Text()
     text.append(f"Scenario: {result.get('scenario', '(unnamed)')}", style="bold")
     text.append(f"  ({', '.join(parts)})")
@@ -167,6 +169,9 @@ def _header(result: Mapping[str, Any]) -> Text:
 
 def _table(title: str, caption: str | None = None) -> Table:
     """A report table: a left-aligned title it is never narrower than, light rules."""
+    from rich import box
+    from rich.table import Table
+
     return Table(
         title=title,
         caption=caption,
@@ -339,6 +344,8 @@ def describe_target(target: Mapping[str, Any], horizon: int) -> str | None:
 def render_target(result: Mapping[str, Any]) -> Text:
     """The probability of meeting the target with its standard error, or that there is none."""
     target: Mapping[str, Any] | None = result.get("target")
+    from rich.text import Text
+
     text = Text()
     text.append("Target: ", style="bold")
     if not target:
@@ -410,6 +417,9 @@ def render_assumptions(
     source, indented. An assumption counts as set by the scenario when its name
     is in ``overridden`` or its entry has ``overridden: true``.
     """
+    from rich.console import Group
+    from rich.padding import Padding
+    from rich.text import Text
 
     def is_set(name: str, fields: Mapping[str, Any]) -> bool:
         return name in overridden or bool(fields.get("overridden"))
@@ -459,6 +469,9 @@ def render_run_table(
     ``months`` defaults to 6, 12, 24 and the horizon (those within the horizon).
     ``chart`` (e.g. the fan chart as text) is placed before the assumptions.
     """
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[RenderableType] = [_header(result), render_metrics_table(result, months)]
     archetypes = render_archetype_table(result, months)
     if archetypes is not None:
@@ -517,8 +530,11 @@ def render_fan_chart(
 
     Returns the chart as text (ANSI colour codes only when ``color``). The chart
     is built with plotext, whose figure state is global: it is cleared before
-    and after, so the function has no side effects.
+    and after, so the function has no side effects. (plotext is imported here, not with
+    the module: a run that writes JSON or CSV draws no chart.)
     """
+    import plotext
+
     revenue: Mapping[str, Sequence[float | None]] = result["metrics"]["revenue"]
     months = [int(month) for month in result["months"]]
     plotext.clear_figure()
@@ -643,6 +659,8 @@ def result_to_json(result: Mapping[str, Any]) -> str:
 
 def render_text(*renderables: RenderableType, width: int = 100, color: bool = False) -> str:
     """Render rich renderables to a string at a fixed width (no colour unless asked)."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -661,5 +679,7 @@ def render_text(*renderables: RenderableType, width: int = 100, color: bool = Fa
 
 def run_report_text(result: Mapping[str, Any], *, width: int = 100, chart: bool = True) -> str:
     """The whole ``simulate run`` table report as plain text (what ``-o FILE`` writes)."""
+    from rich.text import Text
+
     fan = Text(render_fan_chart(result, width=min(width, 100))) if chart else None
     return render_text(render_run_table(result, chart=fan), width=width)

@@ -1,34 +1,40 @@
 """The analysis commands of ``simulate``: compare, hire, sweep, sensitivity, uncertainty, more.
 
 Each module defines one click command over the pure :mod:`simulate.analysis`
-functions; :func:`register` adds them to the ``simulate`` group. Shared options,
-progress and output live in :mod:`simulate.commands.common`.
+functions; :class:`CommandGroup` (the ``simulate`` group's class) imports a command's
+module only when that command is named or the commands are listed, so ``simulate
+run`` imports none of them. Shared options, progress and output live in
+:mod:`simulate.commands.common`.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "book": ("simulate.commands.book", "book_command"),
+    "calibrate": ("simulate.commands.calibrate", "calibrate_command"),
+    "compare": ("simulate.commands.compare", "compare_command"),
+    "hire": ("simulate.commands.hire", "hire_command"),
+    "sensitivity": ("simulate.commands.sensitivity", "sensitivity_command"),
+    "sweep": ("simulate.commands.sweep", "sweep_command"),
+    "tui": ("simulate.commands.tui", "tui_command"),
+    "uncertainty": ("simulate.commands.uncertainty", "uncertainty_command"),
+}
+"""Each analysis command's name: (module, click command in it)."""
 
-def register(group: click.Group) -> None:
-    """Add every analysis command to ``group``."""
-    from simulate.commands.book import book_command
-    from simulate.commands.calibrate import calibrate_command
-    from simulate.commands.compare import compare_command
-    from simulate.commands.hire import hire_command
-    from simulate.commands.sensitivity import sensitivity_command
-    from simulate.commands.sweep import sweep_command
-    from simulate.commands.tui import tui_command
-    from simulate.commands.uncertainty import uncertainty_command
 
-    for command in (
-        book_command,
-        calibrate_command,
-        compare_command,
-        hire_command,
-        sensitivity_command,
-        sweep_command,
-        tui_command,
-        uncertainty_command,
-    ):
-        group.add_command(command)
+class CommandGroup(click.Group):
+    """A click group that adds the analysis commands of :data:`COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name]
+            command: click.Command = getattr(import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)

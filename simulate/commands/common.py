@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console, RenderableType
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from assess.clikit import refuse_outputs_that_are_inputs, refuse_overwriting_command_inputs
 from assess.fileio import atomic_write
@@ -31,6 +24,8 @@ from simulate.variants import apply_to_scenario
 if TYPE_CHECKING:
     # The engine is imported where a command runs it: importing it loads numba (seconds),
     # which `simulate assumptions`, `init`, `book`, `calibrate` and --help do not need.
+    from rich.console import RenderableType
+
     from simulate.engine.backends import Backend
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -143,6 +138,8 @@ def show(renderable: RenderableType, output: Path | None, what: str = "the repor
     if output is not None:
         emit(render_text(renderable, width=FILE_REPORT_WIDTH), output, what)
         return
+    from rich.console import Console
+
     console = Console(highlight=False)
     if console.is_terminal:
         console.print(renderable)
@@ -179,21 +176,35 @@ def workers_options(function: F) -> F:
     return function
 
 
-def load_kernels(scenario: Scenario) -> None:
-    """Load the compiled kernels before any worker starts; Ctrl+C waits until they are loaded.
+@contextmanager
+def interrupts_held() -> Iterator[list[int]]:
+    """Hold Ctrl+C back for a short step that must not be cut; the list says if it came.
 
-    An interrupt inside numba's loading of its cache left the process to die by SIGINT at
-    exit instead of exiting 130, so it is held back for the second this takes. Worker
-    processes forked afterwards inherit the loaded kernels.
+    The caller raises :class:`KeyboardInterrupt` once the step is over (and what it made
+    is safe to clean up). Main thread only, like every signal handler.
     """
-    from simulate.engine.batching import warm_up
-
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
-        warm_up(scenario)
+        yield received
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def load_kernels(scenario: Scenario) -> None:
+    """Import the engine and load the compiled kernels before any worker starts; Ctrl+C
+    waits until they are loaded.
+
+    An interrupt inside numba's import or its loading of the cache could leave the process
+    to die by SIGINT at exit instead of exiting 130, so it is held back for the second
+    this takes. Worker processes forked afterwards inherit the loaded kernels.
+    """
+    with interrupts_held() as received:
+        from simulate.engine.batching import warm_up
+        from simulate.engine.jitcache import typing_deferred_while_loading
+
+        with typing_deferred_while_loading():
+            warm_up(scenario)
     if received:
         raise KeyboardInterrupt
 
@@ -206,18 +217,27 @@ def open_backend(
 
     With ``scenario``, the compiled kernels are loaded first so that forked workers share
     them. Open it before the progress bar (workers fork without the bar's thread). A
-    cluster that cannot be reached is a clear ``--dask:`` error (exit 2).
+    cluster that cannot be reached is a clear ``--dask:`` error (exit 2). Ctrl+C is held
+    back while local workers fork: one that came in the middle of a fork was lost (raised
+    in an at-fork handler, where Python ignores it) or left the process to die by SIGINT.
     """
     from simulate.engine.backends import open_backend as engine_backend
 
     refuse_outputs_that_are_inputs()  # before the run, not after it
     if scenario is not None:
         load_kernels(scenario)
+    received: list[int] = []
     try:
-        backend = engine_backend(workers, dask_address)
+        if dask_address is None:
+            with interrupts_held() as received:
+                backend = engine_backend(workers, None)
+        else:  # reaching a cluster may take seconds: Ctrl+C stops it at once
+            backend = engine_backend(workers, dask_address)
     except (ValueError, RuntimeError) as error:
         raise SimulateError(f"--dask: {error}.") from None
     with backend:
+        if received:
+            raise KeyboardInterrupt
         yield backend
 
 
@@ -256,11 +276,40 @@ class Runner:
         return result
 
 
+def stderr_may_be_terminal() -> bool:
+    """False only where rich's ``Console(stderr=True).is_terminal`` is False too.
+
+    rich sees a terminal only if ``TTY_COMPATIBLE=1``, ``FORCE_COLOR`` is set and not
+    empty, or stderr says it is a tty; when none of these holds there is no bar to draw,
+    and rich (about 0.07 CPU-s to import) is not imported to find that out.
+    """
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream, as rich says
+        return False
+
+
 @contextmanager
 def progress_runner(
     total_trials: int, label: str, backend: Backend | None = None
 ) -> Iterator[Runner]:
     """A :class:`Runner` with a transient progress bar over ``total_trials`` (on a terminal)."""
+    if not stderr_may_be_terminal():
+        yield Runner(lambda done, total: None, total_trials, backend)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = Console(stderr=True, highlight=False)
     if not console.is_terminal:
         yield Runner(lambda done, total: None, total_trials, backend)

@@ -69,6 +69,8 @@ def write_outputs(
     chart_name: str = "chart",
 ) -> None:
     """Write the HTML report and the chart that were asked for, atomically; say where."""
+    if report is None and plot is None:
+        return  # nothing asked for: no report or chart modules to import
     from simulate.reports.charts import chart_bytes
     from simulate.reports.html import write_report
 

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import psutil
 import pytest
 
@@ -41,7 +42,7 @@ METRICS = (
 
 
 def commands() -> list[str]:
-    return sorted(cli.commands)
+    return cli.list_commands(click.Context(cli))
 
 
 # ---------------------------------------------------------------- help
