@@ -85,13 +85,16 @@ def defer_blas_check() -> None:
     with the check answered from ``importlib.util.find_spec("scipy")`` instead leaves
     numba as it was: a function that does use BLAS still makes numba import
     ``scipy.linalg`` when it is compiled (``ensure_blas``). Nothing is done if numba's
-    registry or ``scipy.linalg`` is already imported.
+    registry or ``scipy.linalg`` is already imported, or if this numba has no
+    ``ensure_blas`` to defer (numba as it is then: slower, never wrong).
     """
     if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
         return
     from numba.np import linalg
 
-    ensure_blas = linalg.ensure_blas
+    ensure_blas = getattr(linalg, "ensure_blas", None)
+    if ensure_blas is None:
+        return
 
     def answered_later() -> None:
         raise ImportError("BLAS is checked when a function that needs it is compiled")
@@ -119,12 +122,15 @@ def typing_deferred_while_loading() -> Iterator[None]:
     the typing refresh is skipped when, and only when, numba is loading from its cache;
     a cache miss compiles as usual. The CLI wraps its one load of the kernels
     (``load_kernels``) in it; nothing else changes, and outside the block numba is as
-    it was.
+    it was. A numba without ``Cache.load_overload`` is left as it is.
     """
     from numba.core import caching
 
     cache: Any = caching.Cache  # numba is untyped
-    load = cache.load_overload
+    load = getattr(cache, "load_overload", None)
+    if load is None:
+        yield
+        return
 
     def load_overload(self: Any, sig: Any, target_context: Any) -> Any:
         typing = target_context.typing_context

@@ -61,6 +61,17 @@ def test_cached_code_loads_without_the_typing_refresh_only_inside_the_block() ->
     assert (target.refreshed, target.typing_context.refreshed) == (2, 2)
 
 
+def test_a_numba_without_the_patched_internals_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for owner in caching.Cache.__mro__:  # wherever numba defines it
+        if "load_overload" in vars(owner):
+            monkeypatch.delattr(owner, "load_overload")
+    with typing_deferred_while_loading():
+        assert not hasattr(caching.Cache, "load_overload")
+    assert not hasattr(caching.Cache, "load_overload")
+
+
 class _Stream(io.StringIO):
     def __init__(self, tty: bool) -> None:
         super().__init__()
