@@ -202,6 +202,14 @@ N_B = 2
 N_T = 11
 SLOT_CHUNK = 32
 """New-logo columns are added to a trial's state in chunks of this many (speed only)."""
+EXP_GRID_LOW = -64.0
+EXP_GRID_STEPS = 8.0
+EXP_GRID_CELLS = 1024
+"""exp is tabled at EXP_GRID_LOW + i / EXP_GRID_STEPS, i = 0 … EXP_GRID_CELLS (an upper bound
+of the churn hazard's exponential: exact to a factor of e^(1/8) at most)."""
+EXP_GRID_MARGIN = 1.000001
+"""Slack on that bound, far above the rounding of a few products (so a draw the bound settles
+would never have churned with the exact hazard)."""
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -248,12 +256,16 @@ def _month(
     events: np.ndarray,
     lost_events: np.ndarray,
     tmp: np.ndarray,
+    seat_cdf: np.ndarray,
+    seat_win: np.ndarray,
+    exp_grid: np.ndarray,
 ) -> None:
     """Advance one trial by one month; write the month's sums.
 
     ``ctr[m]`` is the stream counter of this month for mechanism ``m``. The referral flags
     mark the accounts that gave a referral this month (for :func:`_activate`). ``tmp``
-    (:data:`N_T` × seats) and the weight row of ``fs`` are scratch space.
+    (:data:`N_T` × seats), ``seat_cdf`` and ``seat_win`` (seats × conversations + 1) and
+    the weight row of ``fs`` are scratch space; ``exp_grid`` is :func:`exp_grid_table`.
     """
     seats = vacant.shape[0]
     n_arch = by_archetype.shape[0]
@@ -297,6 +309,7 @@ def _month(
     contacts_reference = rp[CONTACTS_REFERENCE]
     owner_effect = rp[OWNER_EFFECT]
     inverse_reference = 1.0 / rp[CHURN_REFERENCE]
+    bound_scale = inverse_reference * EXP_GRID_MARGIN
     step_wallet = ctr[WALLET_STREAM]
     step_conversations = ctr[CONVERSATIONS_STREAM]
     step_ask = ctr[ASK_STREAM]
@@ -422,6 +435,19 @@ def _month(
                     seat_factor,
                 )  # fmt: skip
             seat_lose[s] = 1.0 - close[s]
+            if policy == UNIFORM:
+                # poisson_count_from's running CDF and the chance of a win after c
+                # conversations, with the same arithmetic as per account.
+                lam = seat_rate[s]
+                term = seat_p0[s]
+                cdf = term
+                for c in range(max_conversations):
+                    seat_cdf[s, c] = cdf
+                    term = term * lam / (c + 1)
+                    cdf = cdf + term
+                seat_win[s, 0] = 0.0
+                for c in range(1, max_conversations + 1):
+                    seat_win[s, c] = 1.0 - seat_lose[s] ** c
     else:
         shock = 0.0
         cover = 0.0
@@ -442,9 +468,7 @@ def _month(
         event = False
         conversations = 0
         if effects:
-            if policy == UNIFORM:
-                p0 = seat_p0[o]
-            else:
+            if policy != UNIFORM:
                 filled = seat_filled[o] > 0.0
                 unit = per_weight[o] if filled else cover
                 attention = 1.0 - math.exp(-weights[j] * unit / hours_scale)
@@ -462,13 +486,21 @@ def _month(
             # high and the low half of one word.
             word = draw_word(b, step_conversations)
             u = high_unit(word)
-            if u > p0:
-                conversations = poisson_count_from(u, seat_rate[o], p0, max_conversations)
             sh = share_i[j]
-            if conversations > 0:
-                p_win = 1.0 - seat_lose[o] ** conversations
-                if low_unit(word) < p_win:
-                    sh += capture * max(ceiling_i[j] - sh, 0.0)
+            if policy == UNIFORM:
+                # The seat's CDF and win chances are tabled (the same numbers): the count
+                # and the win without a data-dependent branch (adding 0 changes no share).
+                for c in range(max_conversations):
+                    conversations += u > seat_cdf[o, c]
+                gain = capture * max(ceiling_i[j] - sh, 0.0)
+                sh += gain if low_unit(word) < seat_win[o, conversations] else 0.0
+            else:
+                if u > p0:
+                    conversations = poisson_count_from(u, seat_rate[o], p0, max_conversations)
+                if conversations > 0:
+                    p_win = 1.0 - seat_lose[o] ** conversations
+                    if low_unit(word) < p_win:
+                        sh += capture * max(ceiling_i[j] - sh, 0.0)
             # Competitors pull the share toward its floor.
             sh -= pressure * max(sh - floor_i[j], 0.0)
             share_i[j] = sh
@@ -482,9 +514,9 @@ def _month(
                 if high_unit(word) < ask * ask_contact_success:
                     k = min(k + 1, max_contacts)
                 referral_i[j] = low_unit(word) < ask * ask_referral_success
-            # Contacts beyond the first leave at the data-decay rate.
-            if k > 1 and uniform_word(b, step_decay) < leave_table[k]:
-                k -= 1
+            # Contacts beyond the first leave at the data-decay rate (leave_table[1] < 0:
+            # the draw, made for every account, never takes the last contact).
+            k -= uniform_word(b, step_decay) < leave_table[k]
             # Health moves toward the service the account gets.
             h = h + health_rate * (seat_target[o] - h)
             health_i[j] = h
@@ -492,20 +524,25 @@ def _month(
             word = draw_word(b, step_churn)
             event = low_unit(word) < mgmt_change_p
             capped = min(max(float(k), 1.0), contacts_cap)
-            hazard = (
-                theta_i[j]
-                * (
-                    math.exp(
-                        -health_effect * (h - health_reference)
-                        - contacts_effect * (capped - contacts_reference)
-                    )
-                    * seat_factor[o]
-                )
-                * inverse_reference
+            exponent = -health_effect * (h - health_reference) - contacts_effect * (
+                capped - contacts_reference
             )
-            if event:
-                hazard *= event_table[k]
-            churned = high_unit(word) < min(hazard, 1.0)
+            u = high_unit(word)
+            # Most draws are far above any hazard the account could have: a bound from
+            # the exponential tabled at the next grid point settles them without exp.
+            grid = (exponent - EXP_GRID_LOW) * EXP_GRID_STEPS
+            maybe = True
+            if grid >= 0.0 and grid < EXP_GRID_CELLS:
+                bound = theta_i[j] * (exp_grid[int(grid) + 1] * seat_factor[o]) * bound_scale
+                if event:
+                    bound *= event_table[k]
+                maybe = u < bound
+            churned = False
+            if maybe:
+                hazard = theta_i[j] * (math.exp(exponent) * seat_factor[o]) * inverse_reference
+                if event:
+                    hazard *= event_table[k]
+                churned = u < min(hazard, 1.0)
             if event:
                 bucket = 0 if k == 1 else (1 if k == 2 else 2)
                 events[bucket] += 1.0
@@ -798,6 +835,12 @@ def run_trials(
     won = np.zeros(seats, dtype=np.int64)
     found = np.zeros(seats, dtype=np.int64)
     tmp = np.zeros((N_T, seats))
+    conversations_cap = int(rp[MAX_CONVERSATIONS])
+    seat_cdf = np.ones((seats, conversations_cap + 1))
+    seat_win = np.zeros((seats, conversations_cap + 1))
+    exp_grid = np.empty(EXP_GRID_CELLS + 1)
+    for c in range(EXP_GRID_CELLS + 1):
+        exp_grid[c] = math.exp(EXP_GRID_LOW + c / EXP_GRID_STEPS)
     size_step = ctr[0, LOGO_SIZE_STREAM]
     theta_step = ctr[0, THETA_STREAM]
     most = n_book
@@ -839,7 +882,7 @@ def run_trials(
                 wallet_table, fs, ints, words, flags, seat_base[i], vacant, tenure, load,
                 hired, trial_base[i], sums[i, month - 1], by_archetype[i, month - 1],
                 quad[i, month - 1], lost_by_quadrant[i, month - 1], sourced[i, month - 1],
-                events, lost_events, tmp,
+                events, lost_events, tmp, seat_cdf, seat_win, exp_grid,
             )  # fmt: skip
             if month < horizon:
                 for q in range(lost_by_quadrant.shape[2]):
