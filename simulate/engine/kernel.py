@@ -27,7 +27,8 @@ from numba import njit
 
 from simulate.engine.streams import (
     base_word,
-    beta_quantile_from,
+    beta_log_norm,
+    beta_quantile_normed,
     child_word,
     draw_word,
     high_unit,
@@ -631,6 +632,7 @@ def _activate(
     size_step: np.uint64,
     theta_step: np.uint64,
     theta_table: np.ndarray,
+    theta_norm: float,
     found: np.ndarray,
     keeps_logos: np.ndarray,
     handoff: np.ndarray,
@@ -672,7 +674,7 @@ def _activate(
             e = child_word(seat_entities[s], np.uint64(won[s]))
             won[s] += 1
             _start(
-                rp, seed_word, trial, size_step, theta_step, theta_table, column, o, e,
+                rp, seed_word, trial, size_step, theta_step, theta_table, theta_norm, column, o, e,
                 seat_archetype[s] + 1, logo_share, fs, ints, words, flags,
             )  # fmt: skip
             column += 1
@@ -685,7 +687,7 @@ def _activate(
         e = child_word(words[U_ENTITY, j], np.uint64(ints[I_REFERRED, j]))
         ints[I_REFERRED, j] += 1
         _start(
-            rp, seed_word, trial, size_step, theta_step, theta_table, column, o, e,
+            rp, seed_word, trial, size_step, theta_step, theta_table, theta_norm, column, o, e,
             seat_archetype[o] + 1, logo_share, fs, ints, words, flags,
         )  # fmt: skip
         column += 1
@@ -701,6 +703,7 @@ def _start(
     size_step: np.uint64,
     theta_step: np.uint64,
     theta_table: np.ndarray,
+    theta_norm: float,
     column: int,
     o: int,
     e: np.uint64,
@@ -733,7 +736,9 @@ def _start(
     words[U_ENTITY, column] = e
     words[U_BASE, column] = b
     if rp[THETA_A] > 0.0:
-        p = beta_quantile_from(rp[THETA_A], rp[THETA_B], uniform_word(b, theta_step), theta_table)
+        p = beta_quantile_normed(
+            rp[THETA_A], rp[THETA_B], uniform_word(b, theta_step), theta_table, theta_norm
+        )
         if rp[THETA_YEARLY] > 0.0:
             # A yearly draw p compounds to the monthly 1 − (1 − p)^(1/12).
             p = -math.expm1(math.log1p(-min(p, 1.0)) / 12.0)
@@ -843,6 +848,7 @@ def run_trials(
         exp_grid[c] = math.exp(EXP_GRID_LOW + c / EXP_GRID_STEPS)
     size_step = ctr[0, LOGO_SIZE_STREAM]
     theta_step = ctr[0, THETA_STREAM]
+    theta_norm = beta_log_norm(rp[THETA_A], rp[THETA_B]) if rp[THETA_A] > 0.0 else 0.0
     most = n_book
     for i in range(trials):
         trial = np.uint64(first_trial + i)
@@ -904,7 +910,7 @@ def run_trials(
                         flags = _widened(flags, grown, columns)
                     columns += _activate(
                         rp, seed_word, trial, columns, size_step, theta_step, theta_table,
-                        found, keeps_logos, handoff, seat_entities, seat_archetype, vacant,
+                        theta_norm, found, keeps_logos, handoff, seat_entities, seat_archetype, vacant,
                         load, won, columns, fs, ints, words, flags,
                     )  # fmt: skip
                 # Tenure counts the month after this month's new logos (their ramp is this

@@ -471,6 +471,21 @@ def beta_table(a: float, b: float) -> FloatArray:
 @njit(cache=True)
 def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float:
     """:func:`beta_quantile` of ``p`` (to about 1e-12), started from :func:`beta_table`."""
+    return beta_quantile_normed(a, b, p, table, beta_log_norm(a, b))
+
+
+@njit(cache=True, inline="always")
+def beta_log_norm(a: float, b: float) -> float:
+    """log(1 / B(a, b)), what :func:`beta_quantile_normed` takes."""
+    return math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+
+
+@njit(cache=True)
+def beta_quantile_normed(
+    a: float, b: float, p: float, table: np.ndarray, log_norm: float
+) -> float:
+    """:func:`beta_quantile_from` given ``log_norm`` = :func:`beta_log_norm` of (a, b), so that
+    many quantiles of one distribution take the three log-gammas once (the same numbers)."""
     if p < LOGNORMAL_LOW or p > 1.0 - LOGNORMAL_LOW:
         return beta_quantile(a, b, p)
     y = (p - LOGNORMAL_LOW) * (BETA_CELLS / (1.0 - 2.0 * LOGNORMAL_LOW))
@@ -486,7 +501,6 @@ def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float
     )
     if not 0.0 < x < 1.0:
         return beta_quantile(a, b, p)
-    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
     err = _beta_cdf(a, b, x, log_norm) - p
     step = err / math.exp(log_norm + (a - 1.0) * math.log(x) + (b - 1.0) * math.log1p(-x))
     if abs(step) > _BETA_POLISHED * x:
@@ -500,8 +514,9 @@ def beta_quantiles_from(a: float, b: float, p: FloatArray, table: np.ndarray) ->
     out = np.empty_like(p)
     flat_p = p.ravel()
     flat_out = out.ravel()
+    log_norm = beta_log_norm(a, b)
     for i in range(flat_p.size):
-        flat_out[i] = beta_quantile_from(a, b, flat_p[i], table)
+        flat_out[i] = beta_quantile_normed(a, b, flat_p[i], table, log_norm)
     return out
 
 
@@ -513,7 +528,9 @@ __all__ = [
     "base_key",
     "base_word",
     "beta_quantile",
+    "beta_log_norm",
     "beta_quantile_from",
+    "beta_quantile_normed",
     "beta_quantiles",
     "beta_quantiles_from",
     "beta_table",
