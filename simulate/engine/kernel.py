@@ -180,12 +180,14 @@ def ramp(tenure: int, rp: np.ndarray) -> float:
 # 2-D arrays, so a trial's whole horizon runs on state that stays in the core's cache).
 F_WALLET, F_SHARE, F_FLOOR, F_CEILING, F_HEALTH, F_THETA, F_WEIGHT = range(7)
 N_F = 7
-I_CONTACTS, I_OWNER, I_QUADRANT, I_SOURCE, I_REFERRED = range(5)
-N_I = 5
+I_CONTACTS, I_OWNER, I_QUADRANT, I_SOURCE, I_REFERRED, I_LIVE, I_REFERRALS = range(7)
+N_I = 7
+"""I_LIVE lists a trial's active columns in order (the account loop walks it, skipping the
+accounts lost), I_REFERRALS the columns that gave a referral this month, in order."""
 U_BASE, U_ENTITY = range(2)
 N_U = 2
-B_ACTIVE, B_REFERRAL = range(2)
-N_B = 2
+B_ACTIVE = 0
+N_B = 1
 # Rows of the per-seat scratch space of :func:`_month`.
 (
     T_ATTENTION,
@@ -220,7 +222,7 @@ def _month(
     shared_coverage: bool,
     rp: np.ndarray,
     ctr: np.ndarray,
-    columns: int,
+    live: int,
     # per seat (constants)
     hours_seat: np.ndarray,
     capacity: np.ndarray,
@@ -260,11 +262,12 @@ def _month(
     seat_cdf: np.ndarray,
     seat_win: np.ndarray,
     exp_grid: np.ndarray,
-) -> None:
-    """Advance one trial by one month; write the month's sums.
+) -> tuple[int, int]:
+    """Advance one trial by one month; write the month's sums. Returns how many columns
+    are still active (the first entries of the live list) and how many gave a referral.
 
-    ``ctr[m]`` is the stream counter of this month for mechanism ``m``. The referral flags
-    mark the accounts that gave a referral this month (for :func:`_activate`). ``tmp``
+    ``ctr[m]`` is the stream counter of this month for mechanism ``m``; the first ``live``
+    entries of the I_LIVE row are the active columns, in order. ``tmp``
     (:data:`N_T` × seats), ``seat_cdf`` and ``seat_win`` (seats × conversations + 1) and
     the weight row of ``fs`` are scratch space; ``exp_grid`` is :func:`exp_grid_table`.
     """
@@ -319,7 +322,8 @@ def _month(
     # Row views: the account loop reads each state value once, keeps it in a register and
     # writes it back once.
     active_i = flags[B_ACTIVE]
-    referral_i = flags[B_REFERRAL]
+    live_i = ints[I_LIVE]
+    referrals_i = ints[I_REFERRALS]
     wallet_i = fs[F_WALLET]
     share_i = fs[F_SHARE]
     floor_i = fs[F_FLOOR]
@@ -365,9 +369,8 @@ def _month(
         # (uniform: every active account weighs 1, so a seat's total is its load, an
         # exact count, and the pass is needed only for departures).
         if any_quit or policy != UNIFORM:
-            for j in range(columns):
-                if not active_i[j]:
-                    continue
+            for jj in range(live):
+                j = live_i[jj]
                 o = owner_i[j]
                 if any_quit and per_seat[o] < 0.0:
                     health_i[j] *= 1.0 - rp[DEPARTURE_HEALTH]
@@ -391,9 +394,9 @@ def _month(
         else:
             for s in range(seats):
                 per_seat[s] = 0.0
-            for j in range(columns):
-                if active_i[j]:
-                    per_seat[owner_i[j]] += weights[j]
+            for jj in range(live):
+                j = live_i[jj]
+                per_seat[owner_i[j]] += weights[j]
         # Each filled seat's hours split by weight; vacant seats' accounts may be covered.
         n_filled = 0
         orphaned = 0.0
@@ -460,10 +463,11 @@ def _month(
     lost = 0.0
     lost_event = 0.0
     meetings_sum = 0.0
-    for j in range(columns):
-        referral_i[j] = False
-        if not active_i[j]:
-            continue
+    kept = 0
+    referrals = 0
+    for jj in range(live):
+        j = live_i[jj]
+        live_i[kept] = j  # stays on the list unless lost this month
         b = base_i[j]
         o = owner_i[j]
         event = False
@@ -514,7 +518,9 @@ def _month(
                 word = draw_word(b, step_ask)
                 if high_unit(word) < ask * ask_contact_success:
                     k = min(k + 1, max_contacts)
-                referral_i[j] = low_unit(word) < ask * ask_referral_success
+                if low_unit(word) < ask * ask_referral_success:
+                    referrals_i[referrals] = j
+                    referrals += 1
             # Contacts beyond the first leave at the data-decay rate (leave_table[1] < 0:
             # the draw, made for every account, never takes the last contact).
             k -= uniform_word(b, step_decay) < leave_table[k]
@@ -565,6 +571,7 @@ def _month(
             if event:
                 lost_event += 1.0
             continue
+        kept += 1
         revenue = sh * w
         revenue_sum += revenue
         wallet_sum += w
@@ -592,6 +599,7 @@ def _month(
     sums[S_LOST_EVENT] = lost_event
     sums[S_MEETINGS] = meetings_sum
     sums[S_COST] = cost
+    return kept, referrals
 
 
 @njit(cache=True, nogil=True)
@@ -602,8 +610,7 @@ def _count_new_logos(
     vacant: np.ndarray,
     tenure: np.ndarray,
     seat_base: np.ndarray,
-    referral: np.ndarray,
-    columns: int,
+    referrals: int,
     found: np.ndarray,
 ) -> int:
     """New logos each seat of a trial finds this month (``found``); returns the total with
@@ -617,10 +624,7 @@ def _count_new_logos(
         intensity = 0.0 if vacant[s] else prospecting[s] * ramp(tenure[s], rp)
         found[s] = poisson_count(uniform_word(seat_base[s], step), intensity, cap)
         total += found[s]
-    for j in range(columns):
-        if referral[j]:
-            total += 1
-    return total
+    return total + referrals
 
 
 @njit(cache=True, nogil=True)
@@ -641,7 +645,8 @@ def _activate(
     vacant: np.ndarray,
     load: np.ndarray,
     won: np.ndarray,
-    columns: int,
+    referrals: int,
+    live: int,
     fs: np.ndarray,
     ints: np.ndarray,
     words: np.ndarray,
@@ -650,7 +655,8 @@ def _activate(
     """Start a trial's new logos of this month from column ``first_column`` on (the room
     must be there); returns how many.
 
-    Each prospecting seat's finds in seat order (the seat keeps them or hands each to the
+    The new columns join the live list after its first ``live`` entries. Each prospecting
+    seat's finds in seat order (the seat keeps them or hands each to the
     least-loaded filled account manager), then referrals in column order. A logo's entity
     is (its source, the source's ordinal), so its draws never depend on the team or on the
     column it lands in; θ is drawn from the book's beta distribution where there is one,
@@ -677,12 +683,11 @@ def _activate(
                 rp, seed_word, trial, size_step, theta_step, theta_table, theta_norm, column, o, e,
                 seat_archetype[s] + 1, logo_share, fs, ints, words, flags,
             )  # fmt: skip
+            ints[I_LIVE, live + column - first_column] = column
             column += 1
             load[o] += 1.0
-    referral = flags[B_REFERRAL]
-    for j in range(columns):
-        if not referral[j]:
-            continue
+    for r in range(referrals):
+        j = ints[I_REFERRALS, r]
         o = ints[I_OWNER, j]
         e = child_word(words[U_ENTITY, j], np.uint64(ints[I_REFERRED, j]))
         ints[I_REFERRED, j] += 1
@@ -690,6 +695,7 @@ def _activate(
             rp, seed_word, trial, size_step, theta_step, theta_table, theta_norm, column, o, e,
             seat_archetype[o] + 1, logo_share, fs, ints, words, flags,
         )  # fmt: skip
+        ints[I_LIVE, live + column - first_column] = column
         column += 1
         load[o] += 1.0
     return column - first_column
@@ -720,7 +726,6 @@ def _start(
     revenue = rp[LOGO_MEDIAN] * math.exp(rp[LOGO_SIGMA] * z)
     w = revenue * rp[LOGO_MULTIPLE]
     flags[B_ACTIVE, column] = True
-    flags[B_REFERRAL, column] = False
     fs[F_WALLET, column] = w
     fs[F_SHARE, column] = logo_share
     fs[F_FLOOR, column] = rp[FLOOR_RATIO] * logo_share
@@ -867,10 +872,9 @@ def run_trials(
             words[U_BASE, j] = book_base[i, j]
             words[U_ENTITY, j] = np.uint64(j)
             flags[B_ACTIVE, j] = True
-            flags[B_REFERRAL, j] = False
+            ints[I_LIVE, j] = j
         for j in range(n_book, fs.shape[1]):
             flags[B_ACTIVE, j] = False
-            flags[B_REFERRAL, j] = False
         for s in range(seats):
             vacant[s] = False
             hired[s] = False
@@ -880,9 +884,10 @@ def run_trials(
         for j in range(n_book):
             load[book_owner[j]] += 1.0
         columns = n_book
+        live = n_book
         for month in range(1, horizon + 1):
-            _month(
-                effects, policy, shared_coverage, rp, ctr[month], columns,
+            live, referrals = _month(
+                effects, policy, shared_coverage, rp, ctr[month], live,
                 hours_seat, capacity, proactive[i], close[i], ask_rate[i], quality[i],
                 neglect[i], seat_archetype, cost_month, leave_table, event_table,
                 wallet_table, fs, ints, words, flags, seat_base[i], vacant, tenure, load,
@@ -897,7 +902,7 @@ def run_trials(
             if effects:
                 needed = _count_new_logos(
                     rp, ctr[month, PROSPECTING_STREAM], prospecting[i], vacant, tenure,
-                    seat_base[i], flags[B_REFERRAL], columns, found,
+                    seat_base[i], referrals, found,
                 )  # fmt: skip
                 if needed > 0:
                     if columns + needed > fs.shape[1]:
@@ -911,8 +916,9 @@ def run_trials(
                     columns += _activate(
                         rp, seed_word, trial, columns, size_step, theta_step, theta_table,
                         theta_norm, found, keeps_logos, handoff, seat_entities, seat_archetype, vacant,
-                        load, won, columns, fs, ints, words, flags,
+                        load, won, referrals, live, fs, ints, words, flags,
                     )  # fmt: skip
+                    live += needed
                 # Tenure counts the month after this month's new logos (their ramp is this
                 # month's).
                 for s in range(seats):
