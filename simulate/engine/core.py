@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -188,7 +188,6 @@ class ModelInputs:
     """Seats whose behaviour is drawn per trial (a hired candidate's, from the assessment's
     uncertainty): (seat index, array trials × 6 of proactive, close, ask, quality, neglect and
     prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
-
 
     theta_table: FloatArray = field(default_factory=lambda: np.zeros((2, 2)))
     """The run's :func:`~simulate.engine.streams.beta_table` of the book's Beta θ (zeros
@@ -496,9 +495,7 @@ def pack_rates(x: ModelInputs) -> FloatArray:
 
 def counters(month: int) -> U64Array:
     """The stream counter of ``month`` for every mechanism id (index = mechanism)."""
-    return np.array(
-        [streams.counter(month, m) for m in range(kernel.N_STREAMS)], dtype=np.uint64
-    )
+    return np.array([streams.counter(month, m) for m in range(kernel.N_STREAMS)], dtype=np.uint64)
 
 
 def counter_table(horizon: int) -> U64Array:

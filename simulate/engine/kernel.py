@@ -915,8 +915,8 @@ def run_trials(
                         flags = _widened(flags, grown, columns)
                     columns += _activate(
                         rp, seed_word, trial, columns, size_step, theta_step, theta_table,
-                        theta_norm, found, keeps_logos, handoff, seat_entities, seat_archetype, vacant,
-                        load, won, referrals, live, fs, ints, words, flags,
+                        theta_norm, found, keeps_logos, handoff, seat_entities, seat_archetype,
+                        vacant, load, won, referrals, live, fs, ints, words, flags,
                     )  # fmt: skip
                     live += needed
                 # Tenure counts the month after this month's new logos (their ramp is this
@@ -933,4 +933,4 @@ def run_trials(
             keep_b[i, :, :columns] = flags[:, :columns]
             keep_vacant[i] = vacant
             keep_logos[i] = columns - n_book
-    return most
+    return int(most)

@@ -285,9 +285,8 @@ _F = (
 @njit(cache=True, inline="always")
 def _poly(c: tuple[float, ...], x: float) -> float:
     return (
-        ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x
-        + c[0]
-    )
+        (((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]
+    ) * x + c[0]
 
 
 @njit(cache=True)
@@ -481,9 +480,7 @@ def beta_log_norm(a: float, b: float) -> float:
 
 
 @njit(cache=True)
-def beta_quantile_normed(
-    a: float, b: float, p: float, table: np.ndarray, log_norm: float
-) -> float:
+def beta_quantile_normed(a: float, b: float, p: float, table: np.ndarray, log_norm: float) -> float:
     """:func:`beta_quantile_from` given ``log_norm`` = :func:`beta_log_norm` of (a, b), so that
     many quantiles of one distribution take the three log-gammas once (the same numbers)."""
     if p < LOGNORMAL_LOW or p > 1.0 - LOGNORMAL_LOW:
@@ -527,8 +524,8 @@ __all__ = [
     "TRIAL_ENTITY",
     "base_key",
     "base_word",
-    "beta_quantile",
     "beta_log_norm",
+    "beta_quantile",
     "beta_quantile_from",
     "beta_quantile_normed",
     "beta_quantiles",
