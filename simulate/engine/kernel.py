@@ -120,13 +120,13 @@ N_SUMS = 9
 Q_REVENUE, Q_WALLET, Q_MEETINGS = range(3)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def poisson_count(u: float, lam: float, cap: int) -> int:
     """Inverse CDF of Poisson(lam) at ``u``, truncated at ``cap`` (one uniform per count)."""
     return poisson_count_from(u, lam, math.exp(-lam), cap)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def poisson_count_from(u: float, lam: float, p0: float, cap: int) -> int:
     """:func:`poisson_count` given ``p0 = exp(−lam)`` already computed."""
     term = p0
@@ -142,7 +142,7 @@ def poisson_count_from(u: float, lam: float, p0: float, cap: int) -> int:
     return count
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _seat_terms(
     s: int,
     filled: bool,
@@ -167,7 +167,7 @@ def _seat_terms(
     seat_factor[s] = 1.0 + owner_effect * (1.0 - service)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def ramp(tenure: int, rp: np.ndarray) -> float:
     """Productivity ``tenure`` months into the job: linear from ramp_start to 1."""
     if rp[RAMP_MONTHS] <= 0.0:
@@ -215,7 +215,7 @@ EXP_GRID_MARGIN = 1.000001
 would never have churned with the exact hazard)."""
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(nogil=True, error_model="numpy")  # called from compiled code only: cached in its callers
 def _month(
     effects: bool,
     policy: int,
@@ -602,7 +602,7 @@ def _month(
     return kept, referrals
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)  # called from compiled code only: cached in its callers
 def _count_new_logos(
     rp: np.ndarray,
     step: np.uint64,
@@ -627,7 +627,7 @@ def _count_new_logos(
     return total + referrals
 
 
-@njit(cache=True, nogil=True)
+@njit(nogil=True)  # called from compiled code only: cached in its callers
 def _activate(
     rp: np.ndarray,
     seed_word: np.uint64,
@@ -701,7 +701,7 @@ def _activate(
     return column - first_column
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _start(
     rp: np.ndarray,
     seed_word: np.uint64,
@@ -752,7 +752,7 @@ def _start(
         fs[F_THETA, column] = rp[LOGO_THETA]
 
 
-@njit(cache=True)
+@njit  # called from compiled code only: cached in its callers
 def _widened(state: np.ndarray, width: int, columns: int) -> np.ndarray:
     """``state`` (rows × columns) copied into a wider array (the first ``columns`` kept)."""
     wider = np.zeros((state.shape[0], width), dtype=state.dtype)

@@ -282,7 +282,7 @@ _F = (
 )  # fmt: skip
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _poly(c: tuple[float, ...], x: float) -> float:
     return (
         (((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]
@@ -379,7 +379,7 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
-@njit(cache=True)
+@njit  # called from compiled code only: cached in its callers
 def _beta_fractions(
     a0: float, b0: float, x0: float, a1: float, b1: float, x1: float
 ) -> tuple[float, float]:
@@ -443,7 +443,7 @@ def _beta_fractions(
     return h0, h1
 
 
-@njit(cache=True)
+@njit  # called from compiled code only: cached in its callers
 def _beta_cdfs(
     a: float, b: float, x0: float, x1: float, log_norm: float, logs: np.ndarray
 ) -> tuple[float, float]:
@@ -561,7 +561,7 @@ def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float
     return beta_quantile_normed(a, b, p, table, beta_log_norm(a, b))
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def beta_log_norm(a: float, b: float) -> float:
     """log(1 / B(a, b)), what :func:`beta_quantile_normed` takes."""
     return math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
@@ -578,7 +578,7 @@ def beta_quantile_normed(a: float, b: float, p: float, table: np.ndarray, log_no
     return _beta_polished(a, b, p, x, log_norm, cdf, math.log(x), math.log1p(-x))
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _beta_start(p: float, table: np.ndarray) -> float:
     """The tabled start of :func:`beta_quantile_normed` (−1 outside the table's range)."""
     if p < LOGNORMAL_LOW or p > 1.0 - LOGNORMAL_LOW:
@@ -596,7 +596,7 @@ def _beta_start(p: float, table: np.ndarray) -> float:
     )
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _beta_polished(
     a: float, b: float, p: float, x: float, log_norm: float, cdf: float, lx: float, l1x: float
 ) -> float:
