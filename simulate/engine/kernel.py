@@ -752,7 +752,7 @@ def _start(
         fs[F_THETA, column] = rp[LOGO_THETA]
 
 
-@njit  # called from compiled code only: cached in its callers
+@njit(cache=False)  # called from compiled code only: cached in its callers
 def _widened(state: np.ndarray, width: int, columns: int) -> np.ndarray:
     """``state`` (rows × columns) copied into a wider array (the first ``columns`` kept)."""
     wider = np.zeros((state.shape[0], width), dtype=state.dtype)

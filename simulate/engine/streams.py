@@ -379,7 +379,7 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
     return h
 
 
-@njit  # called from compiled code only: cached in its callers
+@njit(cache=False)  # called from compiled code only: cached in its callers
 def _beta_fractions(
     a0: float, b0: float, x0: float, a1: float, b1: float, x1: float
 ) -> tuple[float, float]:
@@ -443,7 +443,7 @@ def _beta_fractions(
     return h0, h1
 
 
-@njit  # called from compiled code only: cached in its callers
+@njit(cache=False)  # called from compiled code only: cached in its callers
 def _beta_cdfs(
     a: float, b: float, x0: float, x1: float, log_norm: float, logs: np.ndarray
 ) -> tuple[float, float]:
