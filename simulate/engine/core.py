@@ -1,9 +1,12 @@
-"""The vectorised Monte Carlo engine (pure: no files, no terminal).
+"""The Monte Carlo engine's inputs, batches and outputs (pure: no files, no terminal).
 
-One monthly step of DESIGN.md §5, vectorised over trials × accounts, trials
-processed in batches of whole blocks. docs/model.md describes the model; this
-module is its fast implementation and :mod:`simulate.reference` its slow,
-obviously-correct twin (which shares none of this module's logic).
+The monthly step of DESIGN.md §5 over trials × accounts, trials processed in
+batches of whole blocks: this module resolves a scenario into the kernel's inputs
+(:func:`prepare`), sets a batch up (:class:`Batch`: keys, θ, behaviour), runs it in
+:func:`simulate.engine.kernel.run_trials` (each trial's whole horizon in one compiled
+call) and turns the per-(trial, month) sums into outputs. docs/model.md describes the
+model; :mod:`simulate.reference` is its slow, obviously-correct twin (which shares none
+of the engine's logic).
 
 Randomness and common random numbers
 ------------------------------------
@@ -18,9 +21,10 @@ policies is a uniform through a threshold (an event) or an inverse CDF (a small
 count).
 
 Sums over accounts are taken in a fixed order whatever the number of new-logo
-slots a batch holds (the book, then slot chunks added one after the other), and
-summaries over trials add whole blocks in block order, so a run's statistics do
-not depend on the batch size or the horizon, bit for bit.
+columns a trial has room for (the book, then new logos in the order they were won),
+running totals are cumulative sums along the months, and summaries over trials add
+whole blocks in block order, so a run's statistics do not depend on the batch size
+or the horizon, bit for bit.
 """
 
 from __future__ import annotations
@@ -51,13 +55,15 @@ BLOCK_TRIALS = 32
 LOGO_SLOT_CHUNK = kernel.SLOT_CHUNK
 """New-logo slots (columns after the book) are added in chunks of this many."""
 TARGET_BATCH_ELEMENTS = 262_144
-"""Trials × columns aimed at per batch: the kernel sweeps a batch once a month whatever its
-size, so larger batches mostly spread the per-month Python work (outputs, new logos) over
-more trials (3 or 4 blocks at 2,000 accounts: 30–40 MB of state per worker)."""
+"""Trials × columns aimed at per batch: the kernel keeps one trial's state at a time, so a
+batch's memory is its per-(trial, account) keys and θ and its per-(trial, month) sums
+(about 7 MB at 1,000 accounts); larger batches only spread the Python work around a kernel
+call (set-up, outputs) over more trials."""
 MAX_OUTPUT_BYTES = 2 * 2**30
 """Largest per-trial, per-month output kept (trials × months × metrics, float64)."""
 INITIAL_SLOT_MONTHS = 6
-"""New-logo slots allocated up front: about this many months' worth (speed only)."""
+"""New-logo columns set aside up front: about this many months' worth (speed only; the
+kernel widens a trial's state when it needs more)."""
 
 # Mechanism ids in the stream keys; never renumber (results would change). Mechanisms
 # that make two draws take them from one word's high and low halves (streams.halves):

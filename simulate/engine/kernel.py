@@ -1,21 +1,26 @@
-"""The monthly step, fused per account-month and compiled by numba (pure; cached on disk).
+"""The model's months, fused per account-month and compiled by numba (pure; cached on disk).
 
-One call advances every trial of a batch by one month. Each trial is one row of
-the state arrays; its month is two passes over its accounts (the attention
-weights per seat, then everything else: wallet, conversations and wins,
-competitors' pressure, asks, contacts, health, management change, churn and
-every output sum) and a short pass over its seats, instead of about fifty
-whole-array numpy passes. Draws come from the compiled twins in
-:mod:`simulate.engine.streams`, keyed exactly as the numpy functions key them,
-so a draw that is not needed (the win of an account without a conversation,
-anything of an account that has churned) is simply not made.
+:func:`run_trials` runs each trial of a batch over the whole horizon, one trial after
+the other, on that trial's own state (about 120 bytes per column: the book and the
+new logos it wins, a few hundred kilobytes that stay in the core's cache for all its
+months). A month (:func:`_month`) is a short pass over the seats (turnover, hours,
+attention), at most one pass over the accounts for departures and attention weights,
+then one pass over the active accounts (wallet, conversations and wins, competitors'
+pressure, asks, contacts, health, management change, churn and every output sum),
+then the month's new logos (:func:`_count_new_logos`, :func:`_activate`) and the
+tenure. Draws come from the compiled twins in :mod:`simulate.engine.streams`, keyed
+exactly as the numpy functions key them, so a draw that is not needed (anything of an
+account that has churned, an ask of probability 0) is simply not made; one that is
+cheaper made than skipped (contact decay, whose table never takes the last contact) is
+made for every account.
 
-Sums over accounts run in column order (the book, then new-logo slots in order,
-empty slots adding nothing), one trial at a time, so no statistic depends on
-the batch size, the number of slots, the workers or the backend.
+The account loop walks a list of the trial's active columns in column order (the
+book, then new logos in the order they were won), so sums over accounts have one order
+whatever the batch size, the number of slots, the workers or the backend.
 
 The kernel knows nothing of scenarios: :mod:`simulate.engine.core` packs the
-model's rates into the float array ``rp`` (indices below) and owns the state.
+model's rates into the float array ``rp`` (indices below) and turns the per-(trial,
+month) sums into the run's outputs.
 """
 
 from __future__ import annotations
