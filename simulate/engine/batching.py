@@ -53,7 +53,12 @@ def run_task(
     stop = first_block + n_blocks
     for first in range(first_block, stop, blocks_per_batch):
         run_batch(
-            x, first, min(blocks_per_batch, stop - first), output, initial_slots=initial_slots
+            x,
+            first,
+            min(blocks_per_batch, stop - first),
+            output,
+            initial_slots=initial_slots,
+            keep_state=False,
         )
     return output
 
@@ -65,7 +70,7 @@ def warm_up(scenario: Scenario) -> None:
     first-call cost (about a second).
     """
     x = replace(prepare(scenario), trials=1, horizon=1)
-    run_batch(x, 0, 1, BatchOutput(x, 0, 1))
+    run_batch(x, 0, 1, BatchOutput(x, 0, 1), keep_state=False)
 
 
 def plan_tasks(x: ModelInputs, workers: int, blocks_per_batch: int) -> list[tuple[int, int]]:

@@ -1,9 +1,12 @@
-"""The vectorised Monte Carlo engine (pure: no files, no terminal).
+"""The Monte Carlo engine's inputs, batches and outputs (pure: no files, no terminal).
 
-One monthly step of DESIGN.md §5, vectorised over trials × accounts, trials
-processed in batches of whole blocks. docs/model.md describes the model; this
-module is its fast implementation and :mod:`simulate.reference` its slow,
-obviously-correct twin (which shares none of this module's logic).
+The monthly step of DESIGN.md §5 over trials × accounts, trials processed in
+batches of whole blocks: this module resolves a scenario into the kernel's inputs
+(:func:`prepare`), sets a batch up (:class:`Batch`: keys, θ, behaviour), runs it in
+:func:`simulate.engine.kernel.run_trials` (each trial's whole horizon in one compiled
+call) and turns the per-(trial, month) sums into outputs. docs/model.md describes the
+model; :mod:`simulate.reference` is its slow, obviously-correct twin (which shares none
+of the engine's logic).
 
 Randomness and common random numbers
 ------------------------------------
@@ -18,15 +21,17 @@ policies is a uniform through a threshold (an event) or an inverse CDF (a small
 count).
 
 Sums over accounts are taken in a fixed order whatever the number of new-logo
-slots a batch holds (the book, then slot chunks added one after the other), and
-summaries over trials add whole blocks in block order, so a run's statistics do
-not depend on the batch size or the horizon, bit for bit.
+columns a trial has room for (the book, then new logos in the order they were won),
+running totals are cumulative sums along the months, and summaries over trials add
+whole blocks in block order, so a run's statistics do not depend on the batch size
+or the horizon, bit for bit.
 """
 
 from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,16 +52,18 @@ from simulate.results import (
 
 BLOCK_TRIALS = 32
 """Trials per block: batches are whole blocks and summaries add whole blocks in order."""
-LOGO_SLOT_CHUNK = 32
+LOGO_SLOT_CHUNK = kernel.SLOT_CHUNK
 """New-logo slots (columns after the book) are added in chunks of this many."""
 TARGET_BATCH_ELEMENTS = 262_144
-"""Trials × columns aimed at per batch: the kernel sweeps a batch once a month whatever its
-size, so larger batches mostly spread the per-month Python work (outputs, new logos) over
-more trials (3 or 4 blocks at 2,000 accounts: 30–40 MB of state per worker)."""
+"""Trials × columns aimed at per batch: the kernel keeps one trial's state at a time, so a
+batch's memory is its per-(trial, account) keys and θ and its per-(trial, month) sums
+(about 7 MB at 1,000 accounts); larger batches only spread the Python work around a kernel
+call (set-up, outputs) over more trials."""
 MAX_OUTPUT_BYTES = 2 * 2**30
 """Largest per-trial, per-month output kept (trials × months × metrics, float64)."""
 INITIAL_SLOT_MONTHS = 6
-"""New-logo slots allocated up front: about this many months' worth (speed only)."""
+"""New-logo columns set aside up front: about this many months' worth (speed only; the
+kernel widens a trial's state when it needs more)."""
 
 # Mechanism ids in the stream keys; never renumber (results would change). Mechanisms
 # that make two draws take them from one word's high and low halves (streams.halves):
@@ -187,7 +194,6 @@ class ModelInputs:
     """Seats whose behaviour is drawn per trial (a hired candidate's, from the assessment's
     uncertainty): (seat index, array trials × 6 of proactive, close, ask, quality, neglect and
     prospecting intensity, in :data:`TRIAL_BEHAVIOUR` order); other seats use the arrays above."""
-
 
     theta_table: FloatArray = field(default_factory=lambda: np.zeros((2, 2)))
     """The run's :func:`~simulate.engine.streams.beta_table` of the book's Beta θ (zeros
@@ -495,7 +501,12 @@ def pack_rates(x: ModelInputs) -> FloatArray:
 
 def counters(month: int) -> U64Array:
     """The stream counter of ``month`` for every mechanism id (index = mechanism)."""
-    return np.array([streams.counter(month, m) for m in range(DEPARTURE + 1)], dtype=np.uint64)
+    return np.array([streams.counter(month, m) for m in range(kernel.N_STREAMS)], dtype=np.uint64)
+
+
+def counter_table(horizon: int) -> U64Array:
+    """:func:`counters` of months 0 … ``horizon`` (rows), for :func:`kernel.run_trials`."""
+    return np.stack([counters(month) for month in range(horizon + 1)])
 
 
 # ----------------------------------------------------------------------------- the batch
@@ -522,19 +533,41 @@ class BatchOutput:
         self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
         self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
 
-    def add_streamed(self, lo: int, month: int, streamed: dict[str, FloatArray]) -> None:
-        """Sum the streamed values of trials ``lo`` … (local, a block boundary) per block."""
+    def add_streamed(self, lo: int, streamed: Mapping[str, FloatArray]) -> None:
+        """Sum the streamed values (trial × month) of trials ``lo`` … (local, a block boundary)
+        per block and month.
+
+        Each block's sum adds its trials' values of one month, contiguous in memory, as numpy
+        sums a one-dimensional block (the same pairwise additions whatever the batch).
+        """
         first = lo // BLOCK_TRIALS
+        n = len(self.names)
+        trials, horizon = streamed[self.names[0]].shape
+        rows = np.empty((n, horizon, trials))
         for k, name in enumerate(self.names):
-            row = streamed[name]
-            for b, at in enumerate(range(0, row.shape[0], BLOCK_TRIALS)):
-                part = row[at : at + BLOCK_TRIALS]
-                self.block_sums[k, first + b, month] = part.sum()
-                self.block_squares[k, first + b, month] = (part * part).sum()
+            rows[k] = streamed[name].T
+        whole = trials // BLOCK_TRIALS * BLOCK_TRIALS
+        parts = []
+        if whole:
+            parts.append(
+                np.ascontiguousarray(rows[:, :, :whole]).reshape(
+                    n, horizon, whole // BLOCK_TRIALS, BLOCK_TRIALS
+                )
+            )
+        if whole < trials:
+            parts.append(np.ascontiguousarray(rows[:, :, whole:])[:, :, None, :])
+        at = first
+        for part in parts:
+            blocks = part.shape[2]
+            self.block_sums[:, at : at + blocks] = part.sum(axis=3).transpose(0, 2, 1)
+            self.block_squares[:, at : at + blocks] = (part * part).sum(axis=3).transpose(0, 2, 1)
+            at += blocks
 
 
 class Batch:
-    """State of the trials of whole blocks from ``first_block`` (arrays: trial × column)."""
+    """The trials of whole blocks from ``first_block``: the kernel's inputs (arrays: trial ×
+    account or trial × seat) and, once run with ``keep_state``, every trial's final state
+    (arrays: trial × column, the book then the new logos in the order they were won)."""
 
     def __init__(self, inputs: ModelInputs, first_block: int, n_blocks: int, slots: int) -> None:
         x = inputs
@@ -546,39 +579,32 @@ class Batch:
         self.trials = min(x.trials, (first_block + n_blocks) * BLOCK_TRIALS) - start
         self.n_book = x.revenue.shape[0]
         self.n_seats = len(x.seat_ids)
+        self.slots = -(-max(slots, 0) // LOGO_SLOT_CHUNK) * LOGO_SLOT_CHUNK
         t, n = self.trials, self.n_book
         trial_ids = np.arange(start, start + t, dtype=np.uint64)[:, None]
-
-        def tile(values: NDArray[Any], dtype: Any) -> NDArray[Any]:
-            return np.broadcast_to(values.astype(dtype), (t, n)).copy()
-
-        self.slots = 0
-        self.active = np.ones((t, n), dtype=bool)
-        self.wallet = tile(x.wallet, np.float64)
-        share = x.revenue / x.wallet
-        self.share = tile(share, np.float64)
         r = x.rates
-        self.floor = tile(r.floor_ratio * share, np.float64)
-        self.ceiling = tile(share + r.ceiling_gain * (1.0 - share), np.float64)
-        self.contacts = tile(x.contacts, np.int64)
-        self.health = tile(x.health, np.float64)
-        self.owner = tile(x.owner, np.int64)
-        self.quadrant = tile(x.quadrant.astype(np.int64), np.int64)
-        self.source = np.zeros((t, n), dtype=np.int64)  # 0 = the book
-        self.entity = tile(np.arange(n, dtype=np.uint64), np.uint64)
-        self.base = streams.base_key(x.seed, trial_ids, self.entity)
-        self.referred = np.zeros((t, n), dtype=np.int64)
-        self.referral = np.zeros((t, n), dtype=bool)
+        share = x.revenue / x.wallet
+        self.book_wallet = np.ascontiguousarray(x.wallet, dtype=np.float64)
+        self.book_share = np.ascontiguousarray(share, dtype=np.float64)
+        self.book_floor = np.ascontiguousarray(r.floor_ratio * share, dtype=np.float64)
+        self.book_ceiling = np.ascontiguousarray(
+            share + r.ceiling_gain * (1.0 - share), dtype=np.float64
+        )
+        self.book_contacts = np.ascontiguousarray(x.contacts, dtype=np.int64)
+        self.book_health = np.ascontiguousarray(x.health, dtype=np.float64)
+        self.book_owner = np.ascontiguousarray(x.owner, dtype=np.int64)
+        self.book_quadrant = np.ascontiguousarray(x.quadrant, dtype=np.int64)
+        self.book_base = streams.base_key(x.seed, trial_ids, np.arange(n, dtype=np.uint64))
         if x.theta_beta is not None:
-            u = streams.uniform(self.base, 0, THETA)
-            self.theta = x.theta_beta.monthly(
-                streams.beta_quantiles_from(x.theta_beta.a, x.theta_beta.b, u, x.theta_table)
+            u = streams.uniform(self.book_base, 0, THETA)
+            self.book_theta = np.ascontiguousarray(
+                x.theta_beta.monthly(
+                    streams.beta_quantiles_from(x.theta_beta.a, x.theta_beta.b, u, x.theta_table)
+                ),
+                dtype=np.float64,
             )
         else:
-            self.theta = tile(x.theta, np.float64)
-        self._grow(slots)
-        self.weights = np.zeros(self.n_book + self.slots)
-        self.logos = np.zeros(t, dtype=np.int64)
+            self.book_theta = np.broadcast_to(x.theta.astype(np.float64), (t, n)).copy()
         k = np.arange(r.max_contacts + 2, dtype=np.float64)
         self.leave_table = np.where(k > 1, 1.0 - (1.0 - r.contact_decay) ** (k - 1.0), -1.0)
         self.event_table = np.asarray(event_factor(r, k), dtype=np.float64)
@@ -589,29 +615,12 @@ class Batch:
         self.trial_base = streams.base_key(
             x.seed, trial_ids[:, 0], np.full(t, streams.TRIAL_ENTITY, dtype=np.uint64)
         )
-        self.won = np.zeros((t, self.n_seats), dtype=np.int64)
-        self.vacant = np.zeros((t, self.n_seats), dtype=bool)
-        self.hired = np.zeros((t, self.n_seats), dtype=bool)
-        self.tenure = np.full((t, self.n_seats), 10_000, dtype=np.int64)
-        self.tenure[:, list(x.new_hires)] = 0
-        self.load = self._loads()
-        self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
-        self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
-        self.lost_by_quadrant = np.zeros((t, len(QUADRANTS)))
-        self.cost_total = np.zeros(t)
-        self.net_total = np.zeros(t)
+        self.new_hire = np.zeros(self.n_seats, dtype=bool)
+        self.new_hire[list(x.new_hires)] = True
         self.rp = pack_rates(x)
         self.seed_word = streams.seed_word(x.seed)
         self.policy = ATTENTION_POLICIES.index(x.attention_policy)
         self.handoff = np.flatnonzero(x.handoff).astype(np.int64)
-        self.sums = np.zeros((t, kernel.N_SUMS))
-        self.by_archetype = np.zeros((t, self.n_archetypes))
-        self.quad = np.zeros((t, len(QUADRANTS), 3))
-        self.sourced = np.zeros((t, self.n_archetypes + 1))
-        self.found = np.zeros((t, self.n_seats), dtype=np.int64)
-        self.needed = np.zeros(t, dtype=np.int64)
-        self.per_seat = np.zeros(self.n_seats)
-        self.per_weight = np.zeros(self.n_seats)
         # Behaviour per (trial, seat): the seat's constants, with any seat drawn per trial.
         behaviour = [
             np.tile(getattr(x, name).astype(np.float64), (t, 1)) for name in TRIAL_BEHAVIOUR
@@ -622,155 +631,198 @@ class Batch:
         (
             self.proactive, self.close, self.ask, self.quality, self.neglect, self.prospecting
         ) = behaviour  # fmt: skip
+        self.events_by_contacts = np.zeros(len(CONTACT_BUCKETS))
+        self.lost_by_contacts = np.zeros(len(CONTACT_BUCKETS))
+        self.final: tuple[NDArray[Any], ...] | None = None
 
-    def _grow(self, slots: int) -> None:
-        """Make room for at least ``slots`` new-logo slots (inactive until used)."""
-        chunks = -(-slots // LOGO_SLOT_CHUNK)
-        extra = chunks * LOGO_SLOT_CHUNK - self.slots
-        if extra <= 0:
-            return
-        t = self.trials
+    # ------------------------------------------------------------------ the whole horizon
 
-        def pad(array: NDArray[Any], value: float) -> NDArray[Any]:
-            return np.concatenate([array, np.full((t, extra), value, dtype=array.dtype)], axis=1)
+    def run(self, output: BatchOutput, *, keep_state: bool = False) -> None:
+        """Run every trial of the batch over the horizon and record its outputs.
 
-        self.active = pad(self.active, False)
-        self.wallet = pad(self.wallet, 1.0)
-        self.share = pad(self.share, 0.0)
-        self.floor = pad(self.floor, 0.0)
-        self.ceiling = pad(self.ceiling, 0.0)
-        self.contacts = pad(self.contacts, 1)
-        self.health = pad(self.health, 0.0)
-        self.owner = pad(self.owner, 0)
-        self.quadrant = pad(self.quadrant, 0)
-        self.source = pad(self.source, 0)
-        self.entity = pad(self.entity, 0)
-        self.base = pad(self.base, 0)
-        self.referred = pad(self.referred, 0)
-        self.referral = pad(self.referral, False)
-        self.theta = pad(self.theta, 0.0)
-        self.slots += extra
-        self.weights = np.zeros(self.n_book + self.slots)
-
-    def _loads(self) -> FloatArray:
-        """Active accounts per (trial, seat)."""
-        t = self.trials
-        flat = self.owner + (np.arange(t, dtype=np.int64) * self.n_seats)[:, None]
-        sums = np.bincount(
-            flat.ravel(), weights=self.active.ravel().astype(np.float64), minlength=t * self.n_seats
-        )
-        return np.asarray(sums, dtype=np.float64).reshape(t, self.n_seats)
-
-    # ------------------------------------------------------------------ one month
-
-    def step(self, month: int, output: BatchOutput) -> None:
-        """Advance every trial of the batch by one month and record its outputs."""
+        With ``keep_state`` every trial's final state is kept (:attr:`active` and the
+        others); if a trial ended with more columns than were set aside, the batch runs
+        again with room for them (the same draws, so the same outputs).
+        """
         x = self.x
-        t = self.trials
-        ctr = counters(month)
-        kernel.step_month(
-            x.effects, self.policy, x.shared_coverage, self.rp, ctr,
-            x.hours, x.capacity, self.proactive, self.close, self.ask, self.quality,
-            self.neglect,
-            x.seat_archetype, x.cost_month, self.leave_table, self.event_table, self.wallet_table,
-            self.active, self.wallet, self.share, self.floor, self.ceiling, self.contacts,
-            self.health, self.owner, self.quadrant, self.source, self.base, self.theta,
-            self.referral, self.seat_base, self.vacant, self.tenure, self.load, self.hired,
-            self.trial_base, self.sums, self.by_archetype, self.quad, self.lost_by_quadrant,
-            self.sourced, self.events_by_contacts, self.lost_by_contacts, self.weights,
-            self.per_seat, self.per_weight,
-        )  # fmt: skip
-        if month == 1 and x.effects and x.new_hires:
-            # A candidate's seat is filled in month 1: its hiring cost falls then.
-            hiring = sum(12.0 * x.cost_month[s] * x.rates.hiring_share for s in x.new_hires)
-            self.sums[:, kernel.S_COST] += hiring
-        new = np.zeros(t)
-        if x.effects:
-            new = self._new_logos(month)
-            # Tenure counts the month after this month's new logos (their ramp is this month's).
-            self.tenure += ~self.vacant
-        self._record(month, new, output)
+        t, horizon, n_arch = self.trials, x.horizon, self.n_archetypes
+        width = self.n_book + self.slots
+        keep = width if keep_state else 0
+        while True:
+            sums = np.zeros((t, horizon, kernel.N_SUMS))
+            by_archetype = np.zeros((t, horizon, n_arch))
+            quad = np.zeros((t, horizon, len(QUADRANTS), 3))
+            lost_by_quadrant = np.zeros((t, horizon, len(QUADRANTS)))
+            sourced = np.zeros((t, horizon, n_arch + 1))
+            events = np.zeros(len(CONTACT_BUCKETS))
+            lost_events = np.zeros(len(CONTACT_BUCKETS))
+            kept = t if keep_state else 0
+            keep_f = np.zeros((kept, kernel.N_F, keep))
+            keep_f[:, kernel.F_WALLET] = 1.0
+            keep_i = np.zeros((kept, kernel.N_I, keep), dtype=np.int64)
+            keep_i[:, kernel.I_CONTACTS] = 1
+            keep_u = np.zeros((kept, kernel.N_U, keep), dtype=np.uint64)
+            keep_b = np.zeros((kept, kernel.N_B, keep), dtype=bool)
+            keep_vacant = np.zeros((kept, self.n_seats), dtype=bool)
+            keep_logos = np.zeros(kept, dtype=np.int64)
+            most = kernel.run_trials(
+                x.effects, self.policy, x.shared_coverage, self.rp, counter_table(horizon),
+                self.seed_word, self.start, width,
+                x.hours, x.capacity, x.seat_archetype, x.cost_month, x.keeps_logos,
+                self.handoff, self.seat_entity_words, self.new_hire,
+                self.proactive, self.close, self.ask, self.quality, self.neglect,
+                self.prospecting,
+                self.leave_table, self.event_table, self.wallet_table, x.theta_table,
+                self.book_wallet, self.book_share, self.book_floor, self.book_ceiling,
+                self.book_contacts, self.book_health, self.book_owner, self.book_quadrant,
+                self.book_base, self.book_theta, self.seat_base, self.trial_base,
+                sums, by_archetype, quad, lost_by_quadrant, sourced, events, lost_events,
+                keep_f, keep_i, keep_u, keep_b, keep_vacant, keep_logos,
+            )  # fmt: skip
+            if not keep_state or most <= keep:
+                break
+            keep = most
+        self.events_by_contacts += events
+        self.lost_by_contacts += lost_events
+        if keep_state:
+            self.final = (keep_f, keep_i, keep_u, keep_b, keep_vacant, keep_logos)
+        self._record(output, sums, by_archetype, quad, lost_by_quadrant, sourced)
 
-    def _new_logos(self, month: int) -> FloatArray:
-        """Win this month's new logos into free slots (grown first); returns the count."""
-        x = self.x
-        kernel.count_new_logos(
-            self.rp, np.uint64(streams.counter(month, PROSPECTING)),
-            self.prospecting, self.vacant, self.tenure, self.seat_base, self.referral,
-            self.found, self.needed,
-        )  # fmt: skip
-        if not self.needed.any():
-            return np.zeros(self.trials)
-        needed = int((self.logos + self.needed).max())
-        if needed > self.slots:
-            self._grow(max(needed, self.slots + self.slots // 2))
-        kernel.activate_new_logos(
-            self.rp, self.seed_word, self.start, self.n_book,
-            np.uint64(streams.counter(0, LOGO_SIZE)), np.uint64(streams.counter(0, THETA)),
-            x.theta_table, self.found, x.keeps_logos, self.handoff,
-            self.seat_entity_words, x.seat_archetype, self.vacant, self.load, self.won,
-            self.logos, self.referral, self.active, self.wallet, self.share, self.floor,
-            self.ceiling, self.contacts, self.health, self.owner, self.quadrant, self.source,
-            self.entity, self.base, self.referred, self.theta,
-        )  # fmt: skip
-        return np.asarray(self.needed, dtype=np.float64)
+    def _kept(self, index: int) -> NDArray[Any]:
+        if self.final is None:
+            raise RuntimeError("the batch's final state was not kept (run it with keep_state)")
+        return self.final[index]
 
-    def _record(self, month: int, new: FloatArray, output: BatchOutput) -> None:
-        """Turn the kernel's per-trial sums into the month's outputs."""
+    @property
+    def active(self) -> BoolArray:
+        """Whether each (trial, column) is a customer at the end."""
+        return np.asarray(self._kept(3)[:, kernel.B_ACTIVE], dtype=bool)
+
+    @property
+    def wallet(self) -> FloatArray:
+        """Final wallet per (trial, column)."""
+        return np.asarray(self._kept(0)[:, kernel.F_WALLET], dtype=np.float64)
+
+    @property
+    def share(self) -> FloatArray:
+        """Final share of wallet per (trial, column)."""
+        return np.asarray(self._kept(0)[:, kernel.F_SHARE], dtype=np.float64)
+
+    @property
+    def health(self) -> FloatArray:
+        """Final health per (trial, column)."""
+        return np.asarray(self._kept(0)[:, kernel.F_HEALTH], dtype=np.float64)
+
+    @property
+    def theta(self) -> FloatArray:
+        """θ per (trial, column)."""
+        return np.asarray(self._kept(0)[:, kernel.F_THETA], dtype=np.float64)
+
+    @property
+    def contacts(self) -> IntArray:
+        """Final contacts per (trial, column)."""
+        return np.asarray(self._kept(1)[:, kernel.I_CONTACTS], dtype=np.int64)
+
+    @property
+    def owner(self) -> IntArray:
+        """Final owner (seat index) per (trial, column)."""
+        return np.asarray(self._kept(1)[:, kernel.I_OWNER], dtype=np.int64)
+
+    @property
+    def quadrant(self) -> IntArray:
+        """Quadrant code per (trial, column)."""
+        return np.asarray(self._kept(1)[:, kernel.I_QUADRANT], dtype=np.int64)
+
+    @property
+    def source(self) -> IntArray:
+        """Who sourced each (trial, column): 0 the book, else 1 + the archetype's index."""
+        return np.asarray(self._kept(1)[:, kernel.I_SOURCE], dtype=np.int64)
+
+    @property
+    def base(self) -> U64Array:
+        """Stream base word per (trial, column)."""
+        return np.asarray(self._kept(2)[:, kernel.U_BASE], dtype=np.uint64)
+
+    @property
+    def entity(self) -> U64Array:
+        """Entity per (trial, column): the book's row, or a new logo's child entity."""
+        return np.asarray(self._kept(2)[:, kernel.U_ENTITY], dtype=np.uint64)
+
+    @property
+    def vacant(self) -> BoolArray:
+        """Whether each (trial, seat) is vacant at the end."""
+        return np.asarray(self._kept(4), dtype=bool)
+
+    @property
+    def logos(self) -> IntArray:
+        """New logos won per trial."""
+        return np.asarray(self._kept(5), dtype=np.int64)
+
+    def _record(
+        self,
+        output: BatchOutput,
+        sums: NDArray[np.float64],
+        by_archetype: NDArray[np.float64],
+        quad: NDArray[np.float64],
+        lost_by_quadrant: NDArray[np.float64],
+        sourced: NDArray[np.float64],
+    ) -> None:
+        """Turn the kernel's per-(trial, month) sums into the batch's outputs.
+
+        Running totals are cumulative sums along the months: the same additions, in the
+        same order, as adding one month at a time.
+        """
         x = self.x
-        t = self.trials
-        s = self.sums
+        t, horizon = self.trials, x.horizon
         lo = self.start - output.start
         hi = lo + t
-        prev = month - 2
-        values = output.values
-
-        def cumulative(name: str, now: FloatArray) -> FloatArray:
-            return now + (values[name][lo:hi, prev] if prev >= 0 else 0.0)
-
-        revenue = s[:, kernel.S_REVENUE].copy()
-        wallet = s[:, kernel.S_WALLET]
-        count = s[:, kernel.S_COUNT].copy()
-        cost = s[:, kernel.S_COST].copy()
-        self.cost_total += cost
-        self.net_total += revenue - cost
+        if x.effects and x.new_hires and horizon > 0:
+            # A candidate's seat is filled in month 1: its hiring cost falls then.
+            hiring = sum(12.0 * x.cost_month[s] * x.rates.hiring_share for s in x.new_hires)
+            sums[:, 0, kernel.S_COST] += hiring
+        revenue = np.ascontiguousarray(sums[:, :, kernel.S_REVENUE])
+        wallet = sums[:, :, kernel.S_WALLET]
+        count = np.ascontiguousarray(sums[:, :, kernel.S_COUNT])
+        cost = np.ascontiguousarray(sums[:, :, kernel.S_COST])
+        cost_total = np.cumsum(cost, axis=1)
+        net = revenue - cost
+        net_total = np.cumsum(net, axis=1)
+        zeros = np.zeros((t, horizon))
         out = {
             "revenue": revenue,
-            "revenue_cumulative": cumulative("revenue_cumulative", revenue),
+            "revenue_cumulative": np.cumsum(revenue, axis=1),
             "active_accounts": count,
-            "accounts_lost": cumulative("accounts_lost", s[:, kernel.S_LOST]),
-            "wallet_share": np.divide(revenue, wallet, out=np.zeros(t), where=wallet > 0),
+            "accounts_lost": np.cumsum(sums[:, :, kernel.S_LOST], axis=1),
+            "wallet_share": np.divide(revenue, wallet, out=zeros.copy(), where=wallet > 0),
             "contacts_per_account": np.divide(
-                s[:, kernel.S_CONTACTS], count, out=np.zeros(t), where=count > 0
+                sums[:, :, kernel.S_CONTACTS], count, out=zeros.copy(), where=count > 0
             ),
-            "lost_after_mgmt_change": cumulative(
-                "lost_after_mgmt_change", s[:, kernel.S_LOST_EVENT]
-            ),
-            "reset_meetings": s[:, kernel.S_MEETINGS].copy(),
-            "new_logos": cumulative("new_logos", new),
-            "team_cost_cumulative": self.cost_total.copy(),
+            "lost_after_mgmt_change": np.cumsum(sums[:, :, kernel.S_LOST_EVENT], axis=1),
+            "reset_meetings": sums[:, :, kernel.S_MEETINGS],
+            "new_logos": np.cumsum(sums[:, :, kernel.S_NEW], axis=1),
+            "team_cost_cumulative": cost_total,
         }
-        for name, row in out.items():
-            values[name][lo:hi, month - 1] = row
-        output.by_archetype[:, lo:hi, month - 1] = self.by_archetype.T
-        streamed: dict[str, FloatArray] = {}
+        for name, values in out.items():
+            output.values[name][lo:hi] = values
+        output.by_archetype[:, lo:hi] = by_archetype.transpose(2, 0, 1)
+        streamed: dict[str, NDArray[np.float64]] = {}
         for q, name in enumerate(QUADRANTS):
-            q_revenue = self.quad[:, q, kernel.Q_REVENUE]
-            q_wallet = self.quad[:, q, kernel.Q_WALLET]
-            streamed[f"quadrant.{name}.revenue"] = q_revenue.copy()
+            q_revenue = quad[:, :, q, kernel.Q_REVENUE]
+            q_wallet = quad[:, :, q, kernel.Q_WALLET]
+            streamed[f"quadrant.{name}.revenue"] = q_revenue
             streamed[f"quadrant.{name}.wallet_share"] = np.divide(
-                q_revenue, q_wallet, out=np.zeros(t), where=q_wallet > 0
+                q_revenue, q_wallet, out=zeros.copy(), where=q_wallet > 0
             )
-            streamed[f"quadrant.{name}.accounts_lost"] = self.lost_by_quadrant[:, q].copy()
-            streamed[f"quadrant.{name}.reset_meetings"] = self.quad[:, q, kernel.Q_MEETINGS].copy()
-        streamed["sourced_by.book"] = self.sourced[:, 0].copy()
+            streamed[f"quadrant.{name}.accounts_lost"] = lost_by_quadrant[:, :, q]
+            streamed[f"quadrant.{name}.reset_meetings"] = quad[:, :, q, kernel.Q_MEETINGS]
+        streamed["sourced_by.book"] = sourced[:, :, 0]
         for a, name in enumerate(x.archetype_names):
-            streamed[f"sourced_by.{name}"] = self.sourced[:, a + 1].copy()
+            streamed[f"sourced_by.{name}"] = sourced[:, :, a + 1]
         streamed["costs.team_cost"] = cost
-        streamed["costs.team_cost_cumulative"] = self.cost_total.copy()
-        streamed["costs.revenue_minus_cost"] = revenue - cost
-        streamed["costs.revenue_minus_cost_cumulative"] = self.net_total.copy()
-        output.add_streamed(lo, month - 1, streamed)
+        streamed["costs.team_cost_cumulative"] = cost_total
+        streamed["costs.revenue_minus_cost"] = net
+        streamed["costs.revenue_minus_cost_cumulative"] = net_total
+        output.add_streamed(lo, streamed)
 
 
 def _initial_slots(x: ModelInputs) -> int:
@@ -802,8 +854,10 @@ def run_batch(
     recorder: TrialRecorder | BatchOutput,
     *,
     initial_slots: int | None = None,
+    keep_state: bool = True,
 ) -> Batch:
-    """Simulate trials of blocks ``first_block`` … into ``recorder``; returns the final state.
+    """Simulate trials of blocks ``first_block`` … into ``recorder``; returns the batch, with
+    every trial's final state unless ``keep_state`` is False.
 
     ``recorder`` is a :class:`BatchOutput` covering these trials (or more), or a
     :class:`~simulate.results.TrialRecorder` of the whole run.
@@ -815,8 +869,7 @@ def run_batch(
         output = recorder
     else:
         output = BatchOutput(x, batch.start, batch.trials)
-    for month in range(1, x.horizon + 1):
-        batch.step(month, output)
+    batch.run(output, keep_state=keep_state)
     output.events_by_contacts += batch.events_by_contacts
     output.lost_by_contacts += batch.lost_by_contacts
     if isinstance(recorder, TrialRecorder):

@@ -282,12 +282,11 @@ _F = (
 )  # fmt: skip
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
 def _poly(c: tuple[float, ...], x: float) -> float:
     return (
-        ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x
-        + c[0]
-    )
+        (((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]
+    ) * x + c[0]
 
 
 @njit(cache=True)
@@ -378,6 +377,94 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
         if abs(step - 1.0) < _BETA_EPS:
             break
     return h
+
+
+@njit(cache=False)  # called from compiled code only: cached in its callers
+def _beta_fractions(
+    a0: float, b0: float, x0: float, a1: float, b1: float, x1: float
+) -> tuple[float, float]:
+    """:func:`_beta_fraction` of two arguments at once, each with its own arithmetic and its
+    own stopping point (the same numbers): two independent chains of divisions keep the
+    core busy where one waits for each division."""
+    qab0, qap0, qam0 = a0 + b0, a0 + 1.0, a0 - 1.0
+    qab1, qap1, qam1 = a1 + b1, a1 + 1.0, a1 - 1.0
+    c0 = 1.0
+    c1 = 1.0
+    d0 = 1.0 - qab0 * x0 / qap0
+    d1 = 1.0 - qab1 * x1 / qap1
+    if abs(d0) < _BETA_TINY:
+        d0 = _BETA_TINY
+    if abs(d1) < _BETA_TINY:
+        d1 = _BETA_TINY
+    d0 = 1.0 / d0
+    d1 = 1.0 / d1
+    h0 = d0
+    h1 = d1
+    done0 = False
+    done1 = False
+    for m in range(1, 400):
+        m2 = 2 * m
+        if not done0:
+            aa = m * (b0 - m) * x0 / ((qam0 + m2) * (a0 + m2))
+            d0 = 1.0 + aa * d0
+            d0 = _BETA_TINY if abs(d0) < _BETA_TINY else d0
+            c0 = 1.0 + aa / c0
+            c0 = _BETA_TINY if abs(c0) < _BETA_TINY else c0
+            d0 = 1.0 / d0
+            h0 *= d0 * c0
+            aa = -(a0 + m) * (qab0 + m) * x0 / ((a0 + m2) * (qap0 + m2))
+            d0 = 1.0 + aa * d0
+            d0 = _BETA_TINY if abs(d0) < _BETA_TINY else d0
+            c0 = 1.0 + aa / c0
+            c0 = _BETA_TINY if abs(c0) < _BETA_TINY else c0
+            d0 = 1.0 / d0
+            step = d0 * c0
+            h0 *= step
+            done0 = abs(step - 1.0) < _BETA_EPS
+        if not done1:
+            aa = m * (b1 - m) * x1 / ((qam1 + m2) * (a1 + m2))
+            d1 = 1.0 + aa * d1
+            d1 = _BETA_TINY if abs(d1) < _BETA_TINY else d1
+            c1 = 1.0 + aa / c1
+            c1 = _BETA_TINY if abs(c1) < _BETA_TINY else c1
+            d1 = 1.0 / d1
+            h1 *= d1 * c1
+            aa = -(a1 + m) * (qab1 + m) * x1 / ((a1 + m2) * (qap1 + m2))
+            d1 = 1.0 + aa * d1
+            d1 = _BETA_TINY if abs(d1) < _BETA_TINY else d1
+            c1 = 1.0 + aa / c1
+            c1 = _BETA_TINY if abs(c1) < _BETA_TINY else c1
+            d1 = 1.0 / d1
+            step = d1 * c1
+            h1 *= step
+            done1 = abs(step - 1.0) < _BETA_EPS
+        if done0 and done1:
+            break
+    return h0, h1
+
+
+@njit(cache=False)  # called from compiled code only: cached in its callers
+def _beta_cdfs(
+    a: float, b: float, x0: float, x1: float, log_norm: float, logs: np.ndarray
+) -> tuple[float, float]:
+    """:func:`_beta_cdf` of two points in (0, 1) at once (the same numbers); ``logs`` gets
+    log(x) and log(1 − x) of both, for the Newton step."""
+    logs[0] = math.log(x0)
+    logs[1] = math.log1p(-x0)
+    logs[2] = math.log(x1)
+    logs[3] = math.log1p(-x1)
+    front0 = math.exp(log_norm + a * logs[0] + b * logs[1])
+    front1 = math.exp(log_norm + a * logs[2] + b * logs[3])
+    lower = (a + 1.0) / (a + b + 2.0)
+    low0 = x0 < lower
+    low1 = x1 < lower
+    f0, f1 = _beta_fractions(
+        a if low0 else b, b if low0 else a, x0 if low0 else 1.0 - x0,
+        a if low1 else b, b if low1 else a, x1 if low1 else 1.0 - x1,
+    )  # fmt: skip
+    cdf0 = front0 * f0 / a if low0 else 1.0 - front0 * f0 / b
+    cdf1 = front1 * f1 / a if low1 else 1.0 - front1 * f1 / b
+    return cdf0, cdf1
 
 
 @njit(cache=True)
@@ -471,24 +558,52 @@ def beta_table(a: float, b: float) -> FloatArray:
 @njit(cache=True)
 def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float:
     """:func:`beta_quantile` of ``p`` (to about 1e-12), started from :func:`beta_table`."""
-    if p < LOGNORMAL_LOW or p > 1.0 - LOGNORMAL_LOW:
+    return beta_quantile_normed(a, b, p, table, beta_log_norm(a, b))
+
+
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
+def beta_log_norm(a: float, b: float) -> float:
+    """log(1 / B(a, b)), what :func:`beta_quantile_normed` takes."""
+    return math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+
+
+@njit(cache=True)
+def beta_quantile_normed(a: float, b: float, p: float, table: np.ndarray, log_norm: float) -> float:
+    """:func:`beta_quantile_from` given ``log_norm`` = :func:`beta_log_norm` of (a, b), so that
+    many quantiles of one distribution take the three log-gammas once (the same numbers)."""
+    x = _beta_start(p, table)
+    if not 0.0 < x < 1.0:
         return beta_quantile(a, b, p)
+    cdf = _beta_cdf(a, b, x, log_norm)
+    return _beta_polished(a, b, p, x, log_norm, cdf, math.log(x), math.log1p(-x))
+
+
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
+def _beta_start(p: float, table: np.ndarray) -> float:
+    """The tabled start of :func:`beta_quantile_normed` (−1 outside the table's range)."""
+    if p < LOGNORMAL_LOW or p > 1.0 - LOGNORMAL_LOW:
+        return -1.0
     y = (p - LOGNORMAL_LOW) * (BETA_CELLS / (1.0 - 2.0 * LOGNORMAL_LOW))
     k = min(int(y), BETA_CELLS - 1)
     t = y - k
     t2 = t * t
     t3 = t2 * t
-    x = (
+    return float(
         (2.0 * t3 - 3.0 * t2 + 1.0) * table[k, 0]
         + (t3 - 2.0 * t2 + t) * table[k, 1]
         + (3.0 * t2 - 2.0 * t3) * table[k + 1, 0]
         + (t3 - t2) * table[k + 1, 1]
     )
-    if not 0.0 < x < 1.0:
-        return beta_quantile(a, b, p)
-    log_norm = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-    err = _beta_cdf(a, b, x, log_norm) - p
-    step = err / math.exp(log_norm + (a - 1.0) * math.log(x) + (b - 1.0) * math.log1p(-x))
+
+
+@njit(inline="always")  # inlined: compiled (and cached) in its callers
+def _beta_polished(
+    a: float, b: float, p: float, x: float, log_norm: float, cdf: float, lx: float, l1x: float
+) -> float:
+    """One Newton step from ``x`` (whose CDF is ``cdf``; ``lx``, ``l1x``: log(x), log(1 − x)),
+    or the generic iteration."""
+    err = cdf - p
+    step = err / math.exp(log_norm + (a - 1.0) * lx + (b - 1.0) * l1x)
     if abs(step) > _BETA_POLISHED * x:
         return beta_quantile(a, b, p)
     return float(x - step)
@@ -496,12 +611,27 @@ def beta_quantile_from(a: float, b: float, p: float, table: np.ndarray) -> float
 
 @njit(cache=True)
 def beta_quantiles_from(a: float, b: float, p: FloatArray, table: np.ndarray) -> FloatArray:
-    """:func:`beta_quantile_from` of every element of ``p``."""
+    """:func:`beta_quantile_from` of every element of ``p`` (two at a time: the same numbers)."""
     out = np.empty_like(p)
     flat_p = p.ravel()
     flat_out = out.ravel()
-    for i in range(flat_p.size):
-        flat_out[i] = beta_quantile_from(a, b, flat_p[i], table)
+    log_norm = beta_log_norm(a, b)
+    n = flat_p.size
+    logs = np.empty(4)
+    for i in range(0, n - 1, 2):
+        p0 = flat_p[i]
+        p1 = flat_p[i + 1]
+        x0 = _beta_start(p0, table)
+        x1 = _beta_start(p1, table)
+        if 0.0 < x0 < 1.0 and 0.0 < x1 < 1.0:
+            cdf0, cdf1 = _beta_cdfs(a, b, x0, x1, log_norm, logs)
+            flat_out[i] = _beta_polished(a, b, p0, x0, log_norm, cdf0, logs[0], logs[1])
+            flat_out[i + 1] = _beta_polished(a, b, p1, x1, log_norm, cdf1, logs[2], logs[3])
+        else:
+            flat_out[i] = beta_quantile_normed(a, b, p0, table, log_norm)
+            flat_out[i + 1] = beta_quantile_normed(a, b, p1, table, log_norm)
+    if n % 2:
+        flat_out[n - 1] = beta_quantile_normed(a, b, flat_p[n - 1], table, log_norm)
     return out
 
 
@@ -512,8 +642,10 @@ __all__ = [
     "TRIAL_ENTITY",
     "base_key",
     "base_word",
+    "beta_log_norm",
     "beta_quantile",
     "beta_quantile_from",
+    "beta_quantile_normed",
     "beta_quantiles",
     "beta_quantiles_from",
     "beta_table",

@@ -91,3 +91,14 @@ def test_tabulated_lognormal_factor_and_beta_quantile_match_the_exact_ones() -> 
             rtol=1e-9,
             err_msg=f"{a}, {b}",
         )
+
+
+def test_beta_quantiles_of_an_array_are_the_scalar_ones_bit_for_bit() -> None:
+    """The batch set-up takes θ two at a time (interleaved chains); the kernel one at a time
+    for new logos: both must be the same numbers, tails, odd lengths and every shape."""
+    rng = np.random.default_rng(4)
+    p = np.concatenate([rng.uniform(0.0, 1.0, 1_001), rng.uniform(0.0, 0.02, 40), [0.5]])
+    for a, b in ((1.2, 80.0), (0.5, 0.5), (5.0, 2.0), (0.1, 3.0)):
+        table = streams.beta_table(a, b)
+        one_by_one = [streams.beta_quantile_from(a, b, q, table) for q in p]
+        np.testing.assert_array_equal(streams.beta_quantiles_from(a, b, p, table), one_by_one)
