@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assess import __version__, jsonout
-from assess.clikit import EXIT_BAD_INPUT, EXIT_FAILURE, print_error, run_cli
+from assess.clikit import EXIT_BAD_INPUT, EXIT_FAILURE, ToolGroup, print_error, run_cli
 from assess.errors import AssessError, did_you_mean
 from assess.fileio import (
     RepfitError,
@@ -76,7 +76,7 @@ LAZY_COMMANDS = {
 command runs or help lists the commands (``assess score`` imports none of them)."""
 
 
-class _LazyGroup(click.Group):
+class _LazyGroup(ToolGroup):
     """A group whose :data:`LAZY_COMMANDS` are imported on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -3,8 +3,9 @@
 Every CLI entry point goes through :func:`run_cli`, so both tools behave alike:
 a :class:`~assess.errors.RepfitError` becomes ``error: <one paragraph>`` on
 stderr and exit 2; Ctrl+C exits 130 with one line; any other failure is an
-internal error with exit 1 and no traceback unless ``--debug`` was given.
-stdout carries only data a user may pipe.
+internal error with exit 1 and no traceback unless ``--debug`` was given; a closed
+stdout pipe is a quiet exit 0 (:class:`ToolGroup`). stdout carries only data a user
+may pipe.
 """
 
 from __future__ import annotations
@@ -58,6 +59,32 @@ def usage_message(exc: click.ClickException, prog_name: str) -> str:
     return f"{command}: {message}{end} See '{command} --help'."
 
 
+def _stdout_to_devnull() -> None:
+    """The reader of stdout (e.g. ``head``) went away: point stdout at /dev/null, so the
+    interpreter's final flush of what is still buffered does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+class ToolGroup(click.Group):
+    """The top-level command group of ``assess`` and ``simulate``.
+
+    A closed stdout pipe (``simulate run … | head -1``, ``assess score … | head``) ends
+    the command quietly with exit 0, like other Unix tools. click itself turns a
+    :class:`BrokenPipeError` raised inside a command into exit 1 (even outside standalone
+    mode), so the group catches it first.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a reader that went away is a clean end, not an error."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _stdout_to_devnull()
+            raise click.exceptions.Exit(0) from None
+
+
 def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) -> int:
     """Run a click command with the project's error and exit-code conventions."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -83,11 +110,7 @@ def run_cli(group: click.Command, argv: Sequence[str] | None, prog_name: str) ->
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except BrokenPipeError:
-        # The reader (e.g. `head`) went away: stop quietly with success, like other Unix
-        # tools (`assess show … | head` is not an error). Point stdout at /dev/null so the
-        # interpreter's final flush does not fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _stdout_to_devnull()
         return 0
     except Exception as exc:
         if debug:

@@ -13,6 +13,8 @@ from importlib import import_module
 
 import click
 
+from assess.clikit import ToolGroup
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "book": ("simulate.commands.book", "book_command"),
     "calibrate": ("simulate.commands.calibrate", "calibrate_command"),
@@ -26,7 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 """Each analysis command's name: (module, click command in it)."""
 
 
-class CommandGroup(click.Group):
+class CommandGroup(ToolGroup):
     """A click group that adds the analysis commands of :data:`COMMANDS` on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
