@@ -454,7 +454,10 @@ def _principal_axis_start(corr: FloatArray) -> FloatArray:
     k = corr.shape[0]
     reduced = corr.copy()
     try:
-        smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
+        # A zero on the inverse's diagonal (a near-singular matrix) gives -inf: no
+        # communality, clipped to 0 below.
+        with np.errstate(divide="ignore"):
+            smc = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         smc = np.max(np.abs(corr - np.eye(k)), axis=0)
     np.fill_diagonal(reduced, np.clip(smc, 0.0, MAX_COMMUNALITY))
