@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 
 
-def _keep_text(value: Any) -> Any:
+def keep_text(value: Any) -> Any:
+    """A number or boolean read from a file, as the text it was written as."""
     # The shared YAML loader (assess.fileio) gives numbers a ``source`` attribute holding
     # the text as written; read it by duck typing so this module stays free of YAML.
     source = getattr(value, "source", None)
@@ -24,11 +25,11 @@ def _keep_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_keep_text)]
+Text = Annotated[str, BeforeValidator(keep_text)]
 """A text field (ids, versions, labels): numbers and booleans keep their text as written.
 
-Same rule as :data:`assess.fileio.Text`, defined here so the pure modules that use
-these models never import the YAML layer.
+Defined here, not in :mod:`assess.fileio` (which uses it too), so the pure modules that
+use these models never import the YAML layer.
 """
 
 

@@ -37,12 +37,14 @@ from pathlib import Path
 from typing import IO, Annotated, Any, Literal, TypeVar, overload
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from assess.errors import RepfitError as RepfitError
 from assess.errors import closest as closest
 from assess.errors import did_you_mean as did_you_mean
+from assess.fields import Text as Text
+from assess.fields import keep_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest YAML file a reader accepts (bytes)."""
@@ -551,20 +553,6 @@ def load_yaml_documents(
 # ------------------------------------------------------------------------ Schemas
 
 
-def _keep_text(value: Any) -> Any:
-    if isinstance(value, YamlInt | YamlFloat):
-        return value.source
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_keep_text)]
-"""A text field: numbers and booleans written in YAML keep their text (``1.10``, ``0012``)."""
-
-
 def format_location(location: Sequence[str | int]) -> str:
     """``('items', 12, 'keyed')`` -> ``items[12].keyed``."""
     out = ""
@@ -757,7 +745,7 @@ def check_schema(data: Any, expected: str, supported_major: int, source: str) ->
             f"{source}: the 'schema' key is missing; "
             f"expected 'schema: {expected}/{supported_major}'."
         )
-    schema_text = _keep_text(schema)
+    schema_text = keep_text(schema)
     match = re.fullmatch(r"([a-z0-9_.-]+)/(\d+)(?:\.\d+)*", str(schema_text))
     if match is None or match.group(1) != expected:
         raise FileFormatError(

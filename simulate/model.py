@@ -30,11 +30,10 @@ from pydantic import (
 )
 
 from assess.errors import did_you_mean
-from assess.fields import Integer, Number
+from assess.fields import Integer, Number, Text
 from assess.fileio import (
     FileFormatError,
     RepfitError,
-    Text,
     YamlDocument,
     check_schema,
     describe_validation_error,
